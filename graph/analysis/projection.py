@@ -1,0 +1,148 @@
+"""Projection of the knowledge graph to networkx.
+
+Organisations become nodes with their attributes (labels, kind, sector,
+gmina); qualified ties become typed, dated, sourced edges of a
+``nx.MultiDiGraph`` keyed by the tie's IRI.  Reading the few triples it needs
+with two SELECTs through the store's fast path keeps this near a second at a
+million triples (``rdflib_to_networkx_graph`` would make every literal a node).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import networkx as nx
+
+from ..model import ESK, EST, TERC
+from ..store import Store
+
+__all__ = ["to_networkx", "NODE_QUERY", "TIE_QUERY", "local"]
+
+NODE_QUERY = """
+SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?synthetic WHERE {
+  { ?node a org:Organization . BIND("organisation" AS ?type) }
+  UNION { ?node a es:UnnamedGroup . BIND("group" AS ?type) }
+  UNION { ?node a org:OrganizationalCollaboration . BIND("agreement" AS ?type) }
+  OPTIONAL { ?node skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?node skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
+  OPTIONAL { ?node skos:altLabel ?alt }
+  OPTIONAL { ?node org:classification ?kind .
+             OPTIONAL { ?kind skos:broader ?sector . ?sector skos:topConceptOf esk:scheme } }
+  OPTIONAL { ?node schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?loc_label } }
+  OPTIONAL { ?node es:isSynthetic ?synthetic }
+}
+"""
+
+TIE_QUERY = """
+SELECT ?tie ?kind ?from ?to ?start ?end ?src WHERE {
+  ?tie a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
+  OPTIONAL { ?tie es:startDate ?start }
+  OPTIONAL { ?tie es:endDate ?end }
+  OPTIONAL { ?tie prov:wasDerivedFrom ?src }
+}
+"""
+
+MEMBERSHIP_QUERY = """
+SELECT ?m ?member ?org ?role ?start ?end ?src ?mtype ?name WHERE {
+  ?m a org:Membership ; org:member ?member ; org:organization ?org .
+  OPTIONAL { ?m org:role ?role }
+  OPTIONAL { ?m es:startDate ?start }
+  OPTIONAL { ?m es:endDate ?end }
+  OPTIONAL { ?m prov:wasDerivedFrom ?src }
+  OPTIONAL { ?member a foaf:Person . BIND("person" AS ?mtype) OPTIONAL { ?member foaf:name ?name } }
+}
+"""
+
+
+def local(iri: str | None, namespace) -> str | None:
+    """The local name of ``iri`` in ``namespace`` (e.g. a kind's notation), else None."""
+    if iri is None:
+        return None
+    base = str(namespace)
+    return iri[len(base) :] if iri.startswith(base) else None
+
+
+def _valid(start: str | None, end: str | None, as_of: str | None) -> bool:
+    if as_of is None:
+        return True
+    return (start is None or start[:10] <= as_of) and (end is None or end[:10] >= as_of)
+
+
+def to_networkx(
+    store: Store,
+    *,
+    as_of: dt.date | str | None = None,
+    tie_kinds: Iterable[str] | None = None,
+    include_people: bool = False,
+    include_memberships: bool = False,
+) -> nx.MultiDiGraph:
+    """The network of organisations and ties held in ``store``.
+
+    Parameters
+    ----------
+    as_of : only ties (and memberships) valid on that date: started on or
+        before it and not ended before it.
+    tie_kinds : tie-kind notations to keep (default: all).
+    include_people : add people as nodes, with their posts as ``post`` edges.
+    include_memberships : add memberships of the agreement (signatory,
+        initiator, supporter) as ``membership`` edges to the agreement node.
+
+    Node attributes: ``type`` (organisation, group, agreement, person),
+    ``label``, ``label_en``, ``alt``, ``kind``, ``sector``, ``gmina`` (TERC
+    code), ``gmina_label``, ``synthetic``.  Edge keys are tie IRIs; edge
+    attributes ``kind``, ``start``, ``end``, ``sources``.
+    """
+    as_of_s = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
+    kinds = set(tie_kinds) if tie_kinds is not None else None
+    g = nx.MultiDiGraph(as_of=as_of_s)
+    _, rows = store.select_values(NODE_QUERY)
+    for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic in rows:
+        if node in g:
+            if alt and alt not in g.nodes[node]["alt"]:
+                g.nodes[node]["alt"].append(alt)
+            continue
+        g.add_node(
+            node,
+            type=typ,
+            label=label or label_en or node,
+            label_en=label_en or label or node,
+            alt=[alt] if alt else [],
+            kind=local(kind, ESK) or ("agreement" if typ == "agreement" else None),
+            sector=local(sector, ESK),
+            gmina=local(loc, TERC),
+            gmina_label=loc_label,
+            synthetic=synthetic == "true",
+        )
+    _, rows = store.select_values(TIE_QUERY)
+    for tie, kind_iri, src, dst, start, end, source in rows:
+        kind = local(kind_iri, EST)
+        if (kinds is not None and kind not in kinds) or not _valid(start, end, as_of_s):
+            continue
+        if g.has_edge(src, dst, key=tie):
+            if source:
+                g.edges[src, dst, tie]["sources"].append(source)
+            continue
+        for n in (src, dst):
+            if n not in g:
+                g.add_node(n, type="other", label=n, label_en=n, alt=[], kind=None, sector=None, gmina=None, gmina_label=None, synthetic=False)
+        g.add_edge(src, dst, key=tie, kind=kind, start=start, end=end, sources=[source] if source else [])
+    if include_people or include_memberships:
+        _add_memberships(g, store, as_of_s, include_people, include_memberships)
+    return g
+
+
+def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool) -> None:
+    _, rows = store.select_values(MEMBERSHIP_QUERY)
+    for m, member, org, role, start, end, source, mtype, name in rows:
+        is_post = mtype == "person"
+        if (is_post and not people) or (not is_post and not memberships) or not _valid(start, end, as_of):
+            continue
+        if g.has_edge(member, org, key=m):
+            continue
+        if is_post and member not in g:
+            g.add_node(member, type="person", label=name or member, label_en=name or member, alt=[], kind="person", sector=None, gmina=None, gmina_label=None, synthetic=False)
+        for n in (member, org):
+            if n not in g:
+                g.add_node(n, type="other", label=n, label_en=n, alt=[], kind=None, sector=None, gmina=None, gmina_label=None, synthetic=False)
+        g.add_edge(member, org, key=m, kind="post" if is_post else "membership", role=role, start=start, end=end, sources=[source] if source else [])

@@ -1,0 +1,21 @@
+"""queries: list the saved questions of the query library."""
+
+from __future__ import annotations
+
+from ..library import load_library
+
+NAME = "queries"
+HELP = "list the saved questions with their parameters"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--lang", choices=("pl", "en"), default="pl")
+
+
+def run(args, settings) -> int:
+    for q in load_library().values():
+        print(f"{q.name}: {q.title_in(args.lang)}")
+        for p in q.params:
+            need = "required" if p.required else f"default {p.default}"
+            print(f"    --bind {p.name}=<{p.type}>  {p.label_en if args.lang == 'en' else p.label} ({need})")
+    return 0

@@ -1,0 +1,35 @@
+"""stats: counts by kind, sector, gmina and tie kind."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+from ..analysis.stats import stats
+from ..store import open_store
+
+NAME = "stats"
+HELP = "counts of organisations by kind, sector and gmina, and of ties by kind"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def run(args, settings) -> int:
+    data = stats(open_store(settings))
+    if args.format == "json":
+        print(json.dumps({k: [{"iri": i, "label": lab, "count": n} for i, lab, n in v] for k, v in data.items()}, ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(["dimension", "iri", "label", "count"])
+        for dim, rows in data.items():
+            for i, lab, n in rows:
+                w.writerow([dim, i, lab, n])
+    else:
+        for dim, rows in data.items():
+            print(f"== {dim}")
+            for _, lab, n in rows:
+                print(f"  {n:>8}  {lab}")
+    return 0

@@ -1,0 +1,95 @@
+"""Settings: built once (from the environment or the CLI) and passed down.
+
+Every setting is documented in ``docs/settings.md``; a test fails when one is
+not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+__all__ = ["Settings", "PROJECT_ROOT", "DATA_DIR", "DEFAULT_DATA", "SCHEMA_FILES", "SHAPES_FILE", "BACKENDS"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+#: The bundled instance data, used when no data path is given.
+DEFAULT_DATA: tuple[Path, ...] = (DATA_DIR / "entities.ttl",)
+#: Always loaded beside the data, so a user's file needs only its instances.
+SCHEMA_FILES: tuple[Path, ...] = (DATA_DIR / "vocabulary.ttl", DATA_DIR / "territory.ttl")
+SHAPES_FILE = DATA_DIR / "shapes.ttl"
+BACKENDS = ("oxigraph", "rdflib", "remote")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the data is, which store holds it, and the limits of untrusted queries."""
+
+    data: tuple[Path, ...] = DEFAULT_DATA
+    backend: str = "oxigraph"
+    query_url: str | None = None
+    update_url: str | None = None
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    timeout_s: float = 10.0
+    max_rows: int = 10_000
+    max_file_bytes: int = 1 << 30
+    include_schema: bool = True
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise SettingsError(f"GRAPH_BACKEND: unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
+        if self.backend == "remote" and not self.query_url:
+            raise SettingsError("GRAPH_SPARQL_QUERY_URL: the remote backend needs a query URL")
+        if self.timeout_s <= 0:
+            raise SettingsError(f"GRAPH_QUERY_TIMEOUT: must be positive, got {self.timeout_s}")
+        if self.max_rows <= 0:
+            raise SettingsError(f"GRAPH_MAX_ROWS: must be positive, got {self.max_rows}")
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file the store loads: the schema files, then the data."""
+        return (SCHEMA_FILES if self.include_schema else ()) + tuple(self.data)
+
+    def with_data(self, paths: list[str] | tuple[Path, ...] | None) -> Settings:
+        """The same settings over other data files (``--data``); None keeps them."""
+        if not paths:
+            return self
+        return replace(self, data=tuple(Path(p) for p in paths))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """Read ``GRAPH_*`` variables; an empty variable counts as unset."""
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        kwargs: dict = {}
+        if data := get("GRAPH_DATA"):
+            kwargs["data"] = tuple(Path(p) for p in data.split(os.pathsep) if p.strip())
+        if backend := get("GRAPH_BACKEND"):
+            kwargs["backend"] = backend
+        kwargs["query_url"] = get("GRAPH_SPARQL_QUERY_URL")
+        kwargs["update_url"] = get("GRAPH_SPARQL_UPDATE_URL")
+        kwargs["user"] = get("GRAPH_SPARQL_USER")
+        kwargs["password"] = get("GRAPH_SPARQL_PASSWORD")
+        if kwargs["query_url"] and "backend" not in kwargs:
+            kwargs["backend"] = "remote"
+        for name, key, conv in (
+            ("GRAPH_QUERY_TIMEOUT", "timeout_s", float),
+            ("GRAPH_MAX_ROWS", "max_rows", int),
+            ("GRAPH_MAX_FILE_BYTES", "max_file_bytes", int),
+        ):
+            if (raw := get(name)) is not None:
+                try:
+                    kwargs[key] = conv(raw)
+                except ValueError:
+                    raise SettingsError(f"{name}: not a number: {raw!r}") from None
+        kwargs.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**kwargs)

@@ -1,0 +1,261 @@
+"""One store interface, three backends: Oxigraph (default), rdflib, remote SPARQL.
+
+``open_store(settings)`` builds the store the settings name and loads the
+schema and data files into it (all or nothing: a bad file leaves no store).
+Every backend answers :meth:`Store.query` with the same :class:`Result`, with
+values bound, never pasted (SECURITY T7).  Access is serialised with a lock:
+rdflib's engine is not thread-safe and one store serves every dashboard
+session (T8).  The choice of default is in ``docs/adr/0003-store-engine.md``.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from .bind import inject_values
+from .errors import QueryError
+from .io import format_for, load_graph, new_graph, read_bytes, syntax_error
+from .model import PREFIXES
+from .settings import Settings
+from .terms import to_oxigraph, to_rdflib
+
+__all__ = ["Result", "Store", "OxigraphStore", "RdflibStore", "open_store", "store_from_graph"]
+
+Bindings = Mapping[str, Node] | None
+
+
+@dataclass
+class Result:
+    """A query's answer: rows for SELECT, a boolean for ASK, a graph otherwise."""
+
+    kind: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT and DESCRIBE)
+    vars: tuple[str, ...] = ()
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: rdflib.Graph | None = None
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Node | None]]:
+        """SELECT rows as dicts of rdflib terms (unbound values are None)."""
+        return [dict(zip(self.vars, row)) for row in self.rows]
+
+    def to_frame(self):
+        """SELECT rows as a pandas DataFrame of plain Python values."""
+        import pandas as pd
+
+        from .terms import plain
+
+        return pd.DataFrame([[plain(v) for v in row] for row in self.rows], columns=list(self.vars))
+
+    def column(self, name: str) -> list:
+        i = self.vars.index(name)
+        return [row[i] for row in self.rows]
+
+
+class Store(ABC):
+    """The interface every backend offers."""
+
+    backend: str = ""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+
+    @abstractmethod
+    def query(self, text: str, bindings: Bindings = None, *, max_rows: int | None = None) -> Result:
+        """Run a SPARQL query (prefixes of graph.model known), values bound by name."""
+
+    def select_values(self, text: str, bindings: Bindings = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """A trusted SELECT as (variables, rows of plain strings or None): the fast path."""
+        res = self.query(text, bindings)
+        return res.vars, [tuple(None if t is None else str(t) for t in row) for row in res.rows]
+
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update (trusted callers only: the write-back layer)."""
+
+    @abstractmethod
+    def add_graph(self, graph: rdflib.Graph) -> None:
+        """Add every triple of ``graph``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of triples (quads) held."""
+
+    def to_graph(self) -> rdflib.Graph:
+        """A copy of the whole store as an rdflib graph (for SHACL and export)."""
+        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+
+    def load_files(self, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> None:
+        """Load files; all of them parse before any triple is added."""
+        self.add_graph(load_graph(paths, max_bytes=max_bytes))
+
+
+def _limit(iterable, max_rows: int | None):
+    rows = []
+    for i, row in enumerate(iterable):
+        if max_rows is not None and i >= max_rows:
+            return rows, True
+        rows.append(row)
+    return rows, False
+
+
+def _oxigraph_error(exc: SyntaxError) -> QueryError:
+    import re
+
+    message = str(exc)
+    if m := re.search(r"error at (\d+):(\d+): ?(.*)", message, re.S):
+        return QueryError(m.group(3) or message, int(m.group(1)), int(m.group(2)))
+    return QueryError(message)
+
+
+class OxigraphStore(Store):
+    """pyoxigraph's in-memory store (the default: see ADR 0003)."""
+
+    backend = "oxigraph"
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        super().__init__()
+        self.ox = store if store is not None else ox.Store()
+
+    def _run(self, text: str, bindings: Bindings):
+        """Bind with pyoxigraph's substitutions; where it refuses (a bound variable
+        missing from the projection), bind with a VALUES block instead."""
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items() if v is not None}
+        try:
+            try:
+                return self.ox.query(text, prefixes=PREFIXES, substitutions=subs or None, use_default_graph_as_union=True)
+            except RuntimeError as exc:
+                if not subs or "projection" not in str(exc):
+                    raise
+            return self.ox.query(inject_values(text, bindings), prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise _oxigraph_error(exc) from None
+
+    def query(self, text: str, bindings: Bindings = None, *, max_rows: int | None = None) -> Result:
+        with self.lock:
+            answer = self._run(text, bindings)
+            if isinstance(answer, ox.QueryBoolean):
+                return Result("ASK", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                names = tuple(v.value for v in answer.variables)
+                raw, truncated = _limit(answer, max_rows)
+                rows = [tuple(to_rdflib(s[i]) for i in range(len(names))) for s in raw]
+                return Result("SELECT", vars=names, rows=rows, truncated=truncated)
+            g = new_graph()
+            triples, truncated = _limit(answer, max_rows)
+            for t in triples:
+                g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            return Result("GRAPH", graph=g, truncated=truncated)
+
+    def select_values(self, text: str, bindings: Bindings = None) -> tuple[tuple[str, ...], list[tuple]]:
+        with self.lock:
+            answer = self._run(text, bindings)
+            names = tuple(v.value for v in answer.variables)
+            rows = [tuple(None if t is None else t.value for t in sol) for sol in answer]
+        return names, rows
+
+    def update(self, text: str) -> None:
+        with self.lock:
+            try:
+                self.ox.update(text, prefixes=PREFIXES)
+            except SyntaxError as exc:
+                raise _oxigraph_error(exc) from None
+
+    def add_graph(self, graph: rdflib.Graph) -> None:
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+        with self.lock:
+            self.ox.extend(quads)
+
+    def load_files(self, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> None:
+        # Parse into a fresh store, then swap: a bad file leaves nothing half-loaded (T10).
+        fresh = ox.Store()
+        for path in paths:
+            data = read_bytes(path, max_bytes=max_bytes)
+            fmt = format_for(path)
+            try:
+                fresh.bulk_load(data, format=fmt)
+            except SyntaxError as exc:
+                raise syntax_error(str(path), exc) from None
+        with self.lock:
+            if len(self.ox):
+                self.ox.extend(list(fresh))
+            else:
+                self.ox = fresh
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+
+class RdflibStore(Store):
+    """rdflib's memory store and SPARQL engine (slower; kept as the reference engine)."""
+
+    backend = "rdflib"
+
+    def __init__(self, graph: rdflib.Graph | None = None) -> None:
+        super().__init__()
+        self.graph = graph if graph is not None else new_graph()
+
+    def query(self, text: str, bindings: Bindings = None, *, max_rows: int | None = None) -> Result:
+        with self.lock:
+            try:
+                prepared = prepareQuery(text, initNs=PREFIXES)
+            except Exception as exc:  # pyparsing's ParseException and friends
+                raise _rdflib_error(exc) from None
+            answer = self.graph.query(prepared, initBindings=dict(bindings or {}))
+            if answer.type == "ASK":
+                return Result("ASK", boolean=bool(answer.askAnswer))
+            if answer.type == "SELECT":
+                names = tuple(str(v) for v in answer.vars)
+                rows, truncated = _limit((tuple(r) for r in answer), max_rows)
+                return Result("SELECT", vars=names, rows=rows, truncated=truncated)
+            g = new_graph()
+            triples, truncated = _limit(answer.graph if answer.graph is not None else answer, max_rows)
+            for t in triples:
+                g.add(t)
+            return Result("GRAPH", graph=g, truncated=truncated)
+
+    def update(self, text: str) -> None:
+        with self.lock:
+            self.graph.update(text, initNs=PREFIXES)
+
+    def add_graph(self, graph: rdflib.Graph) -> None:
+        with self.lock:
+            self.graph += graph
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+
+def _rdflib_error(exc: Exception) -> QueryError:
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "col", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    return QueryError(str(msg), line, column)
+
+
+def store_from_graph(graph: rdflib.Graph, backend: str = "oxigraph") -> Store:
+    """A store holding ``graph`` (handy for tests and for small edited copies)."""
+    store: Store = OxigraphStore() if backend == "oxigraph" else RdflibStore()
+    store.add_graph(graph)
+    return store
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name, with the schema and data files loaded."""
+    if settings.backend == "remote":
+        from .remote import RemoteStore
+
+        return RemoteStore(settings)
+    store: Store = OxigraphStore() if settings.backend == "oxigraph" else RdflibStore()
+    store.load_files(settings.files, max_bytes=settings.max_file_bytes)
+    return store
+

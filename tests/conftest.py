@@ -1,0 +1,89 @@
+"""Shared fixtures: small inline graphs and the stores over them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+TINY = """
+@prefix es: <https://w3id.org/es-pl/def#> .
+@prefix esk: <https://w3id.org/es-pl/kind/> .
+@prefix est: <https://w3id.org/es-pl/tie-kind/> .
+@prefix eso: <https://w3id.org/es-pl/id/org/> .
+@prefix estie: <https://w3id.org/es-pl/id/tie/> .
+@prefix essrc: <https://w3id.org/es-pl/id/source/> .
+@prefix terc: <https://w3id.org/es-pl/id/terc/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+eso:a a org:Organization ; skos:prefLabel "Spółdzielnia A"@pl ; org:classification esk:social_cooperative ;
+    schema:location terc:2611011 ; prov:wasDerivedFrom essrc:doc .
+eso:b a org:Organization ; skos:prefLabel "OWES B"@pl ; org:classification esk:owes ;
+    schema:location terc:2611022 ; prov:wasDerivedFrom essrc:doc .
+eso:c a org:Organization ; skos:prefLabel "Gmina C <b>x</b>"@pl ; org:classification esk:gmina ;
+    schema:location terc:2611032 ; prov:wasDerivedFrom essrc:doc .
+estie:b-a a es:Tie ; es:tieKind est:funding ; es:tieFrom eso:b ; es:tieTo eso:a ;
+    es:startDate "2017-07-13"^^xsd:date ; prov:wasDerivedFrom essrc:doc .
+estie:c-a a es:Tie ; es:tieKind est:cofounding ; es:tieFrom eso:c ; es:tieTo eso:a ;
+    es:startDate "2018-01-01"^^xsd:date ; es:endDate "2020-12-31"^^xsd:date ; prov:wasDerivedFrom essrc:doc .
+eso:b es:funds eso:a .
+eso:c es:coFounded eso:a .
+"""
+
+
+@pytest.fixture
+def tiny_file(tmp_path: Path) -> Path:
+    p = tmp_path / "tiny.ttl"
+    p.write_text(TINY, encoding="utf-8")
+    return p
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path):
+    """A real `oxigraph serve` on a free localhost port; yields its base URL."""
+    exe = shutil.which("oxigraph") or str(Path(os.sys.executable).with_name("oxigraph"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "serve", "--location", str(tmp_path / "oxdb"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/query?query=ASK%7B%7D")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

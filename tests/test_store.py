@@ -1,0 +1,97 @@
+"""The three backends give the same answers; values are bound, never pasted (T7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.bind import inject_values
+from graph.errors import QueryError
+from graph.io import load_graph
+from graph.model import ESO
+from graph.remote import RemoteStore
+from graph.settings import Settings
+from graph.store import OxigraphStore, RdflibStore, Store
+
+QUERIES = [
+    ("SELECT ?o ?l WHERE { ?o a org:Organization ; skos:prefLabel ?l } ORDER BY ?o", {}),
+    ("SELECT ?to WHERE { ?t es:tieFrom ?from ; es:tieTo ?to } ORDER BY ?to", {"from": ESO.b}),
+    ("SELECT ?o WHERE { ?o skos:prefLabel ?l } ORDER BY ?o", {"l": Literal("OWES B", lang="pl")}),
+    ("SELECT ?t WHERE { ?t es:startDate ?d FILTER(?d >= ?since) } ORDER BY ?t", {"since": Literal("2018-01-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))}),
+    ("ASK { ?o org:classification esk:owes }", {}),
+    ("CONSTRUCT { ?a es:funds ?b } WHERE { ?a es:funds ?b }", {}),
+]
+
+INJECTIONS = ['x" } ; DROP ALL #', 'x\\u0022)}#', "http://a> } INSERT DATA{<a><b><c>}#", "line\nbreak }", "}"]
+
+
+def _stores(tiny_file: Path, remote_url: str | None = None) -> list[Store]:
+    g = load_graph([tiny_file])
+    ox_store = OxigraphStore()
+    ox_store.load_files([tiny_file])
+    stores: list[Store] = [ox_store, RdflibStore(g)]
+    if remote_url:
+        remote = RemoteStore(Settings(backend="remote", query_url=remote_url + "/query", update_url=remote_url + "/update"))
+        remote.add_graph(g)
+        stores.append(remote)
+    return stores
+
+
+def _answer(store: Store, text: str, bindings):
+    r = store.query(text, bindings)
+    if r.kind == "ASK":
+        return r.boolean
+    if r.kind == "GRAPH":
+        return sorted(r.graph)
+    return r.rows
+
+
+@pytest.mark.server
+def test_backends_agree_on_every_query(tiny_file: Path, oxigraph_server: str):
+    stores = _stores(tiny_file, oxigraph_server)
+    assert [s.backend for s in stores] == ["oxigraph", "rdflib", "remote"]
+    assert len({len(s) for s in stores}) == 1
+    for text, bindings in QUERIES:
+        answers = [_answer(s, text, bindings) for s in stores]
+        assert answers[0] == answers[1] == answers[2], text
+    # the bound queries really were restricted
+    assert _answer(stores[0], *QUERIES[1]) == [(ESO.a,)]
+    assert _answer(stores[0], *QUERIES[2]) == [(ESO.b,)]
+    assert _answer(stores[0], *QUERIES[3]) == [(URIRef("https://w3id.org/es-pl/id/tie/c-a"),)]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_hostile_value_is_only_a_value(tiny_file: Path, oxigraph_server: str, value: str):
+    stores = _stores(tiny_file, oxigraph_server)
+    text = "SELECT ?o WHERE { ?o skos:prefLabel ?l }"
+    for store in stores:
+        before = len(store)
+        assert store.query(text, {"l": Literal(value)}).rows == [], store.backend
+        assert store.query(text, {"l": Literal("harmless")}).rows == [], store.backend
+        assert len(store) == before, store.backend
+
+
+def test_inject_values_opens_the_where_group():
+    q = 'SELECT ?x (CONCAT("{", ?y) AS ?z) WHERE { ?x ?p ?y } # {'
+    out = inject_values(q, {"y": Literal('a"}')})
+    assert out.startswith('SELECT ?x (CONCAT("{", ?y) AS ?z) WHERE { VALUES (?y) { ("a\\"}") } ')
+    c = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert inject_values(c, {"s": ESO.a}).endswith(f"WHERE {{ VALUES (?s) {{ (<{ESO.a}>) }}  ?s ?p ?o }}")
+    with pytest.raises(ValueError, match="not a valid absolute IRI"):
+        inject_values(c, {"s": URIRef("http://a> } INSERT DATA{<a><b><c>}#")})
+
+
+@pytest.mark.parametrize("backend", [OxigraphStore, RdflibStore])
+def test_syntax_error_has_line_and_column(backend):
+    with pytest.raises(QueryError) as info:
+        backend().query("SELECT * WHERE {\n  ?s ?p }")
+    assert info.value.line == 2
+
+
+def test_rows_are_capped(tiny_file: Path):
+    for store in _stores(tiny_file):
+        r = store.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=3)
+        assert len(r.rows) == 3 and r.truncated, store.backend
