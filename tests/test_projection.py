@@ -1,0 +1,50 @@
+"""Projection to networkx: node set, typed and dated edges, as-of and kind filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.analysis.projection import to_networkx
+from graph.model import ESO, ESTIE
+from graph.settings import Settings
+from graph.store import open_store
+
+
+@pytest.fixture(params=["oxigraph", "rdflib"])
+def store(request, tiny_file: Path):
+    return open_store(Settings(data=(tiny_file,), backend=request.param))
+
+
+def test_nodes_carry_kind_sector_and_gmina(store):
+    g = to_networkx(store)
+    assert set(g.nodes) == {str(ESO.a), str(ESO.b), str(ESO.c)}
+    a = g.nodes[str(ESO.a)]
+    assert (a["label"], a["kind"], a["sector"], a["gmina"]) == ("Spółdzielnia A", "social_cooperative", "social_economy", "2611011")
+    assert a["gmina_label"] == "Starachowice"
+    assert g.nodes[str(ESO.c)]["sector"] == "public"
+
+
+def test_edges_are_typed_dated_and_sourced(store):
+    g = to_networkx(store)
+    data = g.edges[str(ESO.b), str(ESO.a), str(ESTIE["b-a"])]
+    assert data["kind"] == "funding"
+    assert data["start"] == "2017-07-13" and data["end"] is None
+    assert data["sources"] == ["https://w3id.org/es-pl/id/source/doc"]
+    assert g.number_of_edges() == 2
+
+
+@pytest.mark.parametrize(
+    "as_of,edges",
+    [("2017-01-01", set()), ("2017-07-13", {"funding"}), ("2019-06-01", {"funding", "cofounding"}), ("2021-01-01", {"funding"})],
+)
+def test_as_of_keeps_ties_valid_that_day(store, as_of, edges):
+    g = to_networkx(store, as_of=as_of)
+    assert {d["kind"] for *_, d in g.edges(data=True)} == edges
+    assert g.number_of_nodes() == 3  # organisations stay, only ties are dated
+
+
+def test_tie_kind_filter(store):
+    g = to_networkx(store, tie_kinds=["cofounding"])
+    assert [(u, v) for u, v in g.edges()] == [(str(ESO.c), str(ESO.a))]
