@@ -1,0 +1,60 @@
+"""The dashboard's entry point: navigation and the shared sidebar only.
+
+``streamlit run app.py`` opens it on the bundled data, or on ``GRAPH_DATA``.
+Pages live in :mod:`ui.pages` (listed in ``ui/pages/__init__.py``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.explore import summary
+from ui import state
+from ui.i18n import LANGS, t
+from ui.i18n import lang as current_lang
+from ui.pages import PAGES, SECTIONS, register_pages, runner
+
+st.set_page_config(page_title="Sieć ES / ES network", page_icon=":material/hub:", layout="wide")
+
+lang = current_lang()
+
+pages: dict[str, st.Page] = {}
+menu: dict[str, list[st.Page]] = {}
+for entry in PAGES:
+    p = st.Page(runner(entry), title=t(entry.title_key), url_path=entry.url_path, icon=entry.icon, default=entry.default)
+    pages[entry.url_path] = p
+    section = entry.section if entry.section in SECTIONS else SECTIONS[0]
+    menu.setdefault(t(section), []).append(p)
+register_pages(pages)
+current = st.navigation(menu)
+
+with st.sidebar:
+    st.radio(t("app.language"), LANGS, key="lang", format_func=lambda code: t(f"app.lang.{code}"), horizontal=True)
+
+try:
+    cfg = state.settings()
+    store = state.store()
+    counts = summary(state.projection())
+except state.GraphError as exc:
+    state.error_page(exc)
+    st.stop()
+
+with st.sidebar:
+    st.caption(t("app.source.heading"))
+    if cfg.backend == "remote":
+        st.text(t("app.source.remote", url=cfg.query_url))
+    elif cfg.data == state.DEFAULT_DATA:
+        st.text(t("app.source.bundled"))
+    else:
+        st.text(t("app.source.files", files=", ".join(p.name for p in cfg.data)))
+    st.text(t("app.source.triples", n=f"{len(store):,}".replace(",", " "), orgs=counts["organisations"], ties=counts["ties"]))
+    if counts["synthetic"]:
+        st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
+
+if counts["synthetic"]:
+    st.warning(t("app.synthetic.banner", n=counts["synthetic"]), icon=":material/science:")
+
+try:
+    current.run()
+except state.GraphError as exc:
+    state.error_page(exc)

@@ -1,0 +1,119 @@
+"""One catalogue of UI strings: every ``ui/strings/*.toml``, Polish first.
+
+Each file holds keys whose leaves are tables with ``pl`` and ``en``::
+
+    [overview.title]
+    pl = "Przegląd"
+    en = "Overview"
+
+    "network.count" = { pl = "{n} organizacji", en = "{n} organisations" }
+
+Nested tables are flattened with dots (``overview.title``).  A key defined in
+two files is an error, and ``tests/test_i18n.py`` proves every key has both
+languages.  Keys should start with the file's stem (``console.run`` lives in
+``console.toml``) so the owners of the files never collide.
+
+``t(key, **fmt)`` gives the string in the session's language (``pl`` unless
+the sidebar switch says ``en``); a missing key shows as ``⟦key⟧`` instead of
+failing, so a half-finished page still renders.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+__all__ = ["LANGS", "STRINGS_DIR", "catalogue", "load_catalogue", "translate", "t", "lang", "set_lang", "label_of"]
+
+LANGS = ("pl", "en")
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+_LANG_KEY = "lang"
+
+
+class CatalogueError(ValueError):
+    """A strings file that breaks the rules (duplicate key, leaf without pl/en)."""
+
+
+def _flatten(table: dict, prefix: str, source: str, out: dict[str, dict[str, str]], origin: dict[str, str]) -> None:
+    for name, value in table.items():
+        key = f"{prefix}.{name}" if prefix else str(name)
+        if not isinstance(value, dict):
+            raise CatalogueError(f"{source}: {key}: expected a table with pl and en, got {type(value).__name__}")
+        strings = [v for v in value.values() if isinstance(v, str)]
+        if strings and len(strings) != len(value):
+            raise CatalogueError(f"{source}: {key}: mixes strings and tables")
+        if strings or not value:
+            if key in out:
+                raise CatalogueError(f"{source}: {key}: already defined in {origin[key]}")
+            out[key] = {k: v for k, v in value.items()}
+            origin[key] = source
+        else:
+            _flatten(value, key, source, out, origin)
+
+
+def load_catalogue(folder: Path = STRINGS_DIR) -> dict[str, dict[str, str]]:
+    """Every key of every ``*.toml`` in ``folder`` -> {"pl": ..., "en": ...}."""
+    out: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as fh:
+            try:
+                data = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise CatalogueError(f"{path.name}: {exc}") from None
+        _flatten(data, "", path.name, out, origin)
+    return out
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """The catalogue, read once per process."""
+    return load_catalogue()
+
+
+def translate(key: str, language: str, /, **fmt) -> str:
+    """The string for ``key`` in ``language`` (falls back to Polish, then to ``⟦key⟧``)."""
+    entry = catalogue().get(key)
+    if entry is None:
+        return f"⟦{key}⟧"
+    text = entry.get(language) or entry.get("pl") or f"⟦{key}⟧"
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def lang() -> str:
+    """The session's language: ``pl`` unless switched (or ``?lang=en`` in the URL)."""
+    import streamlit as st
+
+    value = st.session_state.get(_LANG_KEY)
+    if value not in LANGS:
+        value = st.query_params.get("lang", "pl")
+        if value not in LANGS:
+            value = "pl"
+        st.session_state[_LANG_KEY] = value
+    return value
+
+
+def set_lang(value: str) -> None:
+    import streamlit as st
+
+    if value in LANGS:
+        st.session_state[_LANG_KEY] = value
+
+
+def t(key: str, /, **fmt) -> str:
+    """The UI string ``key`` in the session's language, formatted with ``fmt``."""
+    return translate(key, lang(), **fmt)
+
+
+def label_of(attrs: dict, language: str | None = None) -> str:
+    """A node's label in the language (``label`` is Polish, ``label_en`` English)."""
+    language = language or lang()
+    if language == "en":
+        return attrs.get("label_en") or attrs.get("label") or ""
+    return attrs.get("label") or attrs.get("label_en") or ""
