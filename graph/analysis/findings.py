@@ -1,0 +1,82 @@
+"""Findings: small frozen records a coordinator can read and check.
+
+Every finding names the resources it is about (IRI and Polish label) and the
+data it rests on (``basis``: IRIs of ties, memberships, shapes and source
+documents), with a Polish and an English text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES"]
+
+#: Severities, most serious first (the SHACL ones).
+SEVERITIES: tuple[str, ...] = ("violation", "warning", "info")
+#: What a finding is about.
+CATEGORIES: tuple[str, ...] = ("expectation", "coverage", "structure", "suggestion", "change")
+
+
+@dataclass(frozen=True, order=True)
+class Resource:
+    """A resource named in a finding: its IRI and labels (Polish first)."""
+
+    iri: str
+    label: str
+    label_en: str = ""
+
+    def label_in(self, lang: str = "pl") -> str:
+        """The label in ``lang`` ("pl" or "en"), falling back to the Polish one."""
+        return (self.label_en or self.label) if lang == "en" else self.label
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing worth a coordinator's attention.
+
+    ``code`` names the rule (e.g. ``gmina-has-pes``, ``articulation-point``);
+    ``resources`` the organisations, gminy or ties it is about; ``basis`` the
+    IRIs of the data it rests on (ties, memberships, the SHACL shape, source
+    documents); ``data`` small numbers behind the text (e.g. how many
+    organisations a removal cuts off).
+    """
+
+    category: str
+    code: str
+    severity: str
+    resources: tuple[Resource, ...]
+    text_pl: str
+    text_en: str
+    basis: tuple[str, ...] = ()
+    data: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "pl") -> str:
+        """The text in ``lang`` ("pl" or "en")."""
+        return self.text_en if lang == "en" else self.text_pl
+
+    def value(self, key: str, default=None):
+        """One of the numbers in ``data`` by name."""
+        return dict(self.data).get(key, default)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready values."""
+        out = asdict(self)
+        out["data"] = dict(self.data)
+        return out
+
+
+@dataclass(frozen=True)
+class Suggestion(Finding):
+    """A missing tie worth building: ``resources`` are (organisation, partner).
+
+    ``score`` is the link-prediction score (resource allocation index on the
+    undirected network of organisations); ``shared`` the partners both already
+    work with; ``rule`` the complementary pair (``pes-ops``, ``pes-firm``,
+    ``pes-pup``, ``gmina-owes``); ``meets`` the codes of the expectations the
+    tie would meet.
+    """
+
+    score: float = 0.0
+    rule: str = ""
+    shared: tuple[Resource, ...] = field(default=())
+    meets: tuple[str, ...] = ()
