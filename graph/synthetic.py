@@ -59,6 +59,7 @@ from graph.model import (
     TIE_KINDS,
     TIME,
 )
+from graph.terc import DEFAULT_TERC, TERC_ATTRIBUTION, TercError, Unit, read_terc
 
 __all__ = [
     "SCALES",
@@ -82,9 +83,6 @@ __all__ = [
 SCALES: tuple[str, ...] = ("county", "voivodeship", "country")
 COUNTY_CODE = "2611"  # powiat starachowicki
 VOIVODESHIP_CODE = "26"  # Świętokrzyskie
-DEFAULT_TERC = Path(__file__).resolve().parents[1] / "data" / "teryt" / "TERC_2020-01-01.csv"
-TERC_HEADER = ("WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA")
-TERC_ATTRIBUTION = "Źródło: GUS, rejestr TERYT (TERC), stan na 2020-01-01"
 
 #: PES per 102 gminy (one voivodeship), after FACTS.md S7; see module docstring.
 S7_PER_102_GMINY: dict[str, int] = {
@@ -128,20 +126,10 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-class SyntheticError(ValueError):
-    """Bad input to the generator; the message names what and where."""
+#: Bad input to the generator (scale, seed, TERC file); the message names what and where.
+SyntheticError = TercError
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A territorial unit from TERC: code of 2 (voivodeship), 4 or 7 digits."""
-
-    code: str
-    name: str
-    level: str  # "voivodeship" | "powiat" | "gmina"
-    parent: str | None = None
-    rodz: int | None = None  # gmina kind: 1 miejska, 2 wiejska, 3 miejsko-wiejska
-    city: bool = False  # a city with powiat rights (the powiat or its gmina)
 
 
 @dataclass(frozen=True)
@@ -170,73 +158,6 @@ class SyntheticStats:
 def _check_scale(scale: str) -> None:
     if scale not in SCALES:
         raise SyntheticError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
-
-
-def _digits(value: str, n: int, what: str, where: str) -> None:
-    if len(value) != n or not value.isdigit():
-        raise SyntheticError(f"{where}: {what} must be {n} digits, got {value!r}")
-
-
-def read_terc(path: str | os.PathLike[str] = DEFAULT_TERC) -> list[Unit]:
-    """All voivodeships, powiaty and gminy (RODZ 1-3) of a GUS TERC CSV file.
-
-    Parts of gminy (RODZ 4, 5, 8, 9) are skipped.  A missing file or a bad
-    row raises :class:`SyntheticError` naming ``file:line``.
-    """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SyntheticError(f"TERC file not found: {path}") from None
-    except OSError as exc:
-        raise SyntheticError(f"cannot read TERC file {path}: {exc.strerror}") from None
-    units: list[Unit] = []
-    seen: dict[str, Unit] = {}
-    for lineno, line in enumerate(raw.split(b"\n"), start=1):
-        where = f"{path}:{lineno}"
-        try:
-            text = line.decode("utf-8").rstrip("\r")
-        except UnicodeDecodeError:
-            raise SyntheticError(f"{where}: not UTF-8 text") from None
-        if not text.strip():
-            continue
-        fields = text.split(";")
-        if lineno == 1:
-            if tuple(f.strip().lstrip("\ufeff") for f in fields) != TERC_HEADER:
-                raise SyntheticError(f"{where}: expected header {';'.join(TERC_HEADER)}, got {text!r}")
-            continue
-        if len(fields) != len(TERC_HEADER):
-            raise SyntheticError(f"{where}: expected 7 ';'-separated fields, got {len(fields)}")
-        woj, pow_, gmi, rodz, name = (f.strip() for f in fields[:5])
-        kind = fields[5].strip()
-        _digits(woj, 2, "WOJ", where)
-        if not name:
-            raise SyntheticError(f"{where}: empty NAZWA")
-        if not pow_:
-            if gmi or rodz:
-                raise SyntheticError(f"{where}: GMI/RODZ given without POW")
-            unit = Unit(woj, name, "voivodeship")
-        else:
-            _digits(pow_, 2, "POW", where)
-            if not gmi:
-                if rodz:
-                    raise SyntheticError(f"{where}: RODZ given without GMI")
-                unit = Unit(woj + pow_, name, "powiat", woj, city="na prawach powiatu" in kind)
-            else:
-                _digits(gmi, 2, "GMI", where)
-                _digits(rodz, 1, "RODZ", where)
-                if rodz not in "123":
-                    continue  # a town, rural area or district: part of a gmina
-                unit = Unit(woj + pow_ + gmi + rodz, name, "gmina", woj + pow_, int(rodz))
-        if unit.parent is not None and unit.parent not in seen:
-            raise SyntheticError(f"{where}: {unit.level} {unit.code} comes before its parent {unit.parent}")
-        if unit.code in seen:
-            raise SyntheticError(f"{where}: duplicate TERC code {unit.code}")
-        if unit.level == "gmina" and seen[unit.parent].city:
-            unit = Unit(unit.code, unit.name, "gmina", unit.parent, unit.rodz, city=True)
-        seen[unit.code] = unit
-        units.append(unit)
-    return units
 
 
 def load_skeleton(scale: str, *, teryt_path: str | os.PathLike[str] = DEFAULT_TERC) -> Skeleton:
