@@ -39,6 +39,13 @@ class Settings:
     max_rows: int = 10_000
     max_file_bytes: int = 1 << 30
     include_schema: bool = True
+    editor_password: str | None = field(default=None, repr=False)
+    history: Path | None = None
+
+    @property
+    def edit_file(self) -> Path:
+        """The data file that edits are written to: the first data file."""
+        return Path(self.data[0])
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -79,6 +86,9 @@ class Settings:
         kwargs["update_url"] = get("GRAPH_SPARQL_UPDATE_URL")
         kwargs["user"] = get("GRAPH_SPARQL_USER")
         kwargs["password"] = get("GRAPH_SPARQL_PASSWORD")
+        kwargs["editor_password"] = get("GRAPH_EDITOR_PASSWORD")
+        if history := get("GRAPH_HISTORY"):
+            kwargs["history"] = Path(history)
         if kwargs["query_url"] and "backend" not in kwargs:
             kwargs["backend"] = "remote"
         for name, key, conv in (
