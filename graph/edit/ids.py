@@ -86,11 +86,19 @@ def check_regon(value: str) -> str:
     digits = _digits(value, "REGON", (9, 14))
     expected9 = _regon_digit(digits[:9], _REGON9_WEIGHTS)
     if int(digits[8]) != expected9:
-        raise IdentifierError("REGON", f"zła cyfra kontrolna na 9. pozycji (oczekiwano {expected9})", f"wrong check digit at position 9 (expected {expected9})")
+        raise IdentifierError(
+            "REGON",
+            f"zła cyfra kontrolna na 9. pozycji (oczekiwano {expected9})",
+            f"wrong check digit at position 9 (expected {expected9})",
+        )
     if len(digits) == 14:
         expected14 = _regon_digit(digits, _REGON14_WEIGHTS)
         if int(digits[13]) != expected14:
-            raise IdentifierError("REGON", f"zła cyfra kontrolna na 14. pozycji (oczekiwano {expected14})", f"wrong check digit at position 14 (expected {expected14})")
+            raise IdentifierError(
+                "REGON",
+                f"zła cyfra kontrolna na 14. pozycji (oczekiwano {expected14})",
+                f"wrong check digit at position 14 (expected {expected14})",
+            )
     return digits
 
 

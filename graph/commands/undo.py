@@ -1,0 +1,22 @@
+"""undo: reverse a change recorded in the history."""
+
+from __future__ import annotations
+
+import getpass
+
+from ..edit.editor import Editor
+
+NAME = "undo"
+HELP = "undo the latest change (or the change ID) by applying its inverse, itself recorded in the history"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("id", nargs="?", help="id (or a unique prefix) of the change to undo; default: the latest not yet undone")
+    p.add_argument("--user", default=None, help="who is undoing (default: the login name)")
+
+
+def run(args, settings) -> int:
+    editor = Editor(settings)
+    done = editor.undo(args.id, who=args.user or getpass.getuser())
+    print(f"undone {done.undoes}: +{len(done.added)} / -{len(done.removed)} triples; change {done.id}")
+    return 0

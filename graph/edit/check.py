@@ -1,0 +1,137 @@
+"""Checking a change against the SHACL shapes before it is written.
+
+Only the neighbourhood of the change is validated (the resources it touches,
+what they point to, and the vocabulary and territory files), before and
+after the change; a violation that is new after the change refuses it, with
+the rule (the shape) and the field named.  Problems the data already had are
+not blamed on the edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import rdflib
+from rdflib import URIRef
+
+from ..io import load_graph, new_graph
+from ..model import PREFIXES
+from ..settings import SCHEMA_FILES
+from ..validate import Finding, load_shapes, validate_graph
+from .changes import Change, Problem
+from .lookup import Context
+
+__all__ = ["check_change", "schema_graph", "default_shapes", "FIELDS"]
+
+#: predicate IRI -> the field a person filled in (forms and spreadsheet columns)
+FIELDS: dict[str, str] = {
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "name",
+    "http://www.w3.org/ns/org#classification": "kind",
+    "https://schema.org/location": "teryt",
+    "https://schema.org/address": "address",
+    "https://w3id.org/es-pl/def#nip": "nip",
+    "https://w3id.org/es-pl/def#regon": "regon",
+    "https://w3id.org/es-pl/def#krs": "krs",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "source",
+    "https://w3id.org/es-pl/def#tieKind": "kind",
+    "https://w3id.org/es-pl/def#tieFrom": "from",
+    "https://w3id.org/es-pl/def#tieTo": "to",
+    "https://w3id.org/es-pl/def#startDate": "start",
+    "https://w3id.org/es-pl/def#endDate": "end",
+    "http://www.w3.org/ns/org#member": "organisation",
+    "http://www.w3.org/ns/org#organization": "agreement",
+    "http://www.w3.org/ns/org#role": "role",
+    "http://www.w3.org/ns/org#memberDuring": "start",
+    "http://purl.org/dc/terms/title": "source",
+    "https://schema.org/url": "source",
+    "http://xmlns.com/foaf/0.1/name": "signer",
+}
+
+
+@cache
+def _schema(paths: tuple[Path, ...]) -> rdflib.Graph:
+    return load_graph(paths)
+
+
+def schema_graph(paths: tuple[Path, ...] = SCHEMA_FILES) -> rdflib.Graph:
+    """The vocabulary and territory files (read once per process)."""
+    return _schema(tuple(paths))
+
+
+@cache
+def _shapes(path: Path | None) -> rdflib.Graph:
+    return load_shapes() if path is None else load_shapes([path])
+
+
+def default_shapes(path: Path | None = None) -> rdflib.Graph:
+    """data/shapes.ttl (read once per process)."""
+    return _shapes(path)
+
+
+def _key(f: Finding) -> tuple:
+    return (f.focus, f.shape, f.path, f.value, f.constraint)
+
+
+def _local(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[-1]
+    return iri
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def check_change(
+    ctx: Context,
+    change: Change,
+    *,
+    shapes: rdflib.Graph | None = None,
+    schema: rdflib.Graph | None = None,
+    fields: Mapping[str, str] = FIELDS,
+) -> list[Problem]:
+    """SHACL violations the change would add, each as a Problem naming field and rule."""
+    if change.empty:
+        return []
+    shapes = shapes if shapes is not None else default_shapes()
+    schema = schema if schema is not None else schema_graph()
+    triples = change.added | change.removed
+    focus = {t[0] for t in triples} | {t[2] for t in triples if isinstance(t[2], URIRef)}
+    level1 = ctx.about(focus)
+    near = {t[2] for t in level1 | change.added if isinstance(t[2], URIRef)} - focus
+    around = level1 | ctx.about(near)
+    after = new_graph()
+    after += schema
+    for t in (around - change.removed) | change.added:
+        after.add(t)
+    report = validate_graph(after, shapes)
+    if not report.violations:
+        return []
+    before = new_graph()
+    before += schema
+    for t in around:
+        before.add(t)
+    known = {_key(f) for f in validate_graph(before, shapes).violations}
+    problems = []
+    for f in report.violations:
+        if _key(f) in known:
+            continue
+        field = fields.get(f.path or "", _prefixed(f.path) if f.path else "")
+        what = _prefixed(f.focus)
+        rule = f"{_local(f.shape)}, {f.constraint}" if f.constraint else _local(f.shape)
+        problems.append(
+            Problem(
+                field=field,
+                message_pl=f"{what}: {f.message}",
+                message_en=f"{what}: {f.message_en}",
+                rule=rule,
+                focus=f.focus,
+            )
+        )
+    return problems

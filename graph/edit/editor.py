@@ -1,0 +1,125 @@
+"""The editor: check a change, write it (file or remote store), log it, undo it.
+
+>>> # Editor(settings).commit(add_organisation(editor.context(), ..., who="Anna"))
+
+For a file, :meth:`Editor.commit` takes the file's lock, re-reads the file,
+refuses the change if triples it removes are gone (someone else changed
+them), drops additions already there, writes atomically and appends the
+narrowed change to the history, all inside the lock.  With a remote store the
+change is one SPARQL Update request.  Either way the store the editor reads
+from is updated too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+
+from ..settings import Settings
+from ..store import Store, open_store
+from ..terms import to_oxigraph, to_rdflib
+from . import history as hist
+from .changes import Change, EditError, Problem
+from .check import check_change
+from .lookup import Context
+from .remote import apply_remote, update_text
+from .writeback import locked, read_triples, save
+
+__all__ = ["Editor"]
+
+
+class Editor:
+    """Edits on the data the settings name (the first data file, or the remote store)."""
+
+    def __init__(self, settings: Settings, store: Store | None = None, *, shapes: rdflib.Graph | None = None, on_temp_written=None):
+        self.settings = settings
+        self.store = store if store is not None else open_store(settings)
+        self.shapes = shapes
+        self.remote = settings.backend == "remote"
+        self.path = None if self.remote else Path(settings.edit_file)
+        if settings.history is not None:
+            self.history_path = Path(settings.history)
+        elif self.remote:
+            from ..settings import DATA_DIR
+
+            self.history_path = DATA_DIR / "remote.history.jsonl"
+        else:
+            self.history_path = hist.history_path(self.path)
+        self._on_temp_written = on_temp_written
+
+    def context(self) -> Context:
+        """Fresh lookups over the current store."""
+        return Context(self.store)
+
+    @property
+    def lock_target(self) -> Path:
+        return self.path if self.path is not None else self.history_path
+
+    # ------------------------------------------------------------------ writing
+    def check(self, change: Change) -> list[Problem]:
+        return check_change(self.context(), change, shapes=self.shapes)
+
+    def commit(self, change: Change, *, check: bool = True) -> Change:
+        """Check and write ``change`` as one unit; returns what really changed (possibly empty)."""
+        if change.empty:
+            return change
+        if check:
+            problems = self.check(change)
+            if problems:
+                raise EditError(problems)
+        with locked(self.lock_target):
+            if self.remote:
+                done = apply_remote(self.store, change)
+            else:
+                done = self._apply_file(change)
+            if not done.empty:
+                hist.append(self.history_path, done)
+        if not done.empty and not self.remote:
+            self.store.update(update_text(done))
+        return done
+
+    def _apply_file(self, change: Change) -> Change:
+        current, original = read_triples(self.path, max_bytes=self.settings.max_file_bytes)
+        added = {to_oxigraph_triple(t) for t in change.added}
+        removed = {to_oxigraph_triple(t) for t in change.removed}
+        gone = removed - current
+        if gone:
+            raise EditError(
+                [
+                    Problem(
+                        "entry",
+                        f"dane zmieniły się w międzyczasie albo leżą w innym pliku niż {self.path.name}: {len(gone)} trójek do usunięcia nie ma; odśwież i spróbuj ponownie",
+                        f"the data changed meanwhile or lives in a file other than {self.path.name}: {len(gone)} triples to remove are not there; reload and try again",
+                        rule="conflict",
+                    )
+                ]
+            )
+        real_added = added - current
+        if not real_added and not removed:
+            return change.narrowed((), ())
+        save(self.path, (current - removed) | real_added, original=original, on_temp_written=self._on_temp_written)
+        return change.narrowed({from_oxigraph_triple(t) for t in real_added}, change.removed)
+
+    # ------------------------------------------------------------------ history
+    def history(self) -> list[hist.Entry]:
+        return hist.read_history(self.history_path)
+
+    def undo(self, change_id: str | None = None, *, who: str, check: bool = True) -> Change:
+        """Undo ``change_id`` (default: the latest change not yet undone)."""
+        entry = hist.pick_undo(self.history(), change_id)
+        inverse = hist.entry_to_change(entry).inverse(who=who)
+        done = self.commit(inverse, check=check)
+        if done.empty:
+            raise EditError([Problem("id", f"{entry.id}: nic do cofnięcia", f"{entry.id}: nothing to undo")])
+        return done
+
+
+def to_oxigraph_triple(t):
+    import pyoxigraph as ox
+
+    return ox.Triple(to_oxigraph(t[0]), to_oxigraph(t[1]), to_oxigraph(t[2]))
+
+
+def from_oxigraph_triple(t):
+    return (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))

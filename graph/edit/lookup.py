@@ -1,0 +1,231 @@
+"""What the edit builders need to know about the current graph, read through a Store.
+
+The same queries run on every backend (Oxigraph, rdflib, a remote
+endpoint); values are bound or rendered with :func:`graph.terms.sparql_term`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import URIRef
+
+from ..model import ESO
+from ..store import Store
+from ..terc import Unit, gminy_by_code, read_terc
+from ..terms import sparql_term
+from .naming import normalise_name
+
+__all__ = ["Concept", "OrgRecord", "Context"]
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    notation: str
+    pl: str
+    en: str
+    extra: str | None = None  # es:directProperty of a tie kind
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    iri: str
+    labels: tuple[str, ...]  # Polish names
+    kind: str | None
+    gmina: str | None  # IRI of schema:location
+    nip: str | None
+    regon: str | None
+    krs: str | None
+
+    @property
+    def label(self) -> str:
+        return self.labels[0] if self.labels else self.iri.rsplit("/", 1)[-1]
+
+    @property
+    def local(self) -> str:
+        return self.iri[len(str(ESO)) :] if self.iri.startswith(str(ESO)) else self.iri
+
+
+_CONCEPTS = """
+SELECT ?c ?n ?pl ?en ?x WHERE {
+  ?c skos:inScheme ?scheme ; skos:notation ?n .
+  OPTIONAL { ?c skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
+  OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
+  OPTIONAL { ?c es:directProperty ?x }
+  OPTIONAL { ?c skos:broader ?b }
+  FILTER NOT EXISTS { ?c skos:topConceptOf esk:scheme }
+}
+"""
+
+_ORGS = """
+SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
+  ?o a org:Organization .
+  OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?o org:classification ?kind }
+  OPTIONAL { ?o schema:location ?loc }
+  OPTIONAL { ?o es:nip ?nip }
+  OPTIONAL { ?o es:regon ?regon }
+  OPTIONAL { ?o es:krs ?krs }
+}
+"""
+
+_AGREEMENTS = """
+SELECT ?a ?label WHERE { ?a a org:OrganizationalCollaboration . OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "pl") } }
+"""
+
+_TIES = """
+SELECT ?t ?kind ?from ?to ?start ?end WHERE {
+  ?t a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
+  OPTIONAL { ?t es:startDate ?start } OPTIONAL { ?t es:endDate ?end }
+}
+"""
+
+_MEMBERSHIPS = """
+SELECT ?m ?member ?org ?role ?start ?end WHERE {
+  ?m a org:Membership ; org:member ?member ; org:organization ?org .
+  OPTIONAL { ?m org:role ?role } OPTIONAL { ?m es:startDate ?start } OPTIONAL { ?m es:endDate ?end }
+}
+"""
+
+_SOURCES = """
+SELECT ?s ?title ?url WHERE {
+  ?s a foaf:Document .
+  OPTIONAL { ?s dcterms:title ?title }
+  OPTIONAL { { ?s schema:url ?url } UNION { ?s dcterms:source ?url } }
+}
+"""
+
+
+class Context:
+    """Lookups over a store, read once per context (make a new one after a change)."""
+
+    def __init__(self, store: Store, *, terc_path=None):
+        self.store = store
+        self.terc_path = terc_path
+
+    # -------------------------------------------------------------- schemes
+    def _concepts(self, scheme: str) -> dict[str, Concept]:
+        text = _CONCEPTS.replace("?scheme", scheme)
+        _, rows = self.store.select_values(text)
+        out: dict[str, Concept] = {}
+        for c, n, pl, en, x in rows:
+            if c not in out or (pl and not out[c].pl):
+                out[c] = Concept(c, n, pl or n, en or pl or n, x)
+        return dict(sorted(out.items(), key=lambda kv: kv[1].notation))
+
+    @cached_property
+    def kinds(self) -> dict[str, Concept]:
+        return self._concepts("esk:scheme")
+
+    @cached_property
+    def tie_kinds(self) -> dict[str, Concept]:
+        return self._concepts("est:scheme")
+
+    @cached_property
+    def roles(self) -> dict[str, Concept]:
+        return self._concepts("esrole:scheme")
+
+    @staticmethod
+    def find_concept(concepts: dict[str, Concept], text: str) -> Concept | None:
+        """A concept by notation, Polish or English label, or IRI, in any case."""
+        key = str(text).strip().casefold()
+        if not key:
+            return None
+        for c in concepts.values():
+            if key in (c.notation.casefold(), c.pl.casefold(), c.en.casefold(), c.iri.casefold()):
+                return c
+        norm = normalise_name(key)
+        for c in concepts.values():
+            if norm in (normalise_name(c.notation), normalise_name(c.pl), normalise_name(c.en)):
+                return c
+        return None
+
+    # -------------------------------------------------------------- territory
+    def gmina(self, code: str) -> Unit | None:
+        kw = {"path": self.terc_path} if self.terc_path else {}
+        return gminy_by_code(**kw).get(str(code).strip())
+
+    @cached_property
+    def terc_units(self) -> dict[str, Unit]:
+        kw = {"path": self.terc_path} if self.terc_path else {}
+        return {u.code: u for u in read_terc(**kw)}
+
+    # -------------------------------------------------------------- instances
+    @cached_property
+    def organisations(self) -> dict[str, OrgRecord]:
+        _, rows = self.store.select_values(_ORGS)
+        acc: dict[str, dict] = {}
+        for o, label, kind, loc, nip, regon, krs in rows:
+            d = acc.setdefault(o, {"labels": [], "kind": None, "gmina": None, "nip": None, "regon": None, "krs": None})
+            if label and label not in d["labels"]:
+                d["labels"].append(label)
+            for k, v in (("kind", kind), ("gmina", loc), ("nip", nip), ("regon", regon), ("krs", krs)):
+                d[k] = d[k] or v
+        return {
+            o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"])
+            for o, d in sorted(acc.items())
+        }
+
+    def find_org(self, text: str) -> list[OrgRecord]:
+        """Organisations by id (local name, ``eso:x`` or IRI), NIP, or exact Polish name."""
+        key = str(text).strip()
+        if not key:
+            return []
+        orgs = self.organisations
+        for candidate in (key, str(ESO) + key, str(ESO) + key.removeprefix("eso:")):
+            if candidate in orgs:
+                return [orgs[candidate]]
+        digits = "".join(ch for ch in key if ch.isdigit())
+        if len(digits) == 10 and len(digits) >= len(key.replace("-", "").replace(" ", "")) - 2:
+            found = [o for o in orgs.values() if o.nip == digits]
+            if found:
+                return found
+        return [o for o in orgs.values() if key in o.labels]
+
+    @cached_property
+    def agreements(self) -> dict[str, str]:
+        _, rows = self.store.select_values(_AGREEMENTS)
+        return dict(sorted((a, label or a) for a, label in rows))
+
+    @cached_property
+    def ties(self) -> list[dict]:
+        _, rows = self.store.select_values(_TIES)
+        return [dict(zip(("iri", "kind", "from", "to", "start", "end"), r)) for r in sorted(rows)]
+
+    @cached_property
+    def memberships(self) -> list[dict]:
+        _, rows = self.store.select_values(_MEMBERSHIPS)
+        return [dict(zip(("iri", "member", "org", "role", "start", "end"), r)) for r in sorted(set(rows))]
+
+    @cached_property
+    def sources(self) -> dict[str, dict]:
+        _, rows = self.store.select_values(_SOURCES)
+        out: dict[str, dict] = {}
+        for s, title, url in rows:
+            d = out.setdefault(s, {"iri": s, "titles": set(), "urls": set()})
+            if title:
+                d["titles"].add(title)
+            if url:
+                d["urls"].add(url)
+        return out
+
+    # -------------------------------------------------------------- triples
+    def about(self, subjects) -> set:
+        """Every triple whose subject is one of ``subjects`` (rdflib terms)."""
+        subjects = sorted({str(s) for s in subjects if isinstance(s, URIRef)})
+        out: set = set()
+        for i in range(0, len(subjects), 500):
+            values = " ".join(sparql_term(URIRef(s)) for s in subjects[i : i + 500])
+            res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } ?s ?p ?o }")
+            out |= set(res.graph)
+        return out
+
+    def incoming(self, iri) -> set:
+        """Every triple whose object is ``iri``."""
+        res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"o": URIRef(str(iri))})
+        return set(res.graph)
+
+    def exists(self, iri) -> bool:
+        return self.store.query("ASK { ?s ?p ?o }", {"s": URIRef(str(iri))}).boolean
