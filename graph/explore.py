@@ -1,8 +1,9 @@
-"""Shaping the projected network for exploration: search, filters, focus.
+"""Shaping the projected network for exploration: search, filters, focus, groups.
 
 Pure functions over the ``nx.MultiDiGraph`` from
-:func:`graph.analysis.projection.to_networkx`; the dashboard calls them, and
-so can a test or a notebook.
+:func:`graph.analysis.projection.to_networkx` (plus a few small SPARQL reads
+of the vocabulary and the territory); the dashboard calls them, and so can a
+test or a notebook.
 
 Examples
 --------
@@ -10,18 +11,53 @@ Examples
 'wachock'
 >>> fold("ŁÓDŹ  Żółć")
 'lodz zolc'
+>>> powiat_of("2611011"), voivodeship_of("2611011")
+('2611', '26')
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["fold", "synthetic_count", "summary"]
+from .analysis.projection import local
+from .model import ESK, EST, TERC
+from .store import Store
+
+__all__ = [
+    "fold",
+    "synthetic_count",
+    "summary",
+    "Filters",
+    "filter_graph",
+    "facets",
+    "search",
+    "neighbourhood",
+    "focus_graph",
+    "powiat_of",
+    "voivodeship_of",
+    "group_graph",
+    "group_level",
+    "members_of_group",
+    "GROUP_PREFIX",
+    "vocabulary",
+    "territory_labels",
+    "history_dates",
+    "node_rows",
+]
 
 # Letters NFKD does not decompose (ł has no combining form).
 _EXTRA = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss"})
+
+#: Node id prefix of a group node (a gmina or powiat standing for its organisations).
+GROUP_PREFIX = "group:"
+
+#: Node types that are organisations for counting and filtering.
+ORG_TYPES = ("organisation", "group")
 
 
 def fold(text: str) -> str:
@@ -38,5 +74,286 @@ def synthetic_count(g: nx.Graph) -> int:
 
 def summary(g: nx.Graph) -> dict[str, int]:
     """Counts for the sidebar: organisations (and groups), ties, synthetic nodes."""
-    orgs = sum(1 for _, typ in g.nodes(data="type") if typ in ("organisation", "group"))
+    orgs = sum(1 for _, typ in g.nodes(data="type") if typ in ORG_TYPES)
     return {"organisations": orgs, "ties": g.number_of_edges(), "synthetic": synthetic_count(g)}
+
+
+# ---------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which organisations stay visible; ``None`` (or empty) keeps everything.
+
+    ``kinds`` and ``sectors`` are notations (``ops``, ``social_economy``),
+    ``gminas`` TERC codes (``2611011``); a powiat or voivodeship code keeps
+    every gmina inside it.  ``isolated`` keeps nodes left without ties.
+    """
+
+    kinds: tuple[str, ...] | None = None
+    sectors: tuple[str, ...] | None = None
+    gminas: tuple[str, ...] | None = None
+    isolated: bool = True
+
+    def keeps(self, attrs: dict) -> bool:
+        if attrs.get("type") == "agreement":
+            return True
+        if self.kinds and attrs.get("kind") not in self.kinds:
+            return False
+        if self.sectors and attrs.get("sector") not in self.sectors:
+            return False
+        if self.gminas:
+            code = attrs.get("gmina") or ""
+            if not any(code.startswith(g) for g in self.gminas):
+                return False
+        return True
+
+
+def _induced(g: nx.MultiDiGraph, keep: Iterable[str]) -> nx.MultiDiGraph:
+    """The induced subgraph as a new graph (attribute dicts shared: read-only);
+    several times faster than ``g.subgraph(keep).copy()``."""
+    keep = set(keep)
+    h = g.__class__(**g.graph)
+    h.add_nodes_from((n, g.nodes[n]) for n in g if n in keep)
+    if g.is_multigraph():
+        h.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if u in keep and v in keep)
+    else:
+        h.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return h
+
+
+def filter_graph(g: nx.MultiDiGraph, filters: Filters = Filters()) -> nx.MultiDiGraph:
+    """The organisations ``filters`` keeps, and the ties among them.
+
+    Returns ``g`` itself when nothing is filtered out: treat the result as
+    read-only.
+    """
+    keep = [n for n, attrs in g.nodes(data=True) if filters.keeps(attrs)]
+    sub = g if len(keep) == len(g) else _induced(g, keep)
+    drop = [n for n in sub if sub.degree(n) == 0 and (not filters.isolated or sub.nodes[n].get("type") == "agreement")]
+    # the agreement stays only with at least one member in view
+    return _induced(sub, set(sub) - set(drop)) if drop else sub
+
+
+def facets(g: nx.Graph) -> dict[str, Counter]:
+    """What the filters can offer, with counts: kinds, sectors, gminas, tie kinds."""
+    out = {"kind": Counter(), "sector": Counter(), "gmina": Counter(), "tie_kind": Counter()}
+    for _, attrs in g.nodes(data=True):
+        if attrs.get("type") not in ORG_TYPES:
+            continue
+        for name in ("kind", "sector", "gmina"):
+            if attrs.get(name):
+                out[name][attrs[name]] += 1
+    for _, _, kind in g.edges(data="kind"):
+        if kind:
+            out["tie_kind"][kind] += 1
+    return out
+
+
+# ---------------------------------------------------------------- search and focus
+
+
+def _haystack(attrs: dict) -> list[str]:
+    values = [attrs.get("label") or "", attrs.get("label_en") or "", *(attrs.get("alt") or [])]
+    return [fold(v) for v in values if v]
+
+
+def search(g: nx.Graph, text: str, *, limit: int = 20, types: Iterable[str] = ORG_TYPES + ("agreement",)) -> list[str]:
+    """Nodes whose labels (pl, en, alternative) contain ``text``, diacritics ignored.
+
+    Every word of the query must occur; whole-label and prefix matches come
+    first, then by label.  Returns node ids.
+    """
+    words = fold(text).split()
+    if not words:
+        return []
+    types = set(types)
+    hits: list[tuple[int, str, str]] = []
+    for node, attrs in g.nodes(data=True):
+        if attrs.get("type") not in types:
+            continue
+        hay = _haystack(attrs) + [fold(attrs.get("gmina_label") or "")]
+        joined = " | ".join(hay)
+        if all(w in joined for w in words):
+            query = " ".join(words)
+            rank = 0 if query in hay[:3] else 1 if any(h.startswith(query) for h in hay) else 2
+            hits.append((rank, fold(attrs.get("label") or node), node))
+    hits.sort()
+    return [node for _, _, node in hits[:limit]]
+
+
+def neighbourhood(g: nx.Graph, node: str, depth: int = 1) -> set[str]:
+    """``node`` and everything within ``depth`` ties of it (either direction)."""
+    if node not in g:
+        return set()
+    und = g.to_undirected(as_view=True)
+    return set(nx.single_source_shortest_path_length(und, node, cutoff=max(0, depth)))
+
+
+def focus_graph(g: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The subgraph around ``node`` to ``depth`` (1-3 in the dashboard)."""
+    return _induced(g, neighbourhood(g, node, depth))
+
+
+# ---------------------------------------------------------------- territory groups
+
+
+def powiat_of(code: str | None) -> str | None:
+    """The powiat TERC code (4 digits) of a gmina code."""
+    return code[:4] if code and len(code) >= 4 else None
+
+
+def voivodeship_of(code: str | None) -> str | None:
+    return code[:2] if code and len(code) >= 2 else None
+
+
+def group_level(g: nx.Graph, *, threshold: int = 300) -> str | None:
+    """``None`` when ``g`` is small enough to show node by node; else ``gmina``
+    or, when there are more than ``threshold`` gminy, ``powiat``."""
+    orgs = [c for _, t, c in _orgs(g)]
+    if len(orgs) <= threshold:
+        return None
+    return "gmina" if len(set(orgs)) <= threshold else "powiat"
+
+
+def _orgs(g: nx.Graph):
+    for n, attrs in g.nodes(data=True):
+        if attrs.get("type") in ORG_TYPES:
+            yield n, attrs.get("type"), attrs.get("gmina")
+
+
+def _unit(code: str | None, level: str) -> str | None:
+    return powiat_of(code) if level == "powiat" else code
+
+
+def group_graph(g: nx.MultiDiGraph, level: str = "gmina", *, labels: dict[str, str] | None = None) -> nx.Graph:
+    """One node per gmina (or powiat) standing for its organisations.
+
+    Group nodes are ``group:<TERC code>`` with ``type`` "territory",
+    ``label``, ``count`` (organisations), ``kinds`` (a Counter) and
+    ``synthetic`` (any member synthetic); an edge between two groups has
+    ``weight`` (ties between their members, either way) and ``kinds``.
+    Ties inside a group are counted on the node as ``internal``.
+    """
+    labels = labels or {}
+    out = nx.Graph(level=level)
+    unit_of: dict[str, str] = {}
+    for node, attrs in g.nodes(data=True):
+        if attrs.get("type") not in ORG_TYPES:
+            continue
+        code = _unit(attrs.get("gmina"), level) or "unknown"
+        gid = GROUP_PREFIX + code
+        unit_of[node] = gid
+        if gid not in out:
+            label = labels.get(code) or attrs.get("gmina_label") if level == "gmina" else labels.get(code)
+            out.add_node(
+                gid,
+                type="territory",
+                code=code,
+                label=label or code,
+                label_en=label or code,
+                count=0,
+                kinds=Counter(),
+                internal=0,
+                synthetic=False,
+                gmina=code,
+            )
+        data = out.nodes[gid]
+        data["count"] += 1
+        data["kinds"][attrs.get("kind")] += 1
+        data["synthetic"] = data["synthetic"] or bool(attrs.get("synthetic"))
+    for u, v, kind in g.edges(data="kind"):
+        a, b = unit_of.get(u), unit_of.get(v)
+        if a is None or b is None:
+            continue
+        if a == b:
+            out.nodes[a]["internal"] += 1
+            continue
+        if out.has_edge(a, b):
+            out.edges[a, b]["weight"] += 1
+            out.edges[a, b]["kinds"][kind] += 1
+        else:
+            out.add_edge(a, b, weight=1, kinds=Counter({kind: 1}))
+    return out
+
+
+def members_of_group(g: nx.Graph, group: str) -> list[str]:
+    """The organisations a group node stands for."""
+    code = group[len(GROUP_PREFIX) :] if group.startswith(GROUP_PREFIX) else group
+    return [n for n, _, gmina in _orgs(g) if (gmina or "unknown").startswith(code)]
+
+
+# ---------------------------------------------------------------- vocabulary, territory, time
+
+_VOCAB_QUERY = """
+SELECT ?c ?pl ?en ?broader ?scheme WHERE {
+  VALUES ?scheme { esk:scheme est:scheme }
+  ?c skos:inScheme ?scheme .
+  OPTIONAL { ?c skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
+  OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
+  OPTIONAL { ?c skos:broader ?broader }
+}
+"""
+
+_TERRITORY_QUERY = """
+SELECT ?u ?label WHERE { ?u a es:TerritorialUnit ; skos:prefLabel ?label }
+"""
+
+
+def vocabulary(store: Store) -> dict[str, dict[str, dict[str, str]]]:
+    """Labels of kinds, sectors and tie kinds by notation: ``{"kind": {"ops": {"pl":..,"en":..,"sector":..}}}``."""
+    out: dict[str, dict[str, dict[str, str]]] = {"kind": {}, "sector": {}, "tie_kind": {}}
+    _, rows = store.select_values(_VOCAB_QUERY)
+    for c, pl, en, broader, scheme in rows:
+        if scheme.startswith(str(EST)):
+            name, group = local(c, EST), "tie_kind"
+        else:
+            name = local(c, ESK)
+            group = "kind" if broader else "sector"
+        if not name:
+            continue
+        entry = out[group].setdefault(name, {"pl": pl or name, "en": en or pl or name})
+        if broader and group == "kind":
+            entry["sector"] = local(broader, ESK) or ""
+    for group in out.values():
+        for entry in group.values():
+            entry.setdefault("sector", "")
+    return out
+
+
+def territory_labels(store: Store) -> dict[str, str]:
+    """Names of the territorial units by TERC code (gminy, powiaty, voivodeships)."""
+    _, rows = store.select_values(_TERRITORY_QUERY)
+    return {local(u, TERC): label for u, label in rows if local(u, TERC)}
+
+
+def history_dates(g: nx.Graph) -> list[str]:
+    """Every start and end date in the network (ISO, sorted, unique): the as-of slider's stops."""
+    dates = set()
+    for _, _, attrs in g.edges(data=True):
+        for key in ("start", "end"):
+            if attrs.get(key):
+                dates.add(attrs[key][:10])
+    return sorted(dates)
+
+
+def node_rows(g: nx.Graph, nodes: Iterable[str], *, vocab: dict | None = None, lang: str = "pl") -> list[dict]:
+    """Display rows for ``nodes``: iri, label (in ``lang``), kind (label), gmina, synthetic."""
+    kinds = (vocab or {}).get("kind", {})
+    out = []
+    for n in nodes:
+        if n not in g:
+            continue
+        a = g.nodes[n]
+        label = (a.get("label_en") or a.get("label")) if lang == "en" else (a.get("label") or a.get("label_en"))
+        kind = a.get("kind")
+        out.append(
+            {
+                "iri": n,
+                "label": label or n,
+                "kind": kinds.get(kind, {}).get(lang, kind) if kind else "",
+                "gmina": a.get("gmina_label") or a.get("gmina") or "",
+                "synthetic": bool(a.get("synthetic")),
+            }
+        )
+    return out

@@ -24,7 +24,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGS", "STRINGS_DIR", "catalogue", "load_catalogue", "translate", "t", "lang", "set_lang", "label_of"]
+__all__ = ["LANGS", "STRINGS_DIR", "catalogue", "load_catalogue", "translate", "t", "lang", "set_lang", "label_of", "viz_texts"]
 
 LANGS = ("pl", "en")
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
@@ -117,3 +117,8 @@ def label_of(attrs: dict, language: str | None = None) -> str:
     if language == "en":
         return attrs.get("label_en") or attrs.get("label") or ""
     return attrs.get("label") or attrs.get("label_en") or ""
+
+
+def viz_texts(language: str) -> tuple[tuple[str, str], ...]:
+    """The network view's captions (``viz.*`` keys, prefix dropped) in ``language``."""
+    return tuple(sorted((key[4:], translate(key, language)) for key in catalogue() if key.startswith("viz.")))

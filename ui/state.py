@@ -155,3 +155,191 @@ def error_page(exc: GraphError) -> None:
     else:
         st.code(str(exc), language=None)
     st.info(t("app.error.hint"))
+
+
+# ---------------------------------------------------------------- vocabulary, territory, overview
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _derived_cached(signature: str, name: str, args: tuple, _fn: Callable) -> Any:
+    return _fn(*args)
+
+
+def derived(fn: Callable, *args) -> Any:
+    """``fn(*args)`` shared per data signature; ``fn`` reads other cached values
+    (projection, vocab...) itself and its arguments must be hashable."""
+    return _derived_cached(data_signature(), f"{fn.__module__}.{fn.__qualname__}", tuple(args), fn)
+
+
+def vocab() -> dict:
+    """Labels of kinds, sectors and tie kinds (pl/en) by notation."""
+    from graph.explore import vocabulary
+
+    return cached(vocabulary)
+
+
+def territory() -> dict[str, str]:
+    """Names of territorial units by TERC code."""
+    from graph.explore import territory_labels
+
+    return cached(territory_labels)
+
+
+def _history() -> list[str]:
+    from graph.explore import history_dates
+
+    return history_dates(projection(include_memberships=True))
+
+
+def history() -> list[str]:
+    """Every start/end date of ties and memberships: the as-of slider's stops."""
+    return derived(_history)
+
+
+def timeline():
+    """Members of the agreement(s) by date (a DataFrame)."""
+    from graph.overview import agreement_timeline
+
+    return cached(agreement_timeline)
+
+
+def profile(iri: str):
+    """The organisation's :class:`graph.profile.Profile` (raises GraphError if unknown)."""
+    from graph.profile import organisation_profile
+
+    return cached(organisation_profile, iri)
+
+
+# ---------------------------------------------------------------- analysis (graph.analysis)
+# The gap analysis is built beside the dashboard; until a measure exists it
+# raises NotImplementedError and these return None, so pages say "not yet".
+
+
+def _metrics(as_of: str | None):
+    from graph.analysis import node_metrics
+
+    try:
+        return node_metrics(projection(as_of=as_of), seed=0)
+    except NotImplementedError:
+        return None
+
+
+def metrics(as_of: str | None = None):
+    """Per-organisation metrics (DataFrame indexed by IRI) or None."""
+    return derived(_metrics, as_of)
+
+
+def _report(as_of: str | None):
+    from graph.analysis import gap_report
+
+    try:
+        return gap_report(store(), as_of=as_of, graph=projection(as_of=as_of))
+    except NotImplementedError:
+        return None
+
+
+def report(as_of: str | None = None):
+    """The :class:`graph.analysis.GapReport` on ``as_of`` or None."""
+    return derived(_report, as_of)
+
+
+def _what_if(remove: tuple[str, ...], as_of: str | None):
+    from graph.analysis import what_if as run
+
+    try:
+        return run(projection(as_of=as_of), remove)
+    except NotImplementedError:
+        return None
+
+
+def what_if(remove: tuple[str, ...], as_of: str | None = None):
+    """What removing ``remove`` would cut off, or None."""
+    return derived(_what_if, tuple(sorted(remove)), as_of)
+
+
+def _diff(date1: str, date2: str):
+    from graph.analysis import diff_report
+
+    try:
+        return diff_report(store(), date1, date2)
+    except NotImplementedError:
+        return None
+
+
+def diff(date1: str, date2: str):
+    """The change between two dates, or None."""
+    return derived(_diff, date1, date2)
+
+
+# ---------------------------------------------------------------- the network view
+
+
+def _network(proj: tuple, spec, texts: tuple, title: str, banner: str | None):
+    from graph.viz import METRIC_COLUMNS, compose
+    from graph.viz.overlays import overlays_from
+
+    as_of, tie_kinds, memberships = proj
+    g = projection(as_of=as_of, tie_kinds=tie_kinds, include_memberships=memberships)
+    table = metrics(as_of)
+    m, communities = None, None
+    if table is not None:
+        cols = [c for c in METRIC_COLUMNS if c in table.columns]
+        m = table[cols].to_dict(orient="index") if cols else None
+        if "community" in table.columns:
+            communities = {k: int(v) for k, v in table["community"].dropna().items()}
+    rep = report(as_of) if (spec.show_spof or spec.show_missing or spec.show_suggested) else None
+    spof, overlays = overlays_from(rep, spec.lang)
+    t = dict(texts)
+    captions = {k[len("cap.") :]: v for k, v in t.items() if k.startswith("cap.")}
+    ui = {k[len("ui.") :]: v for k, v in t.items() if k.startswith("ui.")}
+    names = {k[len("metric.") :]: v for k, v in t.items() if k.startswith("metric.")}
+    return compose(
+        g, spec, metrics=m, metric_names=names, communities=communities, spof=spof, overlays=overlays,
+        vocab=vocab(), labels=territory(), captions=captions, ui=ui, title=title, banner=banner,
+    )  # fmt: skip
+
+
+def network(
+    spec,
+    *,
+    as_of: str | None = None,
+    tie_kinds: tuple[str, ...] | None = None,
+    memberships: bool = False,
+    title: str = "",
+    banner: str | None = None,
+):
+    """The composed network view (HTML and counts) for ``spec``, shared per data and options."""
+    from .i18n import viz_texts
+
+    kinds = tuple(sorted(tie_kinds)) if tie_kinds is not None else None
+    return derived(_network, (as_of, kinds, memberships), spec, viz_texts(spec.lang), title, banner)
+
+
+def _search(text: str, lang: str, limit: int) -> list[dict]:
+    from graph.explore import node_rows, search
+
+    g = projection(include_memberships=True)
+    return node_rows(g, search(g, text, limit=limit), vocab=vocab(), lang=lang)
+
+
+def search(text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
+    """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
+    return derived(_search, text.strip(), lang, limit)
+
+
+def _facets(as_of: str | None, memberships: bool):
+    from graph.explore import facets
+
+    return facets(projection(as_of=as_of, include_memberships=memberships))
+
+
+def facets(as_of: str | None = None, memberships: bool = False):
+    """Counts the filters can offer: kind, sector, gmina, tie_kind."""
+    return derived(_facets, as_of, memberships)
+
+
+def search_iri(iri: str, lang: str = "pl") -> list[dict]:
+    """The display row of one node (empty when the data does not hold it)."""
+    from graph.explore import node_rows
+
+    return node_rows(projection(include_memberships=True), [iri], vocab=vocab(), lang=lang)

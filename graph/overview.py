@@ -1,0 +1,134 @@
+"""The partnership at a glance: members by kind and sector, ties by kind,
+the agreement's signatories and later joiners, organisations by gmina.
+
+Tables are pandas DataFrames with plain values, so the dashboard shows them
+as they are and a test can compare them.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from .analysis.projection import local
+from .model import ESK, ESROLE
+from .store import Store
+
+__all__ = ["agreement_timeline", "counts_by", "ties_by_kind", "gmina_grid", "JOINED_START", "JOINED_LATER"]
+
+JOINED_START = "start"
+JOINED_LATER = "later"
+
+_TIMELINE = """
+SELECT ?agreement ?agreement_label ?m ?member ?label ?label_en ?kind ?role ?role_pl ?role_en ?start ?ub ?end WHERE {
+  ?agreement a org:OrganizationalCollaboration .
+  ?m a org:Membership ; org:organization ?agreement ; org:member ?member .
+  FILTER NOT EXISTS { ?member a foaf:Person }
+  OPTIONAL { ?agreement skos:prefLabel ?agreement_label FILTER(lang(?agreement_label) = "pl") }
+  OPTIONAL { ?member skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?member skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
+  OPTIONAL { ?member org:classification ?kind }
+  OPTIONAL { ?m org:role ?role .
+             OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
+             OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
+  OPTIONAL { ?m es:startDate ?start }
+  OPTIONAL { ?m es:startDateIsUpperBound ?ub }
+  OPTIONAL { ?m es:endDate ?end }
+}
+"""
+
+TIMELINE_COLUMNS = (
+    "agreement", "agreement_label", "membership", "member", "label", "label_en", "kind",
+    "role", "role_pl", "role_en", "start", "start_is_upper_bound", "end", "joined",
+)  # fmt: skip
+
+
+def agreement_timeline(store: Store) -> pd.DataFrame:
+    """Members of every agreement, by date: who signed at the start and who joined later.
+
+    ``joined`` is ``start`` for members whose membership starts on the
+    agreement's first date (or who have the signatory/initiator role with no
+    date), else ``later``.  Sorted by agreement, start date, label.
+    """
+    _, rows = store.select_values(_TIMELINE)
+    seen: dict[str, dict] = {}
+    for agreement, a_label, m, member, label, label_en, kind, role, role_pl, role_en, start, ub, end in rows:
+        if m in seen:
+            continue
+        seen[m] = dict(
+            agreement=agreement, agreement_label=a_label or agreement, membership=m, member=member,
+            label=label or label_en or member, label_en=label_en or label or member, kind=local(kind, ESK),
+            role=local(role, ESROLE) or "", role_pl=role_pl or local(role, ESROLE) or "", role_en=role_en or role_pl or "",
+            start=start[:10] if start else None, start_is_upper_bound=ub == "true", end=end[:10] if end else None,
+        )  # fmt: skip
+    df = pd.DataFrame(list(seen.values()), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
+    if df.empty:
+        return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
+    first = df.dropna(subset=["start"]).groupby("agreement")["start"].min()
+
+    def joined(row) -> str:
+        if row["start"] is None or pd.isna(row["start"]):
+            return JOINED_START if row["role"] in ("signatory", "initiator") else JOINED_LATER
+        return JOINED_START if row["start"] <= first.get(row["agreement"], row["start"]) else JOINED_LATER
+
+    df["joined"] = df.apply(joined, axis=1)
+    return df.sort_values(["agreement", "start", "label"], na_position="last").reset_index(drop=True)
+
+
+def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame:
+    """Organisations by ``kind`` or ``sector``: columns key, label_pl, label_en, count (largest first)."""
+    counts: dict[str, int] = {}
+    for _, attrs in g.nodes(data=True):
+        if attrs.get("type") not in ("organisation", "group"):
+            continue
+        key = attrs.get(attr) or ""
+        counts[key] = counts.get(key, 0) + 1
+    names = (vocab or {}).get(attr, {})
+    rows = [
+        (key, names.get(key, {}).get("pl", key or "-"), names.get(key, {}).get("en", key or "-"), n)
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return pd.DataFrame(rows, columns=["key", "label_pl", "label_en", "count"])
+
+
+def ties_by_kind(g: nx.Graph, vocab: dict | None = None) -> pd.DataFrame:
+    """Ties by tie kind: columns key, label_pl, label_en, count (memberships and posts left out)."""
+    counts: dict[str, int] = {}
+    for _, _, kind in g.edges(data="kind"):
+        if kind in ("membership", "post"):
+            continue
+        counts[kind or ""] = counts.get(kind or "", 0) + 1
+    names = (vocab or {}).get("tie_kind", {})
+    rows = [
+        (key, names.get(key, {}).get("pl", key), names.get(key, {}).get("en", key), n)
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return pd.DataFrame(rows, columns=["key", "label_pl", "label_en", "count"])
+
+
+def gmina_grid(g: nx.Graph, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Gmina x sector: how many organisations are seated in each gmina.
+
+    Index: TERC code; columns ``gmina`` (name), one per sector, ``total``.
+    Gminy of ``labels`` with no organisation at all get a row of zeros when
+    they belong to a powiat that has organisations (they are the gaps).
+    """
+    from .model import SECTORS
+
+    rows: dict[str, dict] = {}
+    for _, attrs in g.nodes(data=True):
+        if attrs.get("type") not in ("organisation", "group") or not attrs.get("gmina"):
+            continue
+        code = attrs["gmina"]
+        row = rows.setdefault(code, {"gmina": attrs.get("gmina_label") or (labels or {}).get(code, code), **{s: 0 for s in SECTORS}})
+        if attrs.get("sector") in SECTORS:
+            row[attrs["sector"]] += 1
+    if labels:
+        powiaty = {code[:4] for code in rows}
+        for code, name in labels.items():
+            if len(code) == 7 and code[:4] in powiaty and code not in rows:
+                rows[code] = {"gmina": name, **{s: 0 for s in SECTORS}}
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=["gmina", *SECTORS])
+    df["total"] = df[list(SECTORS)].sum(axis=1)
+    df.index.name = "terc"
+    return df.sort_values(["gmina"]).astype({s: int for s in (*SECTORS, "total")})

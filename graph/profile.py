@@ -1,0 +1,275 @@
+"""Everything the data says about one organisation, with its sources.
+
+:func:`organisation_profile` reads the store with a handful of SELECTs, the
+organisation bound as ``?org`` (never pasted into the text, SECURITY T7),
+and returns a small frozen :class:`Profile` the dashboard renders and a test
+can check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .analysis.projection import local
+from .errors import GraphError
+from .model import ESK, EST, TERC
+from .store import Store
+
+__all__ = ["Source", "Post", "TieRow", "MembershipRow", "Profile", "organisation_profile", "source_map"]
+
+
+@dataclass(frozen=True)
+class Source:
+    iri: str
+    title: str
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A person's post in the organisation (``org:Membership`` with a role)."""
+
+    person: str
+    name: str
+    role: str
+    role_pl: str
+    role_en: str
+    start: str | None = None
+    end: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class TieRow:
+    """One tie, seen from the organisation: ``direction`` is ``out`` or ``in``."""
+
+    tie: str
+    direction: str
+    kind: str
+    kind_pl: str
+    kind_en: str
+    other: str
+    other_label: str
+    other_label_en: str
+    start: str | None = None
+    end: str | None = None
+    start_is_upper_bound: bool = False
+    comment: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """Membership of an agreement (signatory, initiator, supporter)."""
+
+    membership: str
+    agreement: str
+    agreement_label: str
+    role: str
+    role_pl: str
+    role_en: str
+    start: str | None = None
+    end: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    iri: str
+    label: str
+    label_en: str
+    alt: tuple[str, ...] = ()
+    type: str = "organisation"
+    kind: str | None = None
+    kind_pl: str | None = None
+    kind_en: str | None = None
+    sector: str | None = None
+    gmina: str | None = None
+    gmina_label: str | None = None
+    area_served: tuple[str, ...] = ()
+    identifiers: tuple[tuple[str, str], ...] = ()  # ("NIP", "..."), ("REGON", ...), ("KRS", ...), ("www", url)
+    parent: tuple[tuple[str, str], ...] = ()  # org:subOrganizationOf (iri, label)
+    synthetic: bool = False
+    sources: tuple[Source, ...] = ()
+    posts: tuple[Post, ...] = ()
+    memberships: tuple[MembershipRow, ...] = ()
+    ties: tuple[TieRow, ...] = field(default=())
+
+    def label_in(self, lang: str) -> str:
+        return (self.label_en or self.label) if lang == "en" else (self.label or self.label_en)
+
+
+_MAIN = """
+SELECT ?type ?label ?label_en ?alt ?kind ?kind_pl ?kind_en ?sector ?loc ?loc_label ?served ?served_label
+       ?nip ?regon ?krs ?url ?parent ?parent_label ?synthetic ?src WHERE {
+  { ?org a org:Organization . BIND("organisation" AS ?type) }
+  UNION { ?org a es:UnnamedGroup . BIND("group" AS ?type) }
+  UNION { ?org a org:OrganizationalCollaboration . BIND("agreement" AS ?type) }
+  OPTIONAL { ?org skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?org skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
+  OPTIONAL { ?org skos:altLabel ?alt }
+  OPTIONAL { ?org org:classification ?kind .
+             OPTIONAL { ?kind skos:prefLabel ?kind_pl FILTER(lang(?kind_pl) = "pl") }
+             OPTIONAL { ?kind skos:prefLabel ?kind_en FILTER(lang(?kind_en) = "en") }
+             OPTIONAL { ?kind skos:broader ?sector . ?sector skos:topConceptOf esk:scheme } }
+  OPTIONAL { ?org schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?loc_label } }
+  OPTIONAL { ?org schema:areaServed ?served . OPTIONAL { ?served skos:prefLabel ?served_label } }
+  OPTIONAL { ?org es:nip ?nip } OPTIONAL { ?org es:regon ?regon } OPTIONAL { ?org es:krs ?krs }
+  OPTIONAL { ?org schema:url ?url }
+  OPTIONAL { ?org org:subOrganizationOf ?parent . OPTIONAL { ?parent skos:prefLabel ?parent_label FILTER(lang(?parent_label) = "pl") } }
+  OPTIONAL { ?org es:isSynthetic ?synthetic }
+  OPTIONAL { ?org prov:wasDerivedFrom ?src }
+}
+"""
+
+_SOURCES = """
+SELECT ?src ?title ?url ?date WHERE {
+  ?src a foaf:Document .
+  OPTIONAL { ?src dcterms:title ?title FILTER(lang(?title) = "pl" || lang(?title) = "") }
+  OPTIONAL { ?src schema:url ?url }
+  OPTIONAL { ?src dcterms:date ?date }
+}
+"""
+
+_TIES = """
+SELECT ?tie ?dir ?kind ?kind_pl ?kind_en ?other ?other_label ?other_label_en ?start ?end ?ub ?comment ?src WHERE {
+  { ?tie es:tieFrom ?org ; es:tieTo ?other . BIND("out" AS ?dir) }
+  UNION { ?tie es:tieTo ?org ; es:tieFrom ?other . BIND("in" AS ?dir) }
+  ?tie a es:Tie ; es:tieKind ?kind .
+  OPTIONAL { ?kind skos:prefLabel ?kind_pl FILTER(lang(?kind_pl) = "pl") }
+  OPTIONAL { ?kind skos:prefLabel ?kind_en FILTER(lang(?kind_en) = "en") }
+  OPTIONAL { ?other skos:prefLabel ?other_label FILTER(lang(?other_label) = "pl") }
+  OPTIONAL { ?other skos:prefLabel ?other_label_en FILTER(lang(?other_label_en) = "en") }
+  OPTIONAL { ?tie es:startDate ?start } OPTIONAL { ?tie es:endDate ?end }
+  OPTIONAL { ?tie es:startDateIsUpperBound ?ub }
+  OPTIONAL { ?tie rdfs:comment ?comment FILTER(lang(?comment) = "pl") }
+  OPTIONAL { ?tie prov:wasDerivedFrom ?src }
+}
+"""
+
+_MEMBERSHIPS = """
+SELECT ?m ?member ?name ?target ?target_label ?role ?role_pl ?role_en ?start ?end ?src ?side WHERE {
+  { ?m org:member ?org ; org:organization ?target . BIND("member" AS ?side) }
+  UNION { ?m org:organization ?org ; org:member ?member . ?member a foaf:Person . BIND("post" AS ?side)
+          OPTIONAL { ?member foaf:name ?name } }
+  ?m a org:Membership .
+  OPTIONAL { ?target skos:prefLabel ?target_label FILTER(lang(?target_label) = "pl") }
+  OPTIONAL { ?m org:role ?role .
+             OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
+             OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
+  OPTIONAL { ?m es:startDate ?start } OPTIONAL { ?m es:endDate ?end }
+  OPTIONAL { ?m prov:wasDerivedFrom ?src }
+}
+"""
+
+
+def source_map(store: Store) -> dict[str, Source]:
+    """Every source document by IRI (title, URL, date)."""
+    _, rows = store.select_values(_SOURCES)
+    out: dict[str, Source] = {}
+    for src, title, url, date in rows:
+        if src not in out or (title and not out[src].title):
+            out[src] = Source(src, title or src.rsplit("/", 1)[-1], url, date)
+    return out
+
+
+def _sources(iris, sources: dict[str, Source]) -> tuple[Source, ...]:
+    return tuple(sources.get(i) or Source(i, i.rsplit("/", 1)[-1]) for i in sorted(set(iris)))
+
+
+def organisation_profile(store: Store, iri: str) -> Profile:
+    """The profile of ``iri``; raises GraphError when the data does not know it."""
+    org = URIRef(iri)
+    _, rows = store.select_values(_MAIN, {"org": org})
+    if not rows:
+        raise GraphError(f"{iri}: no such organisation in the data")
+    sources = source_map(store)
+    first = rows[0]
+    alt, served, src, parents, ids = [], {}, set(), {}, []
+    synthetic = False
+    for r in rows:
+        (_, _, _, a, _, _, _, _, _, _, sv, sv_label, nip, regon, krs, url, parent, parent_label, syn, s) = r
+        if a and a not in alt:
+            alt.append(a)
+        if sv:
+            served[sv] = sv_label or local(sv, TERC) or sv
+        if s:
+            src.add(s)
+        if parent:
+            parents[parent] = parent_label or parent
+        for name, value in (("NIP", nip), ("REGON", regon), ("KRS", krs), ("www", url)):
+            if value and (name, value) not in ids:
+                ids.append((name, value))
+        synthetic = synthetic or syn == "true"
+    typ, label, label_en, _, kind, kind_pl, kind_en, sector, loc, loc_label = first[:10]
+
+    _, tie_rows = store.select_values(_TIES, {"org": org})
+    ties: dict[tuple[str, str], dict] = {}
+    for tie, direction, k, k_pl, k_en, other, o_label, o_label_en, start, end, ub, comment, s in tie_rows:
+        key = (tie, direction)
+        entry = ties.setdefault(
+            key,
+            dict(tie=tie, direction=direction, kind=local(k, EST) or k, kind_pl=k_pl or "", kind_en=k_en or k_pl or "", other=other,
+                 other_label=o_label or o_label_en or other, other_label_en=o_label_en or o_label or other, start=start, end=end,
+                 start_is_upper_bound=ub == "true", comment=comment, sources=set()),
+        )  # fmt: skip
+        if s:
+            entry["sources"].add(s)
+    tie_list = [TieRow(**{**e, "sources": _sources(e["sources"], sources)}) for e in ties.values()]
+    tie_list.sort(key=lambda r: (r.direction != "out", r.start or "9999", r.kind, r.other_label))
+
+    _, m_rows = store.select_values(_MEMBERSHIPS, {"org": org})
+    posts: dict[str, dict] = {}
+    members: dict[str, dict] = {}
+    for m, member, name, target, target_label, role, role_pl, role_en, start, end, s, side in m_rows:
+        role_name = (role or "").rsplit("/", 1)[-1]
+        if side == "post":
+            e = posts.setdefault(
+                m,
+                dict(
+                    person=member,
+                    name=name or member,
+                    role=role_name,
+                    role_pl=role_pl or role_name,
+                    role_en=role_en or role_pl or role_name,
+                    start=start,
+                    end=end,
+                    sources=set(),
+                ),
+            )
+        else:
+            e = members.setdefault(m, dict(membership=m, agreement=target, agreement_label=target_label or target, role=role_name, role_pl=role_pl or role_name, role_en=role_en or role_pl or role_name, start=start, end=end, sources=set()))  # fmt: skip
+        if s:
+            e["sources"].add(s)
+    post_list = sorted(
+        (Post(**{**e, "sources": _sources(e["sources"], sources)}) for e in posts.values()), key=lambda p: (p.start or "", p.name)
+    )
+    member_list = sorted(
+        (MembershipRow(**{**e, "sources": _sources(e["sources"], sources)}) for e in members.values()),
+        key=lambda p: (p.start or "", p.agreement),
+    )
+
+    return Profile(
+        iri=iri,
+        label=label or label_en or iri,
+        label_en=label_en or label or iri,
+        alt=tuple(alt),
+        type=typ,
+        kind=local(kind, ESK),
+        kind_pl=kind_pl,
+        kind_en=kind_en,
+        sector=local(sector, ESK),
+        gmina=local(loc, TERC),
+        gmina_label=loc_label,
+        area_served=tuple(sorted(served.values())),
+        identifiers=tuple(ids),
+        parent=tuple(sorted(parents.items())),
+        synthetic=synthetic,
+        sources=_sources(src, sources),
+        posts=tuple(post_list),
+        memberships=tuple(member_list),
+        ties=tuple(tie_list),
+    )

@@ -1,0 +1,141 @@
+"""One network view from a projection and a frozen :class:`ViewSpec`:
+filter -> focus -> group (past a threshold) -> layout -> pyvis -> HTML.
+
+The Network page, meeting mode and the export all call :func:`compose`; the
+spec is hashable, so the dashboard caches the result per spec and data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
+from .build import Overlay, ViewOptions, build_network
+from .html import render_html
+from .layout import DEFAULT_SEED, layout
+
+__all__ = ["ViewSpec", "Composed", "compose", "GROUP_THRESHOLD", "METRIC_COLUMNS"]
+
+#: Past this many visible organisations the view groups them by gmina (or powiat).
+GROUP_THRESHOLD = 300
+
+#: Even with grouping switched off, past this many organisations the view groups.
+HARD_MAX = 3000
+
+#: Metrics shown in tooltips (when the analysis provides them), in this order.
+METRIC_COLUMNS = ("degree", "betweenness", "pagerank", "harmonic", "core")
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """Everything that decides what the network view shows (hashable)."""
+
+    filters: Filters = Filters()
+    focus: str | None = None
+    depth: int = 1
+    drill: str | None = None  # TERC code prefix to drill into (a powiat or gmina)
+    grouping: str = "auto"  # auto | none | gmina | powiat
+    threshold: int = GROUP_THRESHOLD
+    colour_by: str = "kind"
+    size_by: str | None = None
+    physics: bool = False
+    show_spof: bool = True
+    show_missing: bool = True
+    show_suggested: bool = True
+    lang: str = "pl"
+    font_px: int = 14
+    seed: int = DEFAULT_SEED
+
+
+@dataclass
+class Composed:
+    html: str
+    node_count: int  # nodes drawn (groups count as one)
+    edge_count: int
+    organisations: int  # organisations in view (inside groups too)
+    level: str | None  # None, "gmina" or "powiat"
+    groups: list[tuple[str, str, int]] = field(default_factory=list)  # (TERC code, label, organisations), largest first
+    nodes: list[str] = field(default_factory=list)  # ids of the drawn nodes
+
+
+def _visible(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] | None) -> tuple[nx.Graph, str | None, int]:
+    filters = spec.filters
+    if spec.drill:
+        current = filters.gminas or ()
+        inside = {c for c in current if c.startswith(spec.drill)}
+        if not current or any(spec.drill.startswith(c) for c in current):
+            inside.add(spec.drill)
+        filters = Filters(filters.kinds, filters.sectors, tuple(sorted(inside)) or ("-",), filters.isolated)
+    sub = filter_graph(g, filters)
+    if spec.focus and spec.focus in sub:
+        sub = focus_graph(sub, spec.focus, max(1, min(3, spec.depth)))
+    orgs = sum(1 for _, t in sub.nodes(data="type") if t in ("organisation", "group"))
+    if spec.grouping == "none" and orgs <= HARD_MAX:
+        level = None
+    elif spec.grouping in ("gmina", "powiat"):
+        level = spec.grouping
+    else:
+        level = group_level(sub, threshold=spec.threshold if spec.grouping != "none" else HARD_MAX)
+    if level is None:
+        return sub, None, orgs
+    return group_graph(sub, level, labels=dict(labels or {})), level, orgs
+
+
+def compose(
+    g: nx.MultiDiGraph,
+    spec: ViewSpec = ViewSpec(),
+    *,
+    metrics: Mapping[str, Mapping[str, float]] | None = None,
+    metric_names: Mapping[str, str] | None = None,
+    communities: Mapping[str, int] | None = None,
+    spof: frozenset[str] = frozenset(),
+    overlays: tuple[Overlay, ...] = (),
+    vocab: Mapping | None = None,
+    labels: Mapping[str, str] | None = None,
+    captions: Mapping[str, str] | None = None,
+    ui: Mapping[str, str] | None = None,
+    title: str = "",
+    banner: str | None = None,
+) -> Composed:
+    """Draw ``g`` as ``spec`` says; ``spof`` and ``overlays`` come from the gap analysis."""
+    visible, level, orgs = _visible(g, spec, labels)
+    overlays = tuple(o for o in overlays if (o.kind == "missing" and spec.show_missing) or (o.kind == "suggested" and spec.show_suggested))
+    options = ViewOptions(
+        colour_by=spec.colour_by,
+        size_by=spec.size_by,
+        physics=spec.physics,
+        lang=spec.lang,
+        font_size=spec.font_px,
+        highlight=frozenset(spof) if spec.show_spof and level is None else frozenset(),
+        selected=spec.focus,
+    )
+    view = build_network(
+        visible,
+        options=options,
+        positions=layout(visible, seed=spec.seed),
+        metrics=metrics if level is None else None,
+        metric_names=metric_names,
+        communities=communities if level is None else None,
+        overlays=overlays if level is None else (),
+        vocab=vocab,
+        captions=captions,
+    )
+    html = render_html(view, title=title, ui=dict(ui or {}), banner=banner, font_px=spec.font_px)
+    groups = []
+    if level is not None:
+        groups = sorted(
+            ((n[len(GROUP_PREFIX) :], a.get("label", n), int(a.get("count", 0))) for n, a in visible.nodes(data=True)),
+            key=lambda r: (-r[2], r[1]),
+        )
+    return Composed(
+        html=html,
+        node_count=view.node_count,
+        edge_count=view.edge_count,
+        organisations=orgs,
+        level=level,
+        groups=groups,
+        nodes=list(visible.nodes),
+    )

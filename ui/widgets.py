@@ -1,0 +1,125 @@
+"""Widgets shared by several pages: the network controls, the synthetic banner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from graph.model import SECTORS, TIE_KINDS
+from ui import state
+from ui.i18n import lang, t
+
+__all__ = ["Controls", "network_controls", "synthetic_banner_text", "vocab_label", "COLOUR_BY", "SIZE_BY"]
+
+COLOUR_BY = ("kind", "sector", "community")
+SIZE_BY = (None, "degree", "betweenness", "pagerank", "harmonic")
+GROUPING = ("auto", "none", "gmina", "powiat")
+
+
+@dataclass(frozen=True)
+class Controls:
+    kinds: tuple[str, ...] | None
+    sectors: tuple[str, ...] | None
+    gminas: tuple[str, ...] | None
+    tie_kinds: tuple[str, ...] | None
+    as_of: str | None
+    memberships: bool
+    colour_by: str
+    size_by: str | None
+    physics: bool
+    show_spof: bool
+    show_missing: bool
+    show_suggested: bool
+    grouping: str
+
+
+def vocab_label(group: str, key: str | None) -> str:
+    """The label of a kind, sector or tie kind in the session's language."""
+    if not key:
+        return "-"
+    entry = state.vocab().get(group, {}).get(key)
+    return entry.get(lang(), entry.get("pl", key)) if entry else key
+
+
+def synthetic_banner_text() -> str | None:
+    """The banner drawn inside network views when the data is synthetic."""
+    from graph.explore import summary
+
+    n = summary(state.projection())["synthetic"]
+    return t("app.synthetic.banner", n=n) if n else None
+
+
+def _none_if_empty(values) -> tuple[str, ...] | None:
+    return tuple(values) if values else None
+
+
+def network_controls(*, key: str) -> Controls:
+    """The sidebar filters and drawing options of a network view."""
+    facets = state.facets()
+    labels = state.territory()
+    with st.sidebar:
+        st.subheader(t("controls.filters"))
+        kinds = st.multiselect(
+            t("controls.kind"),
+            sorted(facets["kind"], key=lambda k: vocab_label("kind", k)),
+            format_func=lambda k: f"{vocab_label('kind', k)} ({facets['kind'][k]})",
+            key=f"{key}_kinds",
+            placeholder=t("controls.all"),
+        )
+        sectors = st.multiselect(
+            t("controls.sector"),
+            [s for s in SECTORS if s in facets["sector"]],
+            format_func=lambda s: f"{vocab_label('sector', s)} ({facets['sector'][s]})",
+            key=f"{key}_sectors",
+            placeholder=t("controls.all"),
+        )
+        gminas = st.multiselect(
+            t("controls.gmina"),
+            sorted(facets["gmina"], key=lambda c: labels.get(c, c)),
+            format_func=lambda c: f"{labels.get(c, c)} ({facets['gmina'][c]})",
+            key=f"{key}_gminas",
+            placeholder=t("controls.all"),
+        )
+        tie_kinds = st.multiselect(
+            t("controls.tie_kind"),
+            [k for k in TIE_KINDS if k in facets["tie_kind"]],
+            format_func=lambda k: f"{vocab_label('tie_kind', k)} ({facets['tie_kind'][k]})",
+            key=f"{key}_tie_kinds",
+            placeholder=t("controls.all"),
+        )
+        dates = state.history()
+        as_of = None
+        if dates and st.toggle(t("controls.as_of_on"), key=f"{key}_as_of_on", help=t("controls.as_of_help")):
+            today = dt.date.today().isoformat()
+            stops = sorted(set(dates) | {today})
+            as_of = st.select_slider(t("controls.as_of"), stops, value=today if today in stops else stops[-1], key=f"{key}_as_of")
+        memberships = st.checkbox(t("controls.memberships"), value=False, key=f"{key}_memberships", help=t("controls.memberships_help"))
+
+        st.subheader(t("controls.drawing"))
+        colour_by = st.radio(
+            t("controls.colour_by"), COLOUR_BY, format_func=lambda c: t(f"controls.colour.{c}"), key=f"{key}_colour", horizontal=True
+        )
+        size_by = st.selectbox(t("controls.size_by"), SIZE_BY, format_func=lambda s: t(f"controls.size.{s or 'none'}"), key=f"{key}_size")
+        grouping = st.selectbox(t("controls.grouping"), GROUPING, format_func=lambda g: t(f"controls.group.{g}"), key=f"{key}_grouping")
+        physics = st.toggle(t("controls.physics"), value=False, key=f"{key}_physics", help=t("controls.physics_help"))
+        st.caption(t("controls.overlays"))
+        show_spof = st.checkbox(t("controls.spof"), value=True, key=f"{key}_spof")
+        show_missing = st.checkbox(t("controls.missing"), value=True, key=f"{key}_missing")
+        show_suggested = st.checkbox(t("controls.suggested"), value=False, key=f"{key}_suggested")
+    return Controls(
+        kinds=_none_if_empty(kinds),
+        sectors=_none_if_empty(sectors),
+        gminas=_none_if_empty(gminas),
+        tie_kinds=_none_if_empty(tie_kinds),
+        as_of=as_of,
+        memberships=memberships,
+        colour_by=colour_by,
+        size_by=size_by,
+        physics=physics,
+        show_spof=show_spof,
+        show_missing=show_missing,
+        show_suggested=show_suggested,
+        grouping=grouping,
+    )
