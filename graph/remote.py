@@ -43,6 +43,12 @@ class RemoteStore(Store):
         if settings.user:
             self.http.auth = (settings.user, settings.password or "")
 
+    def reset_connections(self) -> None:
+        """A fresh HTTP session (a forked query worker must not share its parent's sockets)."""
+        session = requests.Session()
+        session.auth = self.http.auth
+        self.http = session
+
     def _post(self, url: str, data: dict, accept: str) -> requests.Response:
         try:
             response = self.http.post(url, data=data, headers={"Accept": accept}, timeout=self.settings.timeout_s + 5)

@@ -1,0 +1,355 @@
+# ruff: noqa: F811  (fixtures imported from sparql_servers)
+"""The read-only guard and the limits (SECURITY T1, T2, T7, T8, T13).
+
+Refusals are checked by parsing, over every refused form; a local listener
+proves that no path (console, CLI, endpoint) on any store reaches out; broken
+queries get line and column; a runaway query is stopped while another runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from conftest import TINY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
+from sparql_servers import listener, load_into, ox_server, start_endpoint, stop  # noqa: F401
+
+from graph.bind import inject_values
+from graph.cli import main as cli_main
+from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
+from graph.guard import Limits, expand_escapes, guard_query, run_limited, start_limited
+from graph.io import load_graph
+from graph.remote import RemoteStore
+from graph.settings import Settings
+from graph.store import OxigraphStore, RdflibStore, Store
+from graph.synthetic import write_synthetic
+
+ALLOWED = [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "SELECT"),
+    ("ASK { ?s a org:Organization }", "ASK"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("DESCRIBE eso:koowes", "DESCRIBE"),
+    ("SELECT ?service WHERE { ?service es:service ?x }", "SELECT"),  # a variable, not the keyword
+    ('SELECT * WHERE { ?s ?p "SERVICE <http://x/> {}" }  # SERVICE in a comment', "SELECT"),
+    ("PREFIX service: <https://w3id.org/es-pl/def#> SELECT * { ?s service:x ?o }", "SELECT"),
+    ("SELECT * FROM eso:graph FROM NAMED <https://w3id.org/es-pl/id/g> { ?s ?p ?o }", "SELECT"),
+    ("SELECT ?x WHERE { BIND(\"caf\\u00e9\" AS ?x) }", "SELECT"),
+    ("select * where { ?s ?p ?o } # lower case", "SELECT"),
+]
+
+UPDATE, SERVICE, FROM = "updates", "SERVICE", "FROM"
+
+
+def refused_forms(url: str) -> list[tuple[str, str, str]]:
+    """(id, query, what the refusal names) aiming at ``url``."""
+    return [
+        ("insert-data", "INSERT DATA { <a:a> <a:b> <a:c> }", UPDATE),
+        ("delete-data", "DELETE DATA { <a:a> <a:b> <a:c> }", UPDATE),
+        ("delete-where", "DELETE WHERE { ?s ?p ?o }", UPDATE),
+        ("modify", "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", UPDATE),
+        ("load", f"LOAD <{url}load>", UPDATE),
+        ("load-silent-into", f"LOAD SILENT <{url}load> INTO GRAPH <a:g>", UPDATE),
+        ("load-inside-update", f"INSERT DATA {{ <a:a> <a:b> <a:c> }} ; LOAD <{url}load2>", UPDATE),
+        ("clear", "CLEAR ALL", UPDATE),
+        ("drop", "DROP DEFAULT", UPDATE),
+        ("create", "CREATE GRAPH <a:g>", UPDATE),
+        ("copy", "COPY DEFAULT TO <a:g>", UPDATE),
+        ("service", f"SELECT * WHERE {{ SERVICE <{url}svc> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-silent", f"SELECT * WHERE {{ SERVICE SILENT <{url}svc> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-variable", f"SELECT * WHERE {{ VALUES ?e {{ <{url}svc> }} SERVICE ?e {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-lower-case", f"select * where {{ service <{url}svc> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-nested", f"SELECT * WHERE {{ ?a ?b ?c SERVICE <{url}a> {{ SERVICE <{url}b> {{ ?s ?p ?o }} }} }}", SERVICE),
+        ("service-in-subquery", f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}sub> {{ ?s ?p ?o }} }} }} }}", SERVICE),
+        ("service-in-optional", f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE <{url}opt> {{ ?s ?p ?o }} }} }}", SERVICE),
+        ("service-in-union", f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{url}u> {{ ?s ?p ?o }} }} }}", SERVICE),
+        ("service-in-minus", f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{url}m> {{ ?s ?p ?o }} }} }}", SERVICE),
+        ("service-in-exists", f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}e> {{ ?s ?p ?o }} }} }}", SERVICE),
+        ("service-in-construct", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}c> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-in-ask", f"ASK {{ SERVICE <{url}ask> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-escaped", f"SELECT * WHERE {{ SERV\\u0049CE <{url}esc> {{ ?s ?p ?o }} }}", SERVICE),
+        ("service-prefixed-iri", f"PREFIX x: <{url}> SELECT * WHERE {{ SERVICE x:pn {{ ?s ?p ?o }} }}", SERVICE),
+        ("from", f"SELECT * FROM <{url}from> WHERE {{ ?s ?p ?o }}", FROM),
+        ("from-named", f"SELECT * FROM NAMED <{url}named> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", FROM),
+        ("from-prefixed", f"PREFIX x: <{url}> SELECT * FROM x:data WHERE {{ ?s ?p ?o }}", FROM),
+        ("from-relative", f"BASE <{url}> SELECT * FROM <rel> WHERE {{ ?s ?p ?o }}", FROM),
+        ("from-file", "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", FROM),
+        ("from-base-lookalike", "SELECT * FROM <https://w3id.org/es-pl.evil.example/x> WHERE { ?s ?p ?o }", FROM),
+        ("from-in-construct", f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}c> WHERE {{ ?s ?p ?o }}", FROM),
+        ("from-in-describe", f"DESCRIBE ?s FROM <{url}d> WHERE {{ ?s ?p ?o }}", FROM),
+    ]
+
+
+REFUSED = refused_forms("http://127.0.0.1:9/")
+
+BROKEN = [  # (query, line, column): each error names its place
+    ("SELECT * WHERE {\n  ?s ?p ?o\n", 3, 1),
+    ("SELECT * WHERE {\n  ?s ?p }", 2, 10),
+    ("SELECT ?x WHERE {\n  ?x a org:Organization .\n  FILTER(?x = )\n}", 4, 2),
+    ('SELECT * WHERE { ?s ?p "unterminated }', 1, 39),
+    ("SELECT * WHERE {\n ?s <http://a b> ?o }", 2, 17),
+    ("SELECT (COUNT(?x) ?n) WHERE { ?x ?p ?o }", 1, 23),
+    ("ASK {\n  ?s ?p ?o .\n  OPTIONAL ?s\n}", 3, 12),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY", 1, 37),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT ten", 1, 35),
+    ("CONSTRUCT { ?s ?p } WHERE { ?s ?p ?o }", 1, 19),
+]
+
+INJECTIONS = [
+    'x" } ; DROP ALL #',
+    "x\\u0022)}#",
+    "http://a> } INSERT DATA{<a><b><c>}#",
+    "a\nb } LOAD <http://127.0.0.1:9/> #",
+    "}",
+    ">",
+    '"',
+    "'''",
+]
+
+
+@pytest.mark.parametrize("text,form", ALLOWED)
+def test_allowed_queries_pass_with_their_form(text, form):
+    assert guard_query(text).form == form
+
+
+@pytest.mark.parametrize("case_id,text,what", REFUSED, ids=[c[0] for c in REFUSED])
+def test_each_refused_form_is_refused_by_name(case_id, text, what):
+    with pytest.raises(QueryRefused) as info:
+        guard_query(text)
+    assert what in str(info.value)
+
+
+def test_engines_run_the_text_the_guard_parsed():
+    checked = guard_query('SELECT ?x WHERE { BIND("caf\\u00e9" AS ?x) }')
+    assert checked.text == 'SELECT ?x WHERE { BIND("café" AS ?x) }'
+    # an escape that yields another escape would read differently to a second expansion
+    with pytest.raises(QueryError):
+        guard_query("SELECT * WHERE { ?s ?p ?o } # \\u005Cu000A")
+    assert expand_escapes("\\u0041\\U0001F600") == "A\U0001f600"
+
+
+def test_empty_and_oversized_queries():
+    with pytest.raises(QueryError, match="empty"):
+        guard_query("  \n ")
+    with pytest.raises(QueryRefused, match="longer"):
+        guard_query("SELECT * WHERE { ?s ?p ?o }" + " " * 100_001)
+
+
+@pytest.mark.parametrize("text,line,column", BROKEN)
+def test_broken_queries_show_line_and_column(text, line, column):
+    with pytest.raises(QueryError) as info:
+        guard_query(text)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert f"line {line}, column {column}" in str(info.value)
+
+
+def test_broken_query_on_the_cli_is_one_line_with_its_place(capsys, tiny_file):
+    code = cli_main(["query", "SELECT * WHERE {\n  ?s ?p }", "--data", str(tiny_file)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: SPARQL syntax error: line 2, column 10:")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- injection (T7)
+
+
+def _stores(tiny_file: Path) -> list[Store]:
+    ox_store = OxigraphStore()
+    ox_store.load_files([tiny_file])
+    return [ox_store, RdflibStore(load_graph([tiny_file]))]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_hostile_value_is_only_a_value(tiny_file, value):
+    text = "SELECT ?o WHERE { ?o skos:prefLabel ?l }"
+    for store in _stores(tiny_file):
+        before = len(store)
+        hostile = run_limited(store, text, {"l": Literal(value)}, limits=Limits(10, 100))
+        harmless = run_limited(store, text, {"l": Literal("harmless")}, limits=Limits(10, 100))
+        assert hostile.rows == harmless.rows == [], store.backend
+        assert len(store) == before, store.backend
+        # the VALUES path (remote stores) keeps the query's shape too
+        bound = inject_values(text, {"l": Literal(value)})
+        assert guard_query(bound).form == "SELECT"
+        assert store.query(bound).rows == [], store.backend
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+       | st.sampled_from(['"', ">", "}", "\n", '"}\n>', "\\", "'''x'''", "#", "<http://a>", "\\n"]))
+def test_any_bound_value_round_trips_and_never_changes_the_query(value):
+    """Property: with a value bound as text, the query finds exactly the triple holding that value."""
+    from graph.guard import _UNESCAPE
+
+    if _UNESCAPE.search(value):  # text like \u0041 cannot be written in SPARQL at all (19.2)
+        return
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://s/1"), ox.NamedNode("http://p/"), ox.Literal(value)))
+    store.add(ox.Quad(ox.NamedNode("http://s/2"), ox.NamedNode("http://p/"), ox.Literal(value + "x")))
+    text = inject_values("SELECT ?s WHERE { ?s <http://p/> ?l }", {"l": Literal(value)})
+    checked = guard_query(text)
+    assert checked.form == "SELECT"
+    assert [r[0].value for r in store.query(checked.text)] == ["http://s/1"]
+
+
+# ---------------------------------------------------------------- nothing leaves the machine (T1, T2)
+
+
+def test_control_an_unguarded_service_does_reach_the_listener(listener):
+    """Proves the listener sees what the guard must prevent: pyoxigraph really federates."""
+    with pytest.raises((OSError, RuntimeError)):  # the listener answers nothing SPARQL can read
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{listener.url}control> {{ ?s ?p ?o }} }}"))
+    assert len(listener.hits) == 1 and listener.hits[0].endswith("/control")
+
+
+@pytest.fixture(scope="module")
+def remote_tiny(ox_server, tmp_path_factory):
+    """The test Oxigraph server holding the tiny data; yields its base URL."""
+    tiny = tmp_path_factory.mktemp("tiny") / "tiny.ttl"
+    tiny.write_text(TINY, encoding="utf-8")
+    load_into(ox_server, [tiny])
+    return ox_server
+
+
+def test_console_path_refuses_on_every_store_and_nothing_is_fetched(listener, tiny_file, remote_tiny):
+    remote = RemoteStore(Settings(backend="remote", query_url=remote_tiny + "/query"))
+    stores = _stores(tiny_file) + [remote]
+    for store in stores:
+        for _case_id, text, _what in refused_forms(listener.url):
+            with pytest.raises(QueryRefused):
+                start_limited(store, text, limits=Limits(5, 10))
+    assert listener.hits == []
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib", "remote"])
+def test_cli_refuses_on_every_store_and_nothing_is_fetched(listener, tiny_file, remote_tiny, monkeypatch, capsys, backend):
+    for k in ("GRAPH_DATA", "GRAPH_BACKEND", "GRAPH_SPARQL_QUERY_URL"):
+        monkeypatch.delenv(k, raising=False)
+    if backend == "remote":
+        monkeypatch.setenv("GRAPH_SPARQL_QUERY_URL", remote_tiny + "/query")
+    for case_id, text, _what in refused_forms(listener.url)[::3]:
+        code = cli_main(["query", text, "--backend", backend, "--data", str(tiny_file)])
+        err = capsys.readouterr().err
+        assert code == 2 and "refused" in err, (case_id, err)
+    assert listener.hits == []
+
+
+def test_endpoint_refuses_on_every_store_and_nothing_is_fetched(listener, tiny_file, remote_tiny):
+    embedded, p1 = start_endpoint({"GRAPH_DATA": str(tiny_file)})
+    proxied, p2 = start_endpoint({"GRAPH_SPARQL_QUERY_URL": remote_tiny + "/query"})
+    try:
+        for url in (embedded, proxied):
+            for case_id, text, what in refused_forms(listener.url):
+                r = requests.post(url, data={"query": text}, timeout=10)
+                assert r.status_code == 403, (case_id, r.status_code, r.text)
+                assert what in r.text
+            r = requests.get(url, params={"query": "ASK {}", "default-graph-uri": listener.url}, timeout=10)
+            assert r.status_code == 403
+            r = requests.post(url, data={"update": f"LOAD <{listener.url}u>"}, timeout=10)
+            assert r.status_code == 403
+    finally:
+        stop(p1)
+        stop(p2)
+    assert listener.hits == []
+
+
+def test_rdflib_never_loads_from_graphs_even_unguarded(tiny_file, listener):
+    """SPARQL_LOAD_GRAPHS is off once graph.guard is imported: FROM names a graph, never a download."""
+    import rdflib.plugins.sparql
+
+    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is False
+    store = RdflibStore(load_graph([tiny_file]))
+    store.query(f"SELECT * FROM <{listener.url}from> FROM NAMED <{listener.url}named> WHERE {{ ?s ?p ?o }}")
+    assert listener.hits == []
+
+
+class _Leaky(OxigraphStore):
+    """A store whose query tries to reach the network: the worker must have none."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+    def query(self, text, bindings=None, *, max_rows=None):
+        urllib.request.urlopen(self.url + "leak", timeout=2)
+        return super().query(text, bindings, max_rows=max_rows)
+
+
+def test_the_query_worker_has_no_network(listener):
+    try:
+        run_limited(_Leaky(listener.url), "ASK {}", limits=Limits(5, 10))
+    except GraphError as exc:
+        assert "unreachable" in str(exc).lower() or "urlopen" in str(exc).lower()
+    else:
+        pytest.skip("this kernel does not allow a network namespace for the worker")
+    assert listener.hits == []
+
+
+# ---------------------------------------------------------------- time limit (T8)
+
+
+@pytest.fixture(scope="module")
+def county_file(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synt") / "county.ttl"
+    write_synthetic("county", seed=7, out=out)
+    return out
+
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_a_runaway_query_stops_at_the_limit_while_another_completes(county_file, backend):
+    store = OxigraphStore() if backend == "oxigraph" else RdflibStore()
+    store.load_files([county_file])
+    outcome: dict = {}
+
+    def runaway():
+        t0 = time.monotonic()
+        try:
+            run_limited(store, CROSS, limits=Limits(timeout_s=2, max_rows=10))
+        except QueryTimeout as exc:
+            outcome["error"] = exc
+        outcome["elapsed"] = time.monotonic() - t0
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    second = run_limited(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s a org:Organization }", limits=Limits(10, 10))
+    second_took = time.monotonic() - t0
+    assert thread.is_alive(), "the runaway query should still be running"
+    thread.join(10)
+    assert int(second.rows[0][0]) > 200
+    assert second_took < 1.5
+    assert isinstance(outcome.get("error"), QueryTimeout)
+    assert 2.0 <= outcome["elapsed"] <= 3.0
+
+
+def test_a_running_query_can_be_cancelled_and_its_worker_is_gone(county_file):
+    store = OxigraphStore()
+    store.load_files([county_file])
+    running = start_limited(store, CROSS, limits=Limits(timeout_s=30, max_rows=10))
+    assert not running.wait(0.2)
+    running.cancel()
+    assert not running._worker.is_alive()
+    with pytest.raises(GraphError, match="cancelled"):
+        running.result()
+
+
+def test_row_limit_marks_the_result_truncated(county_file):
+    store = OxigraphStore()
+    store.load_files([county_file])
+    result = run_limited(store, "SELECT ?s WHERE { ?s ?p ?o }", limits=Limits(10, 25))
+    assert len(result.rows) == 25 and result.truncated
+    small = run_limited(store, "SELECT ?s WHERE { ?s a es:Powiat }", limits=Limits(10, 25))
+    assert len(small.rows) == 1 and not small.truncated
+    assert small.rows[0][0] == URIRef("https://w3id.org/es-pl/id/terc/2611")
