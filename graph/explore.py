@@ -48,6 +48,7 @@ __all__ = [
     "territory_labels",
     "history_dates",
     "node_rows",
+    "organisations",
 ]
 
 # Letters NFKD does not decompose (ł has no combining form).
@@ -357,3 +358,8 @@ def node_rows(g: nx.Graph, nodes: Iterable[str], *, vocab: dict | None = None, l
             }
         )
     return out
+
+
+def organisations(g: nx.Graph) -> list[str]:
+    """Ids of the organisation (and unnamed group) nodes, in graph order."""
+    return [n for n, t in g.nodes(data="type") if t in ORG_TYPES]

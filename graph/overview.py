@@ -14,7 +14,16 @@ from .analysis.projection import local
 from .model import ESK, ESROLE
 from .store import Store
 
-__all__ = ["agreement_timeline", "counts_by", "ties_by_kind", "gmina_grid", "JOINED_START", "JOINED_LATER"]
+__all__ = [
+    "agreement_timeline",
+    "counts_by",
+    "ties_by_kind",
+    "gmina_grid",
+    "finding_rows",
+    "findings_about",
+    "JOINED_START",
+    "JOINED_LATER",
+]
 
 JOINED_START = "start"
 JOINED_LATER = "later"
@@ -132,3 +141,39 @@ def gmina_grid(g: nx.Graph, labels: dict[str, str] | None = None) -> pd.DataFram
     df["total"] = df[list(SECTORS)].sum(axis=1)
     df.index.name = "terc"
     return df.sort_values(["gmina"]).astype({s: int for s in (*SECTORS, "total")})
+
+
+_SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+
+
+def finding_rows(findings, lang: str = "pl") -> list[dict]:
+    """Findings (or suggestions) as display rows, most serious first.
+
+    Each row: severity, category, code, text (in ``lang``), the first
+    resource's IRI and label (``iri``, ``label``), all labels (``about``),
+    and ``score``/``reason`` for suggestions.
+    """
+    rows = []
+    for f in findings or ():
+        resources = tuple(getattr(f, "resources", ()) or ())
+        first = resources[0] if resources else None
+        rows.append(
+            {
+                "severity": f.severity,
+                "category": f.category,
+                "code": f.code,
+                "text": f.text(lang),
+                "iri": first.iri if first else None,
+                "label": first.label_in(lang) if first else "",
+                "about": ", ".join(r.label_in(lang) for r in resources),
+                "score": getattr(f, "score", None),
+                "rule": getattr(f, "rule", None),
+            }
+        )
+    rows.sort(key=lambda r: (_SEVERITY_ORDER.get(r["severity"], 9), -(r["score"] or 0), r["label"]))
+    return rows
+
+
+def findings_about(findings, iri: str) -> list:
+    """The findings (or suggestions) that name ``iri`` among their resources."""
+    return [f for f in findings or () if any(r.iri == iri for r in getattr(f, "resources", ()) or ())]

@@ -24,7 +24,20 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGS", "STRINGS_DIR", "catalogue", "load_catalogue", "translate", "t", "lang", "set_lang", "label_of", "viz_texts"]
+__all__ = [
+    "LANGS",
+    "STRINGS_DIR",
+    "catalogue",
+    "load_catalogue",
+    "translate",
+    "t",
+    "lang",
+    "set_lang",
+    "label_of",
+    "viz_texts",
+    "md_escape",
+    "tm",
+]
 
 LANGS = ("pl", "en")
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
@@ -122,3 +135,23 @@ def label_of(attrs: dict, language: str | None = None) -> str:
 def viz_texts(language: str) -> tuple[tuple[str, str], ...]:
     """The network view's captions (``viz.*`` keys, prefix dropped) in ``language``."""
     return tuple(sorted((key[4:], translate(key, language)) for key in catalogue() if key.startswith("viz.")))
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=^&\"'")
+
+
+def md_escape(value) -> str:
+    """``value`` as literal text inside Streamlit markdown (headings, captions,
+    alerts, labels): every markdown character is backslash-escaped, so data
+    can neither form a link or an image (an outside request) nor HTML.
+
+    >>> md_escape("![x](http://e/x.png) <b>")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\://e/x\\\\.png\\\\) \\\\<b\\\\>'
+    """
+    text = str(value).replace("\n", " ")
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
+
+
+def tm(key: str, /, **fmt) -> str:
+    """Like :func:`t`, for markdown elements: the values are escaped with :func:`md_escape`."""
+    return t(key, **{k: md_escape(v) for k, v in fmt.items()})

@@ -274,28 +274,57 @@ def diff(date1: str, date2: str):
 # ---------------------------------------------------------------- the network view
 
 
+#: Past this many organisations, measures and single points of failure in a
+#: (drilled-down) view are computed on the view itself, not the whole network.
+LOCAL_ANALYSIS_OVER = 5000
+
+
+def _spof(as_of: str | None) -> frozenset[str]:
+    from graph.analysis import structure
+
+    try:
+        return frozenset(r.iri for r in structure(projection(as_of=as_of)).articulation_points)
+    except NotImplementedError:
+        return frozenset()
+
+
+def spof(as_of: str | None = None) -> frozenset[str]:
+    """IRIs of the single points of failure (articulation points)."""
+    return derived(_spof, as_of)
+
+
 def _network(proj: tuple, spec, texts: tuple, title: str, banner: str | None):
-    from graph.viz import METRIC_COLUMNS, compose
+    from graph.analysis import node_metrics, structure
+    from graph.explore import summary
+    from graph.viz import METRIC_COLUMNS, compose, visible_graph
     from graph.viz.overlays import overlays_from
 
     as_of, tie_kinds, memberships = proj
     g = projection(as_of=as_of, tie_kinds=tie_kinds, include_memberships=memberships)
-    table = metrics(as_of)
-    m, communities = None, None
-    if table is not None:
-        cols = [c for c in METRIC_COLUMNS if c in table.columns]
-        m = table[cols].to_dict(orient="index") if cols else None
-        if "community" in table.columns:
-            communities = {k: int(v) for k, v in table["community"].dropna().items()}
-    rep = report(as_of) if (spec.show_spof or spec.show_missing or spec.show_suggested) else None
-    spof, overlays = overlays_from(rep, spec.lang)
+    visible = visible_graph(g, spec, territory())
+    shown, level, _ = visible
+    m, communities, points, overlays = None, None, frozenset(), ()
+    if level is None:
+        local_only = summary(g)["organisations"] > LOCAL_ANALYSIS_OVER
+        try:
+            table = node_metrics(shown, seed=0) if local_only else metrics(as_of)
+            points = frozenset(r.iri for r in structure(shown).articulation_points) if local_only else spof(as_of)
+        except NotImplementedError:
+            table = None
+        if table is not None:
+            cols = [c for c in METRIC_COLUMNS if c in table.columns]
+            m = table[cols].to_dict(orient="index") if cols else None
+            if "community" in table.columns:
+                communities = {k: int(v) for k, v in table["community"].dropna().items()}
+        if spec.show_missing or spec.show_suggested:
+            overlays = overlays_from(report(as_of), spec.lang)[1]
     t = dict(texts)
     captions = {k[len("cap.") :]: v for k, v in t.items() if k.startswith("cap.")}
     ui = {k[len("ui.") :]: v for k, v in t.items() if k.startswith("ui.")}
     names = {k[len("metric.") :]: v for k, v in t.items() if k.startswith("metric.")}
     return compose(
-        g, spec, metrics=m, metric_names=names, communities=communities, spof=spof, overlays=overlays,
-        vocab=vocab(), labels=territory(), captions=captions, ui=ui, title=title, banner=banner,
+        g, spec, metrics=m, metric_names=names, communities=communities, spof=points, overlays=overlays,
+        vocab=vocab(), labels=territory(), captions=captions, ui=ui, title=title, banner=banner, visible=visible,
     )  # fmt: skip
 
 
@@ -343,3 +372,64 @@ def search_iri(iri: str, lang: str = "pl") -> list[dict]:
     from graph.explore import node_rows
 
     return node_rows(projection(include_memberships=True), [iri], vocab=vocab(), lang=lang)
+
+
+def _overview_tables(lang: str) -> dict:
+    from graph.overview import counts_by, gmina_grid, ties_by_kind
+
+    g = projection()
+    v = vocab()
+    return {
+        "kind": counts_by(g, "kind", v),
+        "sector": counts_by(g, "sector", v),
+        "ties": ties_by_kind(g, v),
+        "gminas": gmina_grid(g, territory()),
+    }
+
+
+def overview_tables(lang: str = "pl") -> dict:
+    """Members by kind and sector, ties by kind, organisations by gmina (DataFrames)."""
+    return derived(_overview_tables, lang)
+
+
+def _structure(as_of: str | None):
+    from graph.analysis import structure as run
+
+    try:
+        return run(projection(as_of=as_of))
+    except NotImplementedError:
+        return None
+
+
+def structure(as_of: str | None = None):
+    """The :class:`graph.analysis.Structure` (articulation points, bridges...) or None."""
+    return derived(_structure, as_of)
+
+
+def _org_choices(lang: str, limit: int) -> list[dict]:
+    from graph.explore import node_rows, organisations
+
+    g = projection()
+    return sorted(node_rows(g, organisations(g)[:limit], vocab=vocab(), lang=lang), key=lambda r: r["label"])
+
+
+def org_choices(lang: str = "pl", limit: int = 2000) -> list[dict]:
+    """Display rows of organisations (at most ``limit``) for pickers."""
+    return derived(_org_choices, lang, limit)
+
+
+def _report_text(as_of: str | None, fmt: str, lang: str) -> str | None:
+    from graph.analysis import render_csv, render_markdown
+
+    rep = report(as_of)
+    if rep is None:
+        return None
+    try:
+        return render_markdown(rep, lang=lang) if fmt == "md" else render_csv(rep, lang=lang)
+    except NotImplementedError:
+        return None
+
+
+def report_text(as_of: str | None, fmt: str, lang: str = "pl") -> str | None:
+    """The gap report as Markdown (``md``) or CSV (``csv``), or None."""
+    return derived(_report_text, as_of, fmt, lang)

@@ -11,7 +11,7 @@ from graph.model import SECTORS, TIE_KINDS
 from ui import state
 from ui.i18n import lang, t
 
-__all__ = ["Controls", "network_controls", "synthetic_banner_text", "vocab_label", "COLOUR_BY", "SIZE_BY"]
+__all__ = ["Controls", "network_controls", "synthetic_banner_text", "vocab_label", "profile_url", "COLOUR_BY", "SIZE_BY"]
 
 COLOUR_BY = ("kind", "sector", "community")
 SIZE_BY = (None, "degree", "betweenness", "pagerank", "harmonic")
@@ -123,3 +123,10 @@ def network_controls(*, key: str) -> Controls:
         show_suggested=show_suggested,
         grouping=grouping,
     )
+
+
+def profile_url(iri: str) -> str:
+    """A relative link to the profile page of ``iri`` (keeps the language)."""
+    from urllib.parse import urlencode
+
+    return "./profile?" + urlencode({"org": iri, "lang": lang()})

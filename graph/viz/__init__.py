@@ -19,7 +19,7 @@ from .build import DEFAULT_CAPTIONS, LegendItem, NetworkView, Overlay, ViewOptio
 from .html import DEFAULT_UI, render_html, safe_json, script_hash, vis_js
 from .layout import DEFAULT_SEED, layout
 from .style import COMMUNITY_COLOURS, KIND_COLOURS, OVERLAY_STYLES, SECTOR_COLOURS, TIE_STYLES
-from .view import GROUP_THRESHOLD, METRIC_COLUMNS, Composed, ViewSpec, compose
+from .view import GROUP_THRESHOLD, HARD_MAX, METRIC_COLUMNS, Composed, ViewSpec, compose, visible_graph
 
 __all__ = [
     "ViewOptions",
@@ -37,6 +37,8 @@ __all__ = [
     "ViewSpec",
     "Composed",
     "compose",
+    "visible_graph",
+    "HARD_MAX",
     "GROUP_THRESHOLD",
     "METRIC_COLUMNS",
     "DEFAULT_SEED",

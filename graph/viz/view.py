@@ -17,7 +17,7 @@ from .build import Overlay, ViewOptions, build_network
 from .html import render_html
 from .layout import DEFAULT_SEED, layout
 
-__all__ = ["ViewSpec", "Composed", "compose", "GROUP_THRESHOLD", "METRIC_COLUMNS"]
+__all__ = ["ViewSpec", "Composed", "compose", "visible_graph", "GROUP_THRESHOLD", "HARD_MAX", "METRIC_COLUMNS"]
 
 #: Past this many visible organisations the view groups them by gmina (or powiat).
 GROUP_THRESHOLD = 300
@@ -61,7 +61,8 @@ class Composed:
     nodes: list[str] = field(default_factory=list)  # ids of the drawn nodes
 
 
-def _visible(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] | None) -> tuple[nx.Graph, str | None, int]:
+def visible_graph(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] | None = None) -> tuple[nx.Graph, str | None, int]:
+    """``(graph to draw, grouping level or None, organisations in view)`` for ``spec``."""
     filters = spec.filters
     if spec.drill:
         current = filters.gminas or ()
@@ -99,9 +100,13 @@ def compose(
     ui: Mapping[str, str] | None = None,
     title: str = "",
     banner: str | None = None,
+    visible: tuple[nx.Graph, str | None, int] | None = None,
 ) -> Composed:
-    """Draw ``g`` as ``spec`` says; ``spof`` and ``overlays`` come from the gap analysis."""
-    visible, level, orgs = _visible(g, spec, labels)
+    """Draw ``g`` as ``spec`` says; ``spof`` and ``overlays`` come from the gap analysis.
+
+    ``visible`` is :func:`visible_graph`'s answer when the caller has it already.
+    """
+    visible, level, orgs = visible or visible_graph(g, spec, labels)
     overlays = tuple(o for o in overlays if (o.kind == "missing" and spec.show_missing) or (o.kind == "suggested" and spec.show_suggested))
     options = ViewOptions(
         colour_by=spec.colour_by,

@@ -1,11 +1,160 @@
-"""The gaps page (being built: issue 4)."""
+"""Gaps: coverage, findings, single points of failure with what-if, suggestions, change over time."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from graph.overview import finding_rows
+from ui import state
+from ui.i18n import lang, t, tm
+from ui.widgets import profile_url
+
+
+def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> None:
+    """Findings as a table whose last column opens the organisation's profile."""
+    if not rows:
+        st.success(t("gaps.none"))
+        return
+    data = {
+        t("gaps.col.severity"): [t(f"gaps.severity.{r['severity']}") for r in rows],
+        t("gaps.col.text"): [r["text"] for r in rows],
+        t("gaps.col.about"): [r["about"] for r in rows],
+    }
+    if with_score:
+        data[t("gaps.col.score")] = [r["score"] for r in rows]
+    data[t("gaps.col.profile")] = [profile_url(r["iri"]) if r["iri"] else None for r in rows]
+    st.dataframe(
+        pd.DataFrame(data),
+        hide_index=True,
+        column_config={
+            t("gaps.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile")),
+            t("gaps.col.text"): st.column_config.TextColumn(width="large"),
+            t("gaps.col.score"): st.column_config.NumberColumn(format="%.3f"),
+        },
+        key=key,
+    )
+
+
+def _as_of() -> str | None:
+    dates = state.history()
+    if not dates or not st.toggle(t("controls.as_of_on"), key="gaps_as_of_on", help=t("controls.as_of_help")):
+        return None
+    return st.select_slider(t("controls.as_of"), dates, value=dates[-1], key="gaps_as_of")
+
+
+def _what_if(language: str, as_of: str | None) -> None:
+    st.subheader(t("gaps.spof"))
+    structure = state.structure(as_of)
+    if structure is None:
+        st.info(t("common.analysis_pending"))
+        return
+    spof_rows = finding_rows([f for f in structure.findings if f.code == "articulation-point"], language)
+    _findings_table(spof_rows, "gaps_spof")
+
+    st.subheader(t("gaps.what_if"))
+    st.caption(t("gaps.what_if_help"))
+    choices = {r["iri"]: f"{r['label']} · {r['kind']} · {r['gmina']}" for r in state.org_choices(language)}
+    spof_iris = [r.iri for r in structure.articulation_points]
+    options = spof_iris + [i for i in choices if i not in set(spof_iris)]
+    remove = st.multiselect(
+        t("gaps.remove"),
+        options,
+        default=spof_iris[:1],
+        format_func=lambda i: choices.get(i, i) + (" ⚠" if i in spof_iris else ""),
+        key="gaps_remove",
+    )
+    if not remove:
+        return
+    result = state.what_if(tuple(remove), as_of)
+    if result is None:
+        st.info(t("common.analysis_pending"))
+        return
+    before, after = result.components_before, result.components_after
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("gaps.parts"), len(after), delta=len(after) - len(before), delta_color="inverse")
+    c2.metric(t("gaps.largest"), after[0] if after else 0, delta=(after[0] if after else 0) - (before[0] if before else 0))
+    c3.metric(t("gaps.lost_support"), len(result.lost_support), delta_color="inverse")
+    c4.metric(t("gaps.isolated"), len(result.isolated), delta_color="inverse")
+    _findings_table(finding_rows(result.findings, language), "gaps_what_if_findings")
+
+
+def _change(language: str) -> None:
+    st.subheader(t("gaps.change"))
+    dates = state.history()
+    if len(dates) < 2:
+        st.caption(t("gaps.change_no_dates"))
+        return
+    c1, c2 = st.columns(2)
+    d1 = c1.selectbox(t("gaps.date1"), dates, index=0, key="gaps_d1")
+    d2 = c2.selectbox(t("gaps.date2"), dates, index=len(dates) - 1, key="gaps_d2")
+    if d1 >= d2:
+        st.warning(t("gaps.change_order"))
+        return
+    diff = state.diff(d1, d2)
+    if diff is None:
+        st.info(t("common.analysis_pending"))
+        return
+    findings = getattr(diff, "findings", None)
+    if findings is not None:
+        _findings_table(finding_rows(findings, language), "gaps_diff")
+    else:
+        st.text(str(diff))
 
 
 def render() -> None:
-    st.title(t("nav.gaps"))
+    language = lang()
+    st.title(t("gaps.title"))
+    st.caption(t("gaps.lead"))
+    as_of = _as_of()
+    report = state.report(as_of)
+    tabs = st.tabs(
+        [
+            t("gaps.tab.coverage"),
+            t("gaps.tab.findings"),
+            t("gaps.tab.spof"),
+            t("gaps.tab.suggestions"),
+            t("gaps.tab.change"),
+            t("gaps.tab.download"),
+        ]
+    )
+
+    with tabs[0]:
+        st.subheader(t("gaps.coverage"))
+        if report is None:
+            st.info(t("common.analysis_pending"))
+        else:
+            st.caption(t("gaps.coverage_help"))
+            st.dataframe(report.coverage, key="gaps_coverage")
+    with tabs[1]:
+        st.subheader(t("gaps.findings"))
+        if report is None:
+            st.info(t("common.analysis_pending"))
+        else:
+            _findings_table(finding_rows([f for f in report.findings if f.category != "structure"], language), "gaps_findings")
+    with tabs[2]:
+        _what_if(language, as_of)
+    with tabs[3]:
+        st.subheader(t("gaps.suggestions"))
+        if report is None:
+            st.info(t("common.analysis_pending"))
+        else:
+            st.caption(t("gaps.suggestions_help"))
+            _findings_table(finding_rows(report.suggestions, language), "gaps_suggestions", with_score=True)
+    with tabs[4]:
+        _change(language)
+    with tabs[5]:
+        st.subheader(t("gaps.download"))
+        md = state.report_text(as_of, "md", language)
+        csv = state.report_text(as_of, "csv", language)
+        if md is None or csv is None:
+            st.info(t("common.analysis_pending"))
+        else:
+            name = t("gaps.file_name") + (f"-{as_of}" if as_of else "")
+            c1, c2 = st.columns(2)
+            c1.download_button(t("gaps.download_md"), md.encode("utf-8"), file_name=f"{name}.md", mime="text/markdown", key="gaps_md")
+            c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
+            with st.expander(t("gaps.preview")):
+                st.code(md, language="markdown")
+    if as_of:
+        st.caption(tm("gaps.as_of_note", date=as_of))

@@ -7,7 +7,7 @@ import streamlit as st
 from graph.explore import Filters
 from graph.viz import GROUP_THRESHOLD, ViewSpec
 from ui import state
-from ui.i18n import lang, t
+from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
 from ui.widgets import network_controls, synthetic_banner_text
 
@@ -39,13 +39,13 @@ def render() -> None:
     )
     depth = col_depth.number_input(t("network.depth"), min_value=1, max_value=3, value=1, key="net_depth")
     if query.strip():
-        st.caption(t("network.found", n=len(hits), query=query.strip()))
+        st.caption(tm("network.found", n=len(hits), query=query.strip()))
         if hits:
             with st.expander(t("network.results"), expanded=len(hits) <= 5):
                 for h in hits[:30]:
                     st.page_link(
                         page("profile"),
-                        label=f"{h['label']} ({h['kind']}, {h['gmina']})",
+                        label=md_escape(f"{h['label']} ({h['kind']}, {h['gmina']})"),
                         query_params={"org": h["iri"]},
                         icon=":material/apartment:",
                     )
@@ -106,7 +106,7 @@ def render() -> None:
             st.rerun()
     if drill:
         col_a, col_b = st.columns([4, 1])
-        col_a.caption(t("network.drilled", code=drill, name=state.territory().get(drill, drill)))
+        col_a.caption(tm("network.drilled", code=drill, name=state.territory().get(drill, drill)))
         if col_b.button(t("network.drill_up"), key="net_drill_up"):
             st.session_state["net_drill"] = None
             st.rerun()

@@ -1,11 +1,126 @@
-"""The overview page (being built: issue 4)."""
+"""Overview: the partnership at a glance."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from graph.explore import summary
+from graph.model import SECTORS
+from graph.overview import JOINED_LATER, JOINED_START, finding_rows
+from ui import state
+from ui.i18n import lang, md_escape, t, tm
+from ui.widgets import profile_url, vocab_label
+
+HEADLINE_GAPS = 6
+
+
+def _chart(df: pd.DataFrame, language: str, title: str) -> None:
+    st.markdown(f"**{title}**")
+    if df.empty:
+        st.caption(t("overview.none"))
+        return
+    data = pd.DataFrame({t("overview.col.what"): df[f"label_{language}"], t("overview.col.count"): df["count"]})
+    st.bar_chart(
+        data,
+        x=t("overview.col.what"),
+        y=t("overview.col.count"),
+        horizontal=True,
+        sort=f"-{t('overview.col.count')}",
+        height=max(160, 28 * len(df)),
+    )
 
 
 def render() -> None:
-    st.title(t("nav.overview"))
+    language = lang()
+    st.title(t("overview.title"))
+    st.caption(t("overview.lead"))
+    counts = summary(state.projection())
+    tables = state.overview_tables(language)
+    timeline = state.timeline()
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("overview.metric.orgs"), counts["organisations"])
+    c2.metric(t("overview.metric.ties"), int(tables["ties"]["count"].sum()) if not tables["ties"].empty else 0)
+    c3.metric(t("overview.metric.gminas"), int((tables["gminas"]["total"] > 0).sum()) if not tables["gminas"].empty else 0)
+    c4.metric(t("overview.metric.members"), int(timeline["member"].nunique()) if not timeline.empty else 0)
+
+    left, right = st.columns(2)
+    with left:
+        _chart(tables["kind"], language, t("overview.by_kind"))
+    with right:
+        _chart(tables["sector"], language, t("overview.by_sector"))
+        _chart(tables["ties"], language, t("overview.ties_by_kind"))
+
+    st.header(t("overview.timeline"))
+    if timeline.empty:
+        st.caption(t("overview.no_agreement"))
+    else:
+        for agreement, rows in timeline.groupby("agreement", sort=False):
+            st.subheader(md_escape(rows["agreement_label"].iloc[0]))
+            start = rows[rows["joined"] == JOINED_START]
+            later = rows[rows["joined"] == JOINED_LATER]
+            first = start["start"].dropna().min() if not start.empty else None
+            st.markdown(
+                tm("overview.signed", n=start["member"].nunique(), date=first or "?")
+                + " "
+                + tm("overview.joined_later", n=later["member"].nunique())
+            )
+            table = pd.DataFrame(
+                {
+                    t("overview.col.date"): rows["start"].fillna("?") + rows["start_is_upper_bound"].map({True: " *", False: ""}),
+                    t("overview.col.member"): rows["label_en" if language == "en" else "label"],
+                    t("overview.col.kind"): rows["kind"].map(lambda k: vocab_label("kind", k) if k else "-"),
+                    t("overview.col.role"): rows["role_en" if language == "en" else "role_pl"],
+                    t("overview.col.when"): rows["joined"].map({JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later")}),
+                    t("overview.col.profile"): rows["member"].map(profile_url),
+                }
+            )
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={t("overview.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile"))},
+                key=f"timeline_{agreement}",
+            )
+        st.caption(t("overview.upper_bound_note"))
+
+    st.header(t("overview.coverage"))
+    grid = tables["gminas"]
+    if grid.empty:
+        st.caption(t("overview.none"))
+    else:
+        view = pd.DataFrame(
+            {
+                t("overview.col.gmina"): grid["gmina"],
+                **{vocab_label("sector", s): grid[s] for s in SECTORS},
+                t("overview.col.total"): grid["total"],
+            }
+        )
+        top = int(grid["total"].max()) or 1
+        st.dataframe(
+            view,
+            hide_index=True,
+            column_config={
+                t("overview.col.total"): st.column_config.ProgressColumn(format="%d", min_value=0, max_value=top),
+                **{vocab_label("sector", s): st.column_config.NumberColumn(format="%d") for s in SECTORS},
+            },
+            key="overview_grid",
+        )
+        empty = grid[grid["social_economy"] == 0]["gmina"].tolist()
+        if empty:
+            st.warning(tm("overview.no_pes", n=len(empty), names=", ".join(empty[:15]) + ("…" if len(empty) > 15 else "")))
+
+    st.header(t("overview.headline_gaps"))
+    report = state.report()
+    if report is None:
+        st.info(t("common.analysis_pending"))
+        return
+    rows = finding_rows(report.findings, language)[:HEADLINE_GAPS]
+    if not rows:
+        st.success(t("overview.no_gaps"))
+    for r in rows:
+        icon = {"violation": ":material/error:", "warning": ":material/warning:"}.get(r["severity"], ":material/info:")
+        with st.container(border=True):
+            st.markdown(f"{icon} {md_escape(r['text'])}")
+            if r["iri"]:
+                st.link_button(tm("overview.open_profile_of", name=r["label"]), profile_url(r["iri"]), type="tertiary")

@@ -1,11 +1,167 @@
-"""The profile page (being built: issue 4)."""
+"""Organisation profile: labels, kind, gmina, identifiers, people, ties, metrics, findings."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from graph.overview import finding_rows, findings_about
+from ui import state
+from ui.i18n import lang, md_escape, t, tm
+from ui.pages import page
+from ui.widgets import profile_url, vocab_label
+
+
+def _sources_md(sources) -> str:
+    """Sources as markdown links (titles escaped for markdown; URLs only http(s))."""
+    out = []
+    for s in sources:
+        title = md_escape(s.title)
+        if s.url and s.url.startswith(("http://", "https://")):
+            out.append(f"[{title}](<{s.url.replace('>', '%3E').replace(' ', '%20')}>)")
+        else:
+            out.append(title)
+    return " · ".join(out)
+
+
+def _pick(language: str) -> str | None:
+    current = st.query_params.get("org")
+    query = st.text_input(t("profile.search"), key="profile_search", placeholder=t("network.search_hint"))
+    if query.strip():
+        hits = state.search(query, language)
+        if not hits:
+            st.caption(tm("profile.not_found", query=query))
+        else:
+            labels = {h["iri"]: f"{h['label']} · {h['kind']} · {h['gmina']}" for h in hits}
+            choice = st.selectbox(t("profile.pick"), [h["iri"] for h in hits], format_func=labels.get, key="profile_pick")
+            if choice and choice != current:
+                st.query_params["org"] = choice
+                current = choice
+    return current
 
 
 def render() -> None:
-    st.title(t("nav.profile"))
+    language = lang()
+    st.title(t("profile.title"))
+    iri = _pick(language)
+    if not iri:
+        st.info(t("profile.choose"))
+        return
+    try:
+        p = state.profile(iri)
+    except state.GraphError:
+        st.warning(t("profile.unknown"))
+        st.code(iri, language=None)
+        return
+
+    st.header(md_escape(p.label_in(language)))
+    if p.synthetic:
+        st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
+    other = p.label_en if language == "pl" else p.label
+    if other and other != p.label_in(language):
+        st.caption(md_escape(other))
+    facts = {
+        t("profile.kind"): vocab_label("kind", p.kind) if p.kind else "-",
+        t("profile.sector"): vocab_label("sector", p.sector) if p.sector else "-",
+        t("profile.gmina"): f"{p.gmina_label or '-'} ({p.gmina})" if p.gmina else "-",
+        t("profile.served"): ", ".join(p.area_served) or "-",
+        t("profile.alt"): ", ".join(p.alt) or "-",
+        **{name: value for name, value in p.identifiers},
+        t("profile.parent"): ", ".join(label for _, label in p.parent) or "-",
+        "IRI": p.iri,
+    }
+    st.dataframe(
+        pd.DataFrame({t("profile.field"): list(facts), t("profile.value"): list(facts.values())}), hide_index=True, key="profile_facts"
+    )
+    if p.sources:
+        st.markdown(f"**{t('profile.sources')}:** " + _sources_md(p.sources))
+    st.page_link(page("network"), label=t("profile.show_in_network"), query_params={"focus": p.iri}, icon=":material/hub:")
+
+    st.subheader(t("profile.people"))
+    if p.posts:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("profile.col.name"): [x.name for x in p.posts],
+                    t("profile.col.role"): [x.role_en if language == "en" else x.role_pl for x in p.posts],
+                    t("profile.col.from"): [x.start or "" for x in p.posts],
+                    t("profile.col.to"): [x.end or "" for x in p.posts],
+                    t("profile.col.source"): [x.sources[0].url if x.sources and x.sources[0].url else "" for x in p.posts],
+                }
+            ),
+            hide_index=True,
+            column_config={t("profile.col.source"): st.column_config.LinkColumn(display_text=t("profile.source_link"))},
+            key="profile_posts",
+        )
+    else:
+        st.caption(t("profile.no_people"))
+
+    if p.memberships:
+        st.subheader(t("profile.memberships"))
+        for m in p.memberships:
+            role = m.role_en if language == "en" else m.role_pl
+            st.markdown(
+                f"- {md_escape(role)}: {md_escape(m.agreement_label)} ({t('profile.since')} {md_escape(m.start or '?')}) — "
+                + _sources_md(m.sources)
+            )
+
+    st.subheader(t("profile.ties"))
+    if p.ties:
+        frame = pd.DataFrame(
+            {
+                t("profile.col.direction"): [t(f"profile.dir.{r.direction}") for r in p.ties],
+                t("profile.col.kind"): [r.kind_en if language == "en" else r.kind_pl for r in p.ties],
+                t("profile.col.partner"): [r.other_label_en if language == "en" else r.other_label for r in p.ties],
+                t("profile.col.from"): [(r.start or "") + (" *" if r.start_is_upper_bound else "") for r in p.ties],
+                t("profile.col.to"): [r.end or "" for r in p.ties],
+                t("profile.col.partner_profile"): [profile_url(r.other) for r in p.ties],
+                t("profile.col.source"): [next((s.url for s in r.sources if s.url), "") for r in p.ties],
+            }
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            column_config={
+                t("profile.col.partner_profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile")),
+                t("profile.col.source"): st.column_config.LinkColumn(display_text=t("profile.source_link")),
+            },
+            key="profile_ties",
+        )
+        st.caption(t("overview.upper_bound_note"))
+        with st.expander(t("profile.tie_details")):
+            for r in p.ties:
+                arrow = "→" if r.direction == "out" else "←"
+                name = r.other_label_en if language == "en" else r.other_label
+                kind = r.kind_en if language == "en" else r.kind_pl
+                st.markdown(f"**{arrow} {md_escape(name)}** ({md_escape(kind)}, {md_escape(r.start or '?')}–{md_escape(r.end or '')})")
+                if r.comment:
+                    st.text(r.comment)
+                if r.sources:
+                    st.markdown(_sources_md(r.sources))
+    else:
+        st.caption(t("profile.no_ties"))
+
+    st.subheader(t("profile.metrics"))
+    table = state.metrics()
+    if table is None:
+        st.info(t("common.analysis_pending"))
+    elif p.iri in table.index:
+        row = table.loc[p.iri]
+        cols = st.columns(4)
+        for i, name in enumerate(("degree", "betweenness", "pagerank", "harmonic")):
+            if name in row.index:
+                value = row[name]
+                cols[i].metric(t(f"viz.metric.{name}"), f"{value:.3g}" if isinstance(value, float) else str(value))
+    else:
+        st.caption(t("profile.no_metrics"))
+
+    st.subheader(t("profile.findings"))
+    report = state.report()
+    if report is None:
+        st.info(t("common.analysis_pending"))
+        return
+    rows = finding_rows(findings_about((*report.findings, *report.suggestions), p.iri), language)
+    if not rows:
+        st.success(t("profile.no_findings"))
+    for r in rows:
+        st.markdown(f"- **{t('gaps.severity.' + r['severity'])}** · {md_escape(r['text'])}")
