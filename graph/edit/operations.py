@@ -574,8 +574,8 @@ def draft_tie(draft: Draft, inp: TieInput, *, resolve=None) -> URIRef | None:
         tie = ESTIE[base]
         if draft.taken(tie):
             tie = ESTIE[f"{base}-{start.isoformat()}"]
-        for t in existing:
-            if not t["end"]:
+        for t in [t for t in existing if not t["end"]][:1]:
+            if True:
                 draft.warn(
                     "kind",
                     f"takie powiązanie już trwa: {t['iri'].rsplit('/', 1)[-1]} (od {t['start']})",

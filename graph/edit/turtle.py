@@ -67,16 +67,11 @@ def declared_prefixes(data: bytes) -> dict[str, str]:
     return {m.group(1) or "": m.group(2) for m in _PREFIX_LINE.finditer(text) if m.group(1)}
 
 
+_QUOTE_TABLE = {ord(k): v for k, v in _ESCAPES.items()} | {c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in _ESCAPES}
+
+
 def _quote(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_QUOTE_TABLE) + '"'
 
 
 class _Writer:
@@ -84,8 +79,15 @@ class _Writer:
         # longest namespace first, so eso: wins over a shorter base namespace
         self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: (-len(x[0]), x[1]))
         self.used: set[str] = set()
+        self.cache: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
+        hit = self.cache.get(value)
+        if hit is None:
+            hit = self.cache[value] = self._iri(value)
+        return hit
+
+    def _iri(self, value: str) -> str:
         for ns, prefix in self.prefixes:
             if value.startswith(ns):
                 local = value[len(ns) :]

@@ -109,6 +109,9 @@ def verify(data: bytes, triples: Iterable[ox.Triple]) -> None:
         back = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
     except SyntaxError as exc:
         raise WriteError(f"the serialised data does not parse again ({exc}); nothing was written") from None
+    triples = triples if isinstance(triples, set | frozenset) else set(triples)
+    if back == triples:  # the usual case: no blank nodes
+        return
     want = _named(triples)
     got = _named(back)
     if want != got:
@@ -172,7 +175,7 @@ def write_atomic(path: str | Path, data: bytes, *, on_temp_written: Callable[[Pa
 
 def save(path: str | Path, triples: Iterable[ox.Triple], *, original: bytes = b"", on_temp_written=None) -> bytes:
     """Serialise, verify and atomically write ``triples`` to ``path``; returns the bytes."""
-    triples = list(triples)
+    triples = triples if isinstance(triples, set | frozenset) else set(triples)
     data = render(triples, original)
     verify(data, triples)
     write_atomic(path, data, on_temp_written=on_temp_written)
