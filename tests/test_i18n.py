@@ -35,7 +35,7 @@ def test_placeholders_match_between_languages(key):
 def test_keys_used_in_code_exist():
     used = set()
     for path in [ROOT / "app.py", *(ROOT / "ui").rglob("*.py")]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"""\btm?\(\s*["']([a-z0-9_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in CATALOGUE)
     assert not missing, f"keys used in code but not in ui/strings: {missing}"
 
