@@ -574,14 +574,13 @@ def draft_tie(draft: Draft, inp: TieInput, *, resolve=None) -> URIRef | None:
         tie = ESTIE[base]
         if draft.taken(tie):
             tie = ESTIE[f"{base}-{start.isoformat()}"]
-        for t in [t for t in existing if not t["end"]][:1]:
-            if True:
-                draft.warn(
-                    "kind",
-                    f"takie powiązanie już trwa: {t['iri'].rsplit('/', 1)[-1]} (od {t['start']})",
-                    f"such a tie is already in force: {t['iri'].rsplit('/', 1)[-1]} (since {t['start']})",
-                    rule="duplicate",
-                )
+        for t in [t for t in existing if not t["end"]][:1]:  # one warning is enough
+            draft.warn(
+                "kind",
+                f"takie powiązanie już trwa: {t['iri'].rsplit('/', 1)[-1]} (od {t['start']})",
+                f"such a tie is already in force: {t['iri'].rsplit('/', 1)[-1]} (since {t['start']})",
+                rule="duplicate",
+            )
     facts = {
         (tie, RDF.type, ES.Tie),
         (tie, ES.tieKind, URIRef(kind.iri)),
