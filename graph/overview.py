@@ -177,3 +177,23 @@ def finding_rows(findings, lang: str = "pl") -> list[dict]:
 def findings_about(findings, iri: str) -> list:
     """The findings (or suggestions) that name ``iri`` among their resources."""
     return [f for f in findings or () if any(r.iri == iri for r in getattr(f, "resources", ()) or ())]
+
+
+def first_members(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the timeline for members who were there at the start (signatories, initiators, supporters)."""
+    return timeline[timeline["joined"] == JOINED_START] if not timeline.empty else timeline
+
+
+def later_members(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the timeline for members who joined after the start."""
+    return timeline[timeline["joined"] == JOINED_LATER] if not timeline.empty else timeline
+
+
+def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None]]:
+    """``(IRI, label, first date)`` of each agreement in the timeline."""
+    if timeline.empty:
+        return []
+    out = []
+    for iri, rows in timeline.groupby("agreement", sort=False):
+        out.append((iri, rows["agreement_label"].iloc[0], rows["start"].dropna().min() if rows["start"].notna().any() else None))
+    return out
