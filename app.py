@@ -14,7 +14,7 @@ from ui.i18n import LANGS, t
 from ui.i18n import lang as current_lang
 from ui.pages import PAGES, SECTIONS, register_pages, runner
 
-st.set_page_config(page_title="Sieć ES / ES network", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Sieć ES / ES network", page_icon="🕸️", layout="wide")
 
 lang = current_lang()
 

@@ -85,12 +85,16 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
 
 
 def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame:
-    """Organisations by ``kind`` or ``sector``: columns key, label_pl, label_en, count (largest first)."""
+    """Organisations by ``kind`` or ``sector``: columns key, label_pl, label_en, count (largest first).
+
+    Unnamed groups of signatories (no kind) count under the key ``group``;
+    organisations without the attribute under ``""``.
+    """
     counts: dict[str, int] = {}
     for _, attrs in g.nodes(data=True):
         if attrs.get("type") not in ("organisation", "group"):
             continue
-        key = attrs.get(attr) or ""
+        key = attrs.get(attr) or ("group" if attrs.get("type") == "group" else "")
         counts[key] = counts.get(key, 0) + 1
     names = (vocab or {}).get(attr, {})
     rows = [

@@ -55,10 +55,10 @@ body { display: flex; flex-direction: column; font-size: var(--fs, 14px); }
 #bar { display: flex; gap: 10px; align-items: center; padding: 4px 8px; border-bottom: 1px solid #ddd; flex-wrap: wrap; }
 #bar h1 { font-size: 1.05em; margin: 0 auto 0 0; font-weight: 600; }
 #bar button { font: inherit; padding: 2px 10px; border: 1px solid #999; border-radius: 4px; background: #f6f6f6; cursor: pointer; }
-#main { position: relative; flex: 1 1 auto; min-height: 200px; }
+#main { display: flex; flex: 1 1 auto; min-height: 200px; }
+#netwrap { position: relative; flex: 1 1 auto; min-width: 0; }
 #mynetwork { position: absolute; inset: 0; }
-#legend { position: absolute; top: 6px; right: 6px; max-width: 34%; max-height: calc(100% - 60px); overflow: auto;
-          background: rgba(255,255,255,0.93); border: 1px solid #ccc; border-radius: 6px; padding: 4px 8px; font-size: 0.85em; }
+#legend { flex: 0 0 auto; width: 16em; max-width: 32%; overflow: auto; border-left: 1px solid #ddd; padding: 4px 8px; font-size: 0.85em; background: #fcfcfc; }
 #legend summary { cursor: pointer; font-weight: 600; }
 #legend h2 { font-size: 1em; margin: 6px 0 2px; }
 #legend ul { list-style: none; margin: 0; padding: 0; }
@@ -69,7 +69,7 @@ body { display: flex; flex-direction: column; font-size: var(--fs, 14px); }
 .sw.line { width: 22px; height: 0; border-top: 3px solid; }
 .sw.dashed { width: 22px; height: 0; border-top: 3px dashed; }
 .n { color: #666; }
-#info { position: absolute; left: 6px; bottom: 6px; max-width: 60%; white-space: pre-line; background: rgba(255,255,255,0.93);
+#info { position: absolute; left: 6px; bottom: 6px; max-width: 80%; white-space: pre-line; background: rgba(255,255,255,0.93);
         border: 1px solid #ccc; border-radius: 6px; padding: 4px 8px; font-size: 0.9em; }
 div.vis-tooltip { position: absolute; visibility: hidden; padding: 5px 8px; white-space: pre-line; font-size: 0.9em; max-width: 420px;
         background: #fffdf3; border: 1px solid #808074; border-radius: 3px; box-shadow: 3px 3px 10px rgba(0,0,0,.2); pointer-events: none; z-index: 5; }
@@ -194,10 +194,11 @@ def render_html(
             f'<button type="button" id="fit">{e(ui["fit"])}</button>',
             f'<button type="button" id="png">{e(ui["png"])}</button>',
             "</div>",
-            '<div id="main">',
+            '<div id="main"><div id="netwrap">',
             f'<div id="mynetwork" role="img" aria-label="{e(ui["aria"])}"></div>',
-            f'<aside id="legend">{_legend_html(view.legend, ui)}</aside>' if legend else "",
             f'<div id="info">{e(ui["info"])}</div>',
+            "</div>",
+            f'<aside id="legend">{_legend_html(view.legend, ui)}</aside>' if legend else "",
             "</div>",
             f'<script type="application/json" id="graph-data">{safe_json(data)}</script>',
             f"<script>{js_vis}</script>",

@@ -120,7 +120,7 @@ def compose(
     view = build_network(
         visible,
         options=options,
-        positions=layout(visible, seed=spec.seed),
+        positions=layout(visible, seed=spec.seed, spacing=max(140.0, spec.font_px * 7.0)),
         metrics=metrics if level is None else None,
         metric_names=metric_names,
         communities=communities if level is None else None,

@@ -27,20 +27,23 @@ class PageEntry:
     url_path: str  # also the page's stable name: "network", "profile", ...
     module: str  # module in ui.pages with a render() function
     title_key: str  # i18n key of the menu title
-    icon: str = ":material/article:"
+    # icon: None or an emoji, never ":material/...:": Streamlit fetches a page's
+    # material icon from fonts.gstatic.com for the favicon, and nothing may
+    # leave the machine (tests/test_browser.py records every request).
+    icon: str | None = None
     section: str = "nav.section.explore"
     default: bool = False
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("overview", "overview", "nav.overview", ":material/dashboard:", default=True),
-    PageEntry("network", "network", "nav.network", ":material/hub:"),
-    PageEntry("gaps", "gaps", "nav.gaps", ":material/report:"),
-    PageEntry("profile", "profile", "nav.profile", ":material/apartment:"),
-    PageEntry("meeting", "meeting", "nav.meeting", ":material/co_present:"),
-    PageEntry("export", "export", "nav.export", ":material/download:", section="nav.section.tools"),
-    # issue 5 adds: PageEntry("console", "console", "console.nav", ":material/terminal:", section="nav.section.tools"),
-    # issue 6 adds: PageEntry("data", "data", "data.nav", ":material/edit:", section="nav.section.tools"),
+    PageEntry("overview", "overview", "nav.overview", default=True),
+    PageEntry("network", "network", "nav.network"),
+    PageEntry("gaps", "gaps", "nav.gaps"),
+    PageEntry("profile", "profile", "nav.profile"),
+    PageEntry("meeting", "meeting", "nav.meeting"),
+    PageEntry("export", "export", "nav.export", section="nav.section.tools"),
+    # issue 5 adds: PageEntry("console", "console", "console.nav", section="nav.section.tools"),
+    # issue 6 adds: PageEntry("data", "data", "data.nav", section="nav.section.tools"),
 ]
 
 _REGISTRY_KEY = "_pages"

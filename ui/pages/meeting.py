@@ -32,7 +32,8 @@ _CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.8rem 2rem 1rem 2rem !important; }
-[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.55rem !important; line-height: 1.45; }
+[data-testid="stMain"] p { font-size: 1.55rem !important; line-height: 1.45; }
+[data-testid="stMain"] li { font-size: 1.15rem !important; line-height: 1.3; }
 [data-testid="stMain"] h1 { font-size: 2.6rem !important; }
 [data-testid="stMain"] h2 { font-size: 2.0rem !important; }
 [data-testid="stMain"] button p { font-size: 1.3rem !important; }
@@ -55,15 +56,15 @@ def _go(delta: int) -> None:
 
 def _network(spec: ViewSpec, *, as_of: str | None, memberships: bool, title: str) -> None:
     view = state.network(spec, as_of=as_of, memberships=memberships, title=title, banner=synthetic_banner_text())
-    st.iframe(view.html, height=620)
+    st.iframe(view.html, height=680)
 
 
-def _names(rows: pd.DataFrame, language: str) -> None:
+def _names(rows: pd.DataFrame, language: str, columns: int = 1) -> None:
     names = sorted(set(rows["label_en" if language == "en" else "label"]))
-    cols = st.columns(2)
-    half = (len(names) + 1) // 2
+    cols = st.columns(columns)
+    per = (len(names) + columns - 1) // columns
     for i, col in enumerate(cols):
-        col.markdown("\n".join(f"- {md_escape(n)}" for n in names[i * half : (i + 1) * half]))
+        col.markdown("\n".join(f"- {md_escape(n)}" for n in names[i * per : (i + 1) * per]))
 
 
 def _view(name: str, language: str) -> None:
@@ -76,7 +77,7 @@ def _view(name: str, language: str) -> None:
             st.info(t("overview.no_agreement"))
             return
         st.markdown(tm("meeting.signed_lead", n=rows["member"].nunique(), date=agreement[2] or "?", name=agreement[1]))
-        left, right = st.columns([2, 3])
+        left, right = st.columns([1, 3])
         with left:
             _names(rows, language)
         with right:
@@ -93,7 +94,7 @@ def _view(name: str, language: str) -> None:
             st.markdown(tm("meeting.nobody_later", date=agreement[2] or "?"))
         else:
             st.markdown(tm("meeting.joined_lead", n=rows["member"].nunique()))
-            _names(rows, language)
+            _names(rows, language, columns=3)
         spec = ViewSpec(
             focus=agreement[0], depth=1, colour_by="sector", lang=language, font_px=FONT_PX, show_missing=False, show_suggested=False
         )
@@ -137,9 +138,9 @@ def render() -> None:
     st.html(_CSS)
     i = _step()
     name = STEPS[i]
-    head, nav = st.columns([5, 3], vertical_alignment="center")
+    head, nav = st.columns([3, 2], vertical_alignment="center")
     head.title(t(f"meeting.step.{name}"))
-    back, pos, nxt, leave = nav.columns([2, 1.3, 2, 1.2], vertical_alignment="center")
+    back, pos, nxt, leave = nav.columns([3, 2, 3, 3], vertical_alignment="center")
     back.button(t("meeting.back"), on_click=_go, args=(-1,), disabled=i == 0, key="meeting_back", icon=":material/arrow_back:")
     pos.markdown(f"**{i + 1} / {len(STEPS)}**")
     nxt.button(

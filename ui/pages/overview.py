@@ -15,19 +15,22 @@ from ui.widgets import profile_url, vocab_label
 HEADLINE_GAPS = 6
 
 
-def _chart(df: pd.DataFrame, language: str, title: str) -> None:
+def _chart(df: pd.DataFrame, language: str, title: str, key: str) -> None:
+    """Counts as a table with bars: long Polish labels stay readable (charts cut them)."""
     st.markdown(f"**{title}**")
     if df.empty:
         st.caption(t("overview.none"))
         return
-    data = pd.DataFrame({t("overview.col.what"): df[f"label_{language}"], t("overview.col.count"): df["count"]})
-    st.bar_chart(
+    special = {"group": t("overview.unnamed_group"), "": t("overview.unknown")}
+    labels = [special[k] if k in special else lab for k, lab in zip(df["key"], df[f"label_{language}"])]
+    data = pd.DataFrame({t("overview.col.what"): labels, t("overview.col.count"): df["count"]})
+    st.dataframe(
         data,
-        x=t("overview.col.what"),
-        y=t("overview.col.count"),
-        horizontal=True,
-        sort=f"-{t('overview.col.count')}",
-        height=max(160, 28 * len(df)),
+        hide_index=True,
+        column_config={
+            t("overview.col.count"): st.column_config.ProgressColumn(format="%d", min_value=0, max_value=int(df["count"].max()))
+        },
+        key=key,
     )
 
 
@@ -47,10 +50,10 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        _chart(tables["kind"], language, t("overview.by_kind"))
+        _chart(tables["kind"], language, t("overview.by_kind"), "overview_kind")
     with right:
-        _chart(tables["sector"], language, t("overview.by_sector"))
-        _chart(tables["ties"], language, t("overview.ties_by_kind"))
+        _chart(tables["sector"], language, t("overview.by_sector"), "overview_sector")
+        _chart(tables["ties"], language, t("overview.ties_by_kind"), "overview_ties")
 
     st.header(t("overview.timeline"))
     if timeline.empty:
