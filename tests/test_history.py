@@ -126,3 +126,22 @@ def test_the_log_records_who_when_what_and_n_triples(data_file: Path):
     with editor.history_path.open("a") as fh:
         fh.write('{"id": "broken')
     assert [e.id for e in editor.history()] == [done.id]
+
+
+def test_a_change_breaking_the_shapes_is_refused_with_the_rule_and_field(data_file: Path):
+    from rdflib import URIRef
+
+    from graph.edit.changes import with_provenance
+    from graph.model import ORG
+
+    editor = Editor(Settings(data=(data_file,)))
+    ctx = editor.context()
+    second_kind = (ESO.koowes, ORG.classification, URIRef("https://w3id.org/es-pl/kind/foundation"))
+    change = with_provenance(op="correct", what="a second kind", who="Ala", facts=[second_kind], existing=ctx.about([ESO.koowes]))
+    bytes_before = data_file.read_bytes()
+    with pytest.raises(EditError) as info:
+        editor.commit(change)
+    [problem] = info.value.problems
+    assert problem.field == "kind" and problem.rule == "Organization-classification, MaxCountConstraintComponent"
+    assert problem.focus == str(ESO.koowes) and "exactly one kind" in problem.message_en
+    assert data_file.read_bytes() == bytes_before

@@ -80,7 +80,9 @@ def test_valid_krs(raw: str, digits: str):
     assert check_krs(raw) == digits
 
 
-@pytest.mark.parametrize(("raw", "words"), [("00000288601", "11 digits"), ("0000000000", "zeros"), ("28a60", "only digits"), ("", "empty")])
+@pytest.mark.parametrize(
+    ("raw", "words"), [("00000288601", "at most 10"), ("0000000000", "zeros"), ("28a60", "only digits"), ("", "empty")]
+)
 def test_invalid_krs(raw: str, words: str):
     with pytest.raises(IdentifierError) as info:
         check_krs(raw)

@@ -110,6 +110,8 @@ def check_krs(value: str) -> str:
     text = _SEPARATORS.sub("", str(value))
     if text.upper().startswith("KRS"):
         text = text[3:]
+    if len(text) > 10 and text.isdigit():
+        raise IdentifierError("KRS", f"ma {len(text)} cyfr, najwyżej 10", f"has {len(text)} digits, at most 10")
     digits = _digits(text, "KRS", tuple(range(1, 11)))
     digits = digits.zfill(10)
     if not int(digits):

@@ -1,0 +1,173 @@
+"""The data page (AppTest): editing hidden without the password; a valid entry
+appears in the graph, the network and the profile; each invalid field is named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from streamlit.testing.v1 import AppTest
+
+from graph.analysis.projection import to_networkx
+from graph.io import load_graph
+from graph.model import ES, ESO, SKOS
+from graph.profile import organisation_profile
+from graph.settings import DATA_DIR, Settings
+from graph.store import open_store
+
+PASSWORD = "tajne-hasło-edytora"
+
+
+def _data_page():
+    from ui.pages import data
+
+    data.render()
+
+
+def _profile_page():
+    import streamlit as st
+
+    from ui.pages import PAGES, register_pages, runner
+
+    pages = {e.url_path: st.Page(runner(e), title=e.url_path, url_path=e.url_path, default=e.url_path == "profile") for e in PAGES}
+    register_pages(pages)
+    st.navigation(list(pages.values())).run()
+
+
+@pytest.fixture
+def data_file(tmp_path: Path, monkeypatch) -> Path:
+    p = tmp_path / "entities.ttl"
+    shutil.copyfile(DATA_DIR / "entities.ttl", p)
+    monkeypatch.setenv("GRAPH_DATA", str(p))
+    monkeypatch.delenv("GRAPH_HISTORY", raising=False)
+    monkeypatch.delenv("GRAPH_BACKEND", raising=False)
+    monkeypatch.delenv("GRAPH_SPARQL_QUERY_URL", raising=False)
+    return p
+
+
+def _unlocked(monkeypatch) -> AppTest:
+    monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", PASSWORD)
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    at.text_input(key="data_password").set_value("zle")
+    at.button[0].click().run()
+    assert any("Złe hasło" in e.value for e in at.error)
+    assert not [w for w in at.text_input if w.key == "data_who"]
+    at.text_input(key="data_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    at.text_input(key="data_who").set_value("Anna Nowak").run()
+    assert not at.exception
+    return at
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def _texts(elements) -> str:
+    """The text of alerts, with the markdown escapes of data values removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(e.value for e in elements))
+
+
+def test_editing_is_hidden_without_the_password(data_file: Path, monkeypatch):
+    monkeypatch.delenv("GRAPH_EDITOR_PASSWORD", raising=False)
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    assert not at.exception
+    assert "Edycja jest wyłączona" in _texts(at.info)
+    assert len(at.text_input) == 0 and len(at.button) == 0 and len(at.selectbox) == 0
+    # configured but not unlocked: only the password field
+    monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", PASSWORD)
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    assert [w.key for w in at.text_input] == ["data_password"]
+    assert [b.label for b in at.button] == ["Odblokuj edycję"]
+
+
+def test_a_valid_organisation_appears_in_the_graph_the_network_and_the_profile(data_file: Path, monkeypatch):
+    at = _unlocked(monkeypatch)
+    at.text_input(key="data_org_name").set_value("Fundacja Z Formularza")
+    at.text_input(key="data_org_name_en").set_value("Form Foundation")
+    at.selectbox(key="data_org_kind").set_value("https://w3id.org/es-pl/kind/foundation")
+    at.selectbox(key="data_org_teryt").set_value("2611053")
+    at.text_input(key="data_org_nip").set_value("526-104-08-28")
+    at.text_input(key="data_org_source").set_value("https://example.org/fundacja-z-formularza")
+    _submit(at, "Dodaj organizację")
+    assert not at.exception
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    iri = str(ESO["fundacja-z-formularza"])
+    # the graph
+    g = load_graph([data_file])
+    assert (ESO["fundacja-z-formularza"], SKOS.prefLabel, Literal("Fundacja Z Formularza", lang="pl")) in g
+    assert (ESO["fundacja-z-formularza"], ES.nip, Literal("5261040828")) in g
+    # the network
+    store = open_store(Settings.from_env())
+    net = to_networkx(store)
+    assert iri in net.nodes
+    # the profile (core and page)
+    assert organisation_profile(store, iri).label == "Fundacja Z Formularza"
+    page = AppTest.from_function(_profile_page, default_timeout=60)
+    page.query_params["org"] = iri
+    page.run()
+    assert not page.exception
+    assert any("Fundacja Z Formularza" in h.value for h in page.header)
+
+    # a tie from it, through the tie form, then into the network
+    at.selectbox(key="data_tie_kind").set_value("https://w3id.org/es-pl/tie-kind/funding")
+    at.selectbox(key="data_tie_from").set_value(iri)
+    at.selectbox(key="data_tie_to").set_value(str(ESO.koowes))
+    at.date_input(key="data_tie_start").set_value(dt.date(2024, 3, 1))
+    at.text_input(key="data_tie_source").set_value("essrc:s1-umws-2017-01-20")
+    _submit(at, "Dodaj powiązanie")
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    net = to_networkx(open_store(Settings.from_env()))
+    assert net.has_edge(iri, str(ESO.koowes))
+    # and the history lists both changes, with an undo form
+    [history] = [df.value for df in at.dataframe if "Kto" in df.value.columns]
+    assert len(history) == 2 and set(history["Kto"]) == {"Anna Nowak"}
+
+
+def test_each_invalid_field_is_named_and_nothing_is_written(data_file: Path, monkeypatch):
+    before = data_file.read_bytes()
+    at = _unlocked(monkeypatch)
+    at.text_input(key="data_org_name").set_value("   ")
+    at.text_input(key="data_org_nip").set_value("1234563219")
+    at.text_input(key="data_org_regon").set_value("12345678")
+    at.text_input(key="data_org_krs").set_value("00000288601")
+    _submit(at, "Dodaj organizację")
+    errors = _texts(at.error)
+    for label in ("Nazwa (po polsku):", "NIP:", "REGON:", "KRS:", "Źródło:"):
+        assert label in errors, (label, errors)
+    assert "cyfra kontrolna" in errors  # the NIP's check digit
+
+    at.selectbox(key="data_tie_from").set_value(str(ESO.koowes))
+    at.selectbox(key="data_tie_to").set_value(str(ESO.koowes))
+    at.text_input(key="data_tie_amount").set_value("-5")
+    _submit(at, "Dodaj powiązanie")
+    errors = _texts(at.error)
+    for label in ("Do:", "Data początku:", "Kwota (zł):", "Źródło:"):
+        assert label in errors, (label, errors)
+
+    at.date_input(key="data_join_date").set_value(None)
+    _submit(at, "Zapisz przystąpienie")
+    assert "Data przystąpienia:" in _texts(at.error)
+
+    _submit(at, "Usuń")  # without the confirmation box
+    assert "zaznacz potwierdzenie" in _texts(at.error)
+    assert data_file.read_bytes() == before
+    assert not (data_file.parent / "entities.history.jsonl").exists()
+
+
+def test_ending_a_tie_before_it_started_is_refused_with_the_field_named(data_file: Path, monkeypatch):
+    before = data_file.read_bytes()
+    at = _unlocked(monkeypatch)
+    at.radio(key="data_end_what").set_value("tie")
+    at.selectbox(key="data_end_tie").set_value("https://w3id.org/es-pl/id/tie/koowes-funding-ss-starachowiczanka")
+    at.date_input(key="data_end_date").set_value(dt.date(2000, 1, 1))
+    at.text_input(key="data_end_source").set_value("essrc:s1-umws-2017-01-20")
+    _submit(at, "Zapisz datę końca (bez usuwania)")
+    errors = _texts(at.error)
+    assert "Data końca:" in errors and "wcześniejsza" in errors
+    assert data_file.read_bytes() == before
