@@ -43,7 +43,7 @@ PAGES: list[PageEntry] = [
     PageEntry("meeting", "meeting", "nav.meeting"),
     PageEntry("export", "export", "nav.export", section="nav.section.tools"),
     # issue 5 adds: PageEntry("console", "console", "console.nav", section="nav.section.tools"),
-    # issue 6 adds: PageEntry("data", "data", "data.nav", section="nav.section.tools"),
+    PageEntry("data", "data", "data.nav", section="nav.section.tools"),
 ]
 
 _REGISTRY_KEY = "_pages"
