@@ -313,6 +313,10 @@ class RunningQuery:
             self._worker = ctx.Process(target=_child_main, args=args[0], daemon=True)
             self._worker.start()
         send.close()
+        # the worker dies at the limit even if nobody polls (a page left while a query runs)
+        self._watchdog = threading.Timer(limits.timeout_s + 0.5, self._kill)
+        self._watchdog.daemon = True
+        self._watchdog.start()
 
     @property
     def elapsed(self) -> float:
@@ -328,7 +332,10 @@ class RunningQuery:
             try:
                 self._answer = self._receive.recv()
             except EOFError:
-                self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
+                if time.monotonic() >= self.deadline:  # the watchdog killed it
+                    self._answer = ("error", QueryTimeout(self.limits.timeout_s))
+                else:
+                    self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
             self._stop()
             return True
         if time.monotonic() >= self.deadline:
@@ -355,9 +362,13 @@ class RunningQuery:
             self._answer = ("error", GraphError("the query was cancelled"))
         self._stop()
 
-    def _stop(self) -> None:
+    def _kill(self) -> None:
         if self._worker.is_alive():
             self._worker.kill()
+
+    def _stop(self) -> None:
+        self._watchdog.cancel()
+        self._kill()
         self._worker.join(timeout=5)
         self._receive.close()
 

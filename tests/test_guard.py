@@ -353,3 +353,13 @@ def test_row_limit_marks_the_result_truncated(county_file):
     small = run_limited(store, "SELECT ?s WHERE { ?s a es:Powiat }", limits=Limits(10, 25))
     assert len(small.rows) == 1 and not small.truncated
     assert small.rows[0][0] == URIRef("https://w3id.org/es-pl/id/terc/2611")
+
+
+def test_an_unpolled_worker_still_dies_at_the_limit(county_file):
+    store = OxigraphStore()
+    store.load_files([county_file])
+    running = start_limited(store, CROSS, limits=Limits(timeout_s=1, max_rows=10))
+    time.sleep(2.0)  # nobody polls, as when the page was left
+    assert not running._worker.is_alive()
+    with pytest.raises(QueryTimeout):
+        running.result()

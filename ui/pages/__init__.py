@@ -42,7 +42,7 @@ PAGES: list[PageEntry] = [
     PageEntry("profile", "profile", "nav.profile"),
     PageEntry("meeting", "meeting", "nav.meeting"),
     PageEntry("export", "export", "nav.export", section="nav.section.tools"),
-    # issue 5 adds: PageEntry("console", "console", "console.nav", section="nav.section.tools"),
+    PageEntry("console", "console", "console.nav", section="nav.section.tools"),
     PageEntry("data", "data", "data.nav", section="nav.section.tools"),
 ]
 
