@@ -227,3 +227,14 @@ def test_parse_of_serialise_gives_the_same_triples(rows):
 def test_the_data_files_are_never_touched():
     # a guard for this file's own tests: they work on copies only
     assert os.access(DATA_DIR / "entities.ttl", os.R_OK)
+
+
+def test_tidy_rewrites_to_the_stable_form_with_the_same_triples(data_file: Path, capsys):
+    from graph.cli import main
+
+    before, _ = read_triples(data_file)
+    assert main(["tidy", str(data_file), "--check"]) == 1
+    assert main(["tidy", "--data", str(data_file)]) == 0  # default: the file edits write
+    assert read_triples(data_file)[0] == before
+    assert main(["tidy", str(data_file), "--check"]) == 0
+    assert "already tidy" in capsys.readouterr().out

@@ -1,0 +1,33 @@
+"""tidy: rewrite a Turtle data file in the stable sorted form that edits write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..edit.writeback import locked, read_triples, render, save
+
+NAME = "tidy"
+HELP = "rewrite data files in the stable sorted Turtle that edits use (same triples; --check only reports)"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files (default: the first data file, which edits write)")
+    p.add_argument("--check", action="store_true", help="exit 1 when a file is not in the stable form; write nothing")
+
+
+def run(args, settings) -> int:
+    files = [Path(f) for f in args.files] or [settings.edit_file]
+    untidy = 0
+    for path in files:
+        with locked(path):
+            triples, original = read_triples(path, max_bytes=settings.max_file_bytes)
+            if render(triples, original) == original:
+                print(f"{path}: already tidy ({len(triples)} triples)")
+                continue
+            untidy += 1
+            if args.check:
+                print(f"{path}: not in the stable form")
+            else:
+                save(path, triples, original=original)
+                print(f"{path}: rewritten ({len(triples)} triples, same graph)")
+    return 1 if args.check and untidy else 0
