@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-
 from .analysis.projection import local
 from .errors import GraphError
 from .model import ESK, EST, TERC
 from .store import Store
+from .terms import checked_iri
 
 __all__ = ["Source", "Post", "TieRow", "MembershipRow", "Profile", "organisation_profile", "source_map"]
 
@@ -182,7 +181,10 @@ def _sources(iris, sources: dict[str, Source]) -> tuple[Source, ...]:
 
 def organisation_profile(store: Store, iri: str) -> Profile:
     """The profile of ``iri``; raises GraphError when the data does not know it."""
-    org = URIRef(iri)
+    try:
+        org = checked_iri(iri, field="organisation")
+    except ValueError as exc:
+        raise GraphError(f"{iri}: no such organisation in the data ({exc})") from None
     _, rows = store.select_values(_MAIN, {"org": org})
     if not rows:
         raise GraphError(f"{iri}: no such organisation in the data")

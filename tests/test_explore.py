@@ -1,0 +1,251 @@
+"""graph.explore, graph.profile and graph.overview: the data the dashboard pages show."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.analysis.projection import to_networkx
+from graph.explore import (
+    GROUP_PREFIX,
+    Filters,
+    facets,
+    filter_graph,
+    focus_graph,
+    fold,
+    group_graph,
+    group_level,
+    history_dates,
+    members_of_group,
+    neighbourhood,
+    node_rows,
+    search,
+    summary,
+    territory_labels,
+    vocabulary,
+)
+from graph.overview import agreement_timeline, counts_by, finding_rows, findings_about, gmina_grid, later_members, ties_by_kind
+from graph.profile import organisation_profile
+from graph.settings import Settings
+from graph.store import open_store
+
+ORG = "https://w3id.org/es-pl/id/org/"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    store = open_store(Settings())
+    return store, to_networkx(store)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    from tests.conftest import TINY
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.ttl"
+    path.write_text(TINY, encoding="utf-8")
+    store = open_store(Settings(data=(path,)))
+    return store, to_networkx(store)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Wąchock", "wachock"),
+        ("ŁÓDŹ", "lodz"),
+        ("Żółć  gęślą", "zolc gesla"),
+        ("Pawłów", "pawlow"),
+        ("", ""),
+        ("Ośrodek\tPomocy", "osrodek pomocy"),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("query", ["Wąchock", "Wachock", "wachock", "WĄCHOCK", "  wachOCK "])
+def test_search_finds_with_and_without_diacritics(bundled, query):
+    _, g = bundled
+    hits = search(g, query)
+    assert ORG + "gmina-wachock" in hits
+    assert ORG + "mgops-wachock" in hits
+    assert all("wachock" in fold(g.nodes[h]["label"]) or "wachock" in fold(g.nodes[h].get("gmina_label") or "") for h in hits)
+
+
+def test_search_ranks_whole_label_first_and_needs_every_word(bundled):
+    _, g = bundled
+    assert search(g, "gmina wachock")[0] == ORG + "gmina-wachock"
+    assert search(g, "pawlow mops") == []  # no label holds both words
+    assert search(g, "MOPS")  # alternative label
+    assert search(g, "") == []
+
+
+def test_search_english_label(bundled):
+    _, g = bundled
+    assert ORG + "mops-starachowice" in search(g, "Municipal Social Assistance")
+
+
+def test_filters_change_counts(tiny):
+    _, g = tiny
+    assert summary(g)["organisations"] == 3
+    assert set(filter_graph(g, Filters(kinds=("owes",)))) == {ORG + "b"}
+    assert set(filter_graph(g, Filters(sectors=("social_economy",)))) == {ORG + "a", ORG + "b"}
+    assert set(filter_graph(g, Filters(gminas=("2611011",)))) == {ORG + "a"}
+    assert set(filter_graph(g, Filters(gminas=("2611",)))) == {ORG + "a", ORG + "b", ORG + "c"}  # a powiat keeps its gminy
+    only_ties = filter_graph(
+        g,
+        Filters(kinds=("owes", "gmina")),
+    )
+    assert only_ties.number_of_edges() == 0
+    assert filter_graph(g, Filters(kinds=("owes", "gmina"), isolated=False)).number_of_nodes() == 0
+    assert filter_graph(g) is g  # nothing filtered: no copy
+
+
+def test_filter_keeps_ties_among_kept(tiny):
+    _, g = tiny
+    sub = filter_graph(g, Filters(kinds=("social_cooperative", "owes")))
+    assert sub.number_of_edges() == 1
+    ((u, v, kind),) = sub.edges(data="kind")
+    assert (u, v, kind) == (ORG + "b", ORG + "a", "funding")
+
+
+def test_focus_depth(bundled):
+    _, g = bundled
+    one = neighbourhood(g, ORG + "mops-starachowice", 1)
+    two = neighbourhood(g, ORG + "mops-starachowice", 2)
+    assert ORG + "kis-mops-starachowice" in one
+    assert one < two or one == two
+    assert len(focus_graph(g, ORG + "mops-starachowice", 1)) == len(one)
+    assert neighbourhood(g, ORG + "no-such", 2) == set()
+
+
+def test_facets_count(tiny):
+    _, g = tiny
+    f = facets(g)
+    assert f["kind"] == {"social_cooperative": 1, "owes": 1, "gmina": 1}
+    assert f["tie_kind"] == {"funding": 1, "cofounding": 1}
+
+
+def _star(n_gminas: int, per: int) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for i in range(n_gminas):
+        code = f"26{i // 10:02d}{i % 10:02d}1"
+        for j in range(per):
+            g.add_node(
+                f"o{i}-{j}",
+                type="organisation",
+                label=f"Org {i}-{j}",
+                kind="ops",
+                sector="public",
+                gmina=code,
+                gmina_label=f"G{i}",
+                synthetic=True,
+            )
+        if i:
+            g.add_edge(f"o{i}-0", "o0-0", key=f"t{i}", kind="advice")
+    return g
+
+
+def test_grouping_past_threshold():
+    g = _star(12, 30)  # 360 organisations in 12 gminy of 2 powiaty
+    assert group_level(g, threshold=400) is None
+    assert group_level(g, threshold=300) == "gmina"
+    assert group_level(g, threshold=10) == "powiat"
+    grouped = group_graph(g, "gmina")
+    assert grouped.number_of_nodes() == 12
+    assert sum(c for _, c in grouped.nodes(data="count")) == 360
+    assert all(grouped.nodes[n]["synthetic"] for n in grouped)
+    assert grouped.number_of_edges() == 11
+    by_powiat = group_graph(g, "powiat")
+    assert set(by_powiat) == {GROUP_PREFIX + "2600", GROUP_PREFIX + "2601"}
+    assert len(members_of_group(g, GROUP_PREFIX + "2600")) == 10 * 30
+
+
+def test_vocabulary_and_territory(bundled):
+    store, _ = bundled
+    v = vocabulary(store)
+    assert v["kind"]["ops"]["pl"] == "ośrodek pomocy społecznej"
+    assert v["kind"]["ops"]["sector"] == "public"
+    assert v["sector"]["social_economy"]["en"] == "social-economy sector"
+    assert v["tie_kind"]["funding"]["pl"] == "finansowanie"
+    labels = territory_labels(store)
+    assert labels["2611053"] == "Wąchock"
+
+
+def test_history_dates_sorted_unique(bundled):
+    _, g = bundled
+    dates = history_dates(g)
+    assert dates == sorted(set(dates))
+    assert "2017-07-13" in dates or dates  # some tie dates exist
+
+
+def test_node_rows_language(bundled):
+    store, g = bundled
+    v = vocabulary(store)
+    (pl,) = node_rows(g, [ORG + "mops-starachowice"], vocab=v, lang="pl")
+    (en,) = node_rows(g, [ORG + "mops-starachowice"], vocab=v, lang="en")
+    assert pl["label"].startswith("Miejski Ośrodek") and pl["kind"] == "ośrodek pomocy społecznej"
+    assert en["label"].startswith("Municipal") and en["kind"] == "social assistance centre"
+    assert node_rows(g, ["nope"]) == []
+
+
+def test_profile(bundled):
+    store, _ = bundled
+    p = organisation_profile(store, ORG + "powiat-starachowicki")
+    assert p.label == "Powiat Starachowicki" and p.kind == "starostwo" and p.gmina == "2611011"
+    assert {x.name for x in p.posts} >= {"Dariusz Dąbrowski", "Danuta Krępa"}
+    assert p.memberships and p.memberships[0].role == "signatory"
+    out = [r for r in p.ties if r.direction == "out"]
+    assert any(r.other == ORG + "ss-starachowiczanka" and r.kind == "cofounding" for r in out)
+    assert all(s.url.startswith("http") for r in p.ties for s in r.sources if s.url)
+    assert p.sources and not p.synthetic
+
+
+def test_profile_unknown(bundled):
+    from graph.errors import GraphError
+
+    store, _ = bundled
+    with pytest.raises(GraphError, match="no such organisation"):
+        organisation_profile(store, ORG + "nope")
+
+
+def test_profile_binds_the_iri(bundled):
+    """A hostile IRI is bound, never pasted: it finds nothing and changes nothing."""
+    from graph.errors import GraphError
+
+    store, _ = bundled
+    before = len(store)
+    with pytest.raises(GraphError):
+        organisation_profile(store, "http://a> } ; DROP ALL #")
+    assert len(store) == before
+
+
+def test_timeline_and_counts(bundled):
+    store, g = bundled
+    tl = agreement_timeline(store)
+    assert {"Gmina Wąchock", "Powiat Starachowicki"} <= set(tl["label"])
+    assert set(tl["joined"]) <= {"start", "later"}
+    assert later_members(tl).empty  # the bundled data has no later joiner
+    kinds = counts_by(g, "kind", vocabulary(store))
+    assert kinds.set_index("key").loc["gmina", "count"] == 5
+    assert kinds.set_index("key").loc["group", "count"] == 3
+    ties = ties_by_kind(g, vocabulary(store))
+    assert ties["count"].sum() == g.number_of_edges()
+    grid = gmina_grid(g, territory_labels(store))
+    assert grid.loc["2611053", "social_economy"] == 0  # Wąchock: a gap
+    assert grid.loc["2611011", "total"] == 8
+
+
+def test_finding_rows_order_and_about():
+    from graph.analysis.findings import Finding, Resource
+
+    a, b = Resource(ORG + "a", "A", "A-en"), Resource(ORG + "b", "B")
+    found = [
+        Finding("coverage", "x", "info", (a,), "info pl", "info en"),
+        Finding("expectation", "y", "violation", (b, a), "pl", "en"),
+    ]
+    rows = finding_rows(found, "en")
+    assert [r["severity"] for r in rows] == ["violation", "info"]
+    assert rows[0]["about"] == "B, A-en" and rows[0]["iri"] == ORG + "b"
+    assert findings_about(found, ORG + "a") == found
+    assert findings_about(found, ORG + "c") == []
