@@ -185,3 +185,31 @@ def test_content_is_never_taken_as_a_location(content: bytes):
     # SECURITY T3: the bytes are parsed as a table, never opened or fetched
     with pytest.raises(ImportError_, match="header"):
         read_table(content, "upload.csv")
+
+
+def test_likely_duplicates_are_warned_and_the_same_facts_change_nothing(data_file: Path):
+    # SECURITY T14
+    from graph.edit.operations import OrganisationInput, add_organisation
+
+    editor = Editor(Settings(data=(data_file,)))
+    first = OrganisationInput(
+        name="Fundacja „Jedność”", kind="foundation", teryt="2611011", nip="5261040828", source="https://example.org/j"
+    )
+    done = editor.commit(add_organisation(editor.context(), first, who="Ala"))
+    assert not done.empty and not done.warnings
+    again = add_organisation(editor.context(), first, who="Ola")
+    assert again.empty  # the same facts: nothing to write, no PROV either
+    same_nip = add_organisation(
+        editor.context(),
+        OrganisationInput(name="Fundacja Inna", kind="foundation", teryt="2611022", nip="526 104 08 28", source="x"),
+        who="Ala",
+    )
+    assert [(w.field, w.rule) for w in same_nip.warnings] == [("nip", "duplicate")]
+    assert "fundacja-jednosc" in same_nip.warnings[0].message_en
+    same_name = add_organisation(
+        editor.context(),
+        OrganisationInput(id="jednosc-2", name="FUNDACJA JEDNOŚĆ", kind="foundation", teryt="2611011", source="x"),
+        who="Ala",
+    )
+    assert [(w.field, w.rule) for w in same_name.warnings] == [("name", "duplicate")]
+    assert ESO["jednosc-2"] in {t[0] for t in same_name.added}
