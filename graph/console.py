@@ -151,6 +151,7 @@ def compact(iri: str) -> str:
 class IriInfo:
     label: str
     is_org: bool = False
+    kind: str | None = None  # an organisation's kind notation (social_cooperative...)
 
 
 def label_info(store: Store, iris: Iterable[str], lang: str = "pl", *, chunk: int = 400) -> dict[str, IriInfo]:
@@ -163,23 +164,27 @@ def label_info(store: Store, iris: Iterable[str], lang: str = "pl", *, chunk: in
             continue
     found: dict[str, dict[str, str]] = {}
     orgs: set[str] = set()
+    kinds: dict[str, str] = {}
     for n in range(0, len(wanted), chunk):
         block = " ".join(sparql_term(i) for i in wanted[n : n + chunk])
         _, rows = store.select_values(
-            f"""SELECT ?x ?l (lang(?l) AS ?lang) ?org WHERE {{ VALUES ?x {{ {block} }}
+            f"""SELECT ?x ?l (lang(?l) AS ?lang) ?org ?kind WHERE {{ VALUES ?x {{ {block} }}
               {{ ?x <{SKOS.prefLabel}> ?l }} UNION {{ ?x <{FOAF.name}> ?l }} UNION {{ ?x <{DCTERMS.title}> ?l }}
-              UNION {{ ?x <{RDFS.label}> ?l }} UNION {{ ?x a <{ORG.Organization}> BIND(true AS ?org) }} }}"""
+              UNION {{ ?x <{RDFS.label}> ?l }} UNION {{ ?x a <{ORG.Organization}> BIND(true AS ?org) }}
+              UNION {{ ?x <{ORG.classification}> ?kind }} }}"""
         )
-        for x, label, language, is_org in rows:
+        for x, label, language, is_org, kind in rows:
             if is_org is not None:
                 orgs.add(x)
+            elif kind is not None:
+                kinds[x] = kind.rsplit("/", 1)[-1]
             elif label is not None:
                 found.setdefault(x, {}).setdefault(language or "", label)
     out = {}
     for i in map(str, wanted):
         by_lang = found.get(i, {})
         label = by_lang.get(lang) or by_lang.get("pl") or by_lang.get("") or next(iter(by_lang.values()), None)
-        out[i] = IriInfo(label or compact(i), i in orgs)
+        out[i] = IriInfo(label or compact(i), i in orgs, kinds.get(i))
     return out
 
 
@@ -325,7 +330,7 @@ def graph_network(result: Result, info: Mapping[str, IriInfo], lang: str = "pl")
         if node not in g:
             i = info.get(node)
             label = i.label if i else compact(node)
-            g.add_node(node, label=label, label_en=label, kind=kinds.get(node),
+            g.add_node(node, label=label, label_en=label, kind=kinds.get(node) or (i.kind if i else None),
                        type="organisation" if (i and i.is_org) or node in kinds else "other")
 
     for s, p, o in sorted(result.graph):
