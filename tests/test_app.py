@@ -1,0 +1,197 @@
+"""Streamlit AppTest for every dashboard page: they render, filters change what is
+counted, search finds with and without diacritics, the language switch changes
+the labels, a broken data file gives an error page with its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.navigation.page import calc_hash
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+ORG = "https://w3id.org/es-pl/id/org/"
+MY_PAGES = ("overview", "network", "gaps", "profile", "meeting", "export")
+
+
+def _app(monkeypatch, data: str | None = None) -> AppTest:
+    monkeypatch.setenv("GRAPH_DATA", data or "")
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _open(at: AppTest, page: str, **query) -> AppTest:
+    """Run the app on ``page`` (a url path of ui.pages.PAGES)."""
+    for key, value in query.items():
+        at.query_params[key] = value
+    if not at._tree:  # noqa: SLF001 - AppTest needs one run before switching pages
+        at.run()
+    at._page_hash = calc_hash(page)  # noqa: SLF001 - function pages have no file to switch_page to
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def _count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Widoczne") or m.value.startswith("**In view"))
+
+
+@pytest.mark.parametrize("page", MY_PAGES)
+def test_every_page_renders(monkeypatch, page):
+    at = _open(_app(monkeypatch), page)
+    assert not at.exception, at.exception
+    assert at.title, "each page has a title"
+    assert "⟦" not in _texts(at), "a UI string is missing from the catalogue"
+
+
+def test_sidebar_names_the_bundled_data(monkeypatch):
+    at = _app(monkeypatch).run()
+    sidebar = [t.value for t in at.sidebar.text]
+    assert any("Dane wbudowane" in s for s in sidebar)
+    assert any("26 organizacji" in s for s in sidebar)
+    assert not any("SYNTETYCZNE" in w.value for w in at.warning), "the bundled data is real: no synthetic banner"
+
+
+def test_filters_change_counts(monkeypatch):
+    at = _open(_app(monkeypatch), "network")
+    assert "26 organizacji" in _count_line(at)
+    at.multiselect(key="net_kinds").set_value(["gmina"]).run()
+    assert "5 organizacji" in _count_line(at)
+    at.multiselect(key="net_kinds").set_value([]).run()
+    at.multiselect(key="net_sectors").set_value(["social_economy"]).run()
+    assert "9 organizacji" in _count_line(at)
+    at.multiselect(key="net_gminas").set_value(["2611053"]).run()  # Wąchock: no social-economy entity
+    assert "0 organizacji" in _count_line(at)
+
+
+def test_tie_kind_and_as_of_filters_change_ties(monkeypatch):
+    at = _open(_app(monkeypatch), "network")
+    ties_all = _count_line(at)
+    at.multiselect(key="net_tie_kinds").set_value(["funding"]).run()
+    assert _count_line(at).endswith("powiązań: 2**")
+    at.multiselect(key="net_tie_kinds").set_value([]).run()
+    at.toggle(key="net_as_of_on").set_value(True).run()
+    at.select_slider(key="net_as_of").set_value(at.select_slider(key="net_as_of").options[0]).run()
+    assert _count_line(at) != ties_all
+
+
+@pytest.mark.parametrize("query", ["Wąchock", "Wachock", "wachock"])
+def test_search_with_and_without_diacritics(monkeypatch, query):
+    at = _open(_app(monkeypatch), "network")
+    at.text_input(key="net_search").set_value(query).run()
+    options = at.selectbox(key="net_focus").options
+    assert any(o.startswith("Gmina Wąchock") for o in options), options
+    assert any("Znaleziono 2" in c.value for c in at.caption)
+
+
+def test_focus_narrows_the_view(monkeypatch):
+    at = _open(_app(monkeypatch), "network")
+    at.text_input(key="net_search").set_value("Wachock").run()
+    label = next(o for o in at.selectbox(key="net_focus").options if o.startswith("Miejsko-Gminny"))
+    at.selectbox(key="net_focus").set_value(ORG + "mgops-wachock").run()
+    assert label and "organizacji" in _count_line(at)
+    assert int(_count_line(at).split("Widoczne: ")[1].split(" ")[0]) < 26
+
+
+def test_language_switch_changes_labels(monkeypatch):
+    at = _open(_app(monkeypatch), "network")
+    assert at.title[0].value == "Sieć współpracy"
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Cooperation network"
+    assert at.multiselect(key="net_kinds").label == "Kind of organisation"
+    assert "In view: 26 organisations" in _count_line(at)
+
+
+def test_profile_page_shows_ties_and_people(monkeypatch):
+    at = _open(_app(monkeypatch), "profile", org=ORG + "powiat-starachowicki")
+    assert at.header[0].value == "Powiat Starachowicki"
+    texts = _texts(at)
+    assert "Osoby i stanowiska" in texts and "Powiązania" in texts
+    frames = [d.value for d in at.dataframe]
+    assert any("Dariusz Dąbrowski" in f.to_string() for f in frames)
+    assert any("Spółdzielnia Socjalna „Starachowiczanka”" in f.to_string() for f in frames)
+
+
+def test_profile_search_without_diacritics(monkeypatch):
+    at = _open(_app(monkeypatch), "profile")
+    at.text_input(key="profile_search").set_value("pawlow gops").run()
+    assert at.selectbox(key="profile_pick").options[0].startswith("Gminny Ośrodek Pomocy Społecznej w Pawłowie")
+
+
+def test_overview_counts_and_timeline(monkeypatch):
+    at = _open(_app(monkeypatch), "overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Organizacje"] == "26" and metrics["Członkowie porozumienia"] == "13"
+    assert any("Gmina Wąchock" in d.value.to_string() for d in at.dataframe)
+
+
+def test_gaps_what_if(monkeypatch):
+    at = _open(_app(monkeypatch), "gaps")
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Spójne części"]) > 1
+    at.multiselect(key="gaps_remove").set_value([]).run()
+    assert not at.metric
+
+
+def test_meeting_steps(monkeypatch):
+    at = _open(_app(monkeypatch), "meeting")
+    titles = [at.title[0].value]
+    for _ in range(4):
+        at.button(key="meeting_next").click().run()
+        titles.append(at.title[0].value)
+    assert titles == [
+        "Kto podpisał porozumienie",
+        "Kto dołączył później",
+        "Sieć współpracy dziś",
+        "Luki według gmin",
+        "Pojedyncze punkty awarii",
+    ]
+    assert at.button(key="meeting_next").disabled
+    at.button(key="meeting_back").click().run()
+    assert at.title[0].value == "Luki według gmin"
+
+
+def test_export_offers_offline_html(monkeypatch):
+    at = _open(_app(monkeypatch), "export")
+    assert not at.exception
+    assert "cała sieć, bez filtrów" in _texts(at)
+
+
+def test_broken_data_file_shows_the_place(monkeypatch, tmp_path):
+    bad = tmp_path / "zepsute.ttl"
+    bad.write_text('@prefix eso: <https://w3id.org/es-pl/id/org/> .\neso:a eso:b "bez kropki"\neso:c eso:d eso:e .\n', encoding="utf-8")
+    for page in ("overview", "network"):
+        at = _open(_app(monkeypatch, str(bad)), page)
+        assert not at.exception, "an error page, not a traceback"
+        assert at.title[0].value == "Nie można wczytać danych"
+        texts = _texts(at)
+        assert "zepsute.ttl" in texts and "Wiersz: 3" in texts
+        assert at.code, "the problem is shown as text"
+
+
+def test_missing_data_file(monkeypatch, tmp_path):
+    at = _open(_app(monkeypatch, str(tmp_path / "nie-ma.ttl")), "overview")
+    assert not at.exception
+    assert "file not found" in "\n".join(c.value for c in at.code)
+
+
+def test_synthetic_data_is_marked(monkeypatch, tmp_path):
+    from graph.synthetic import write_synthetic
+
+    path = tmp_path / "county.ttl"
+    write_synthetic("county", seed=1, out=path)
+    at = _open(_app(monkeypatch, str(path)), "overview")
+    assert not at.exception
+    assert any("DANE SYNTETYCZNE" in w.value for w in at.warning)
+    assert any("badge[" in m.value and "SYNTETYCZNE" in m.value for m in at.sidebar.markdown), "a badge in the sidebar"
+    # the network view carries the banner too (drawn inside the page, for exports)
+    net = _open(at, "network")
+    assert "DANE SYNTETYCZNE" in net.get("iframe")[0].proto.srcdoc
