@@ -20,6 +20,7 @@ pyoxigraph cannot be cancelled from Python: T8).
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import re
@@ -191,8 +192,14 @@ def guard_query(text: str) -> Checked:
     """Check ``text``; its form and the text to run, or QueryError / QueryRefused.
 
     QueryError carries line and column for bad syntax; QueryRefused names the
-    refused construct (update, SERVICE, remote FROM).
+    refused construct (update, SERVICE, remote FROM).  Verdicts on allowed
+    texts are remembered (rdflib's parser takes 5-100 ms per query).
     """
+    return _guard_cached(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _guard_cached(text: str) -> Checked:
     if not text or not text.strip():
         raise QueryError("the query is empty")
     if len(text) > MAX_QUERY_CHARS:
@@ -285,11 +292,13 @@ def _child_main(fn, args, conn, network: bool, memory_bytes: int | None) -> None
         conn.close()
 
 
-def _run_query(store: Store, text: str, bindings, max_rows: int) -> Result:
+def _run_query(store: Store, text: str, bindings, max_rows: int) -> tuple:
+    from .wire import run_encoded
+
     reset = getattr(store, "reset_connections", None)
     if reset is not None:  # a remote store must not share sockets with its parent
         reset()
-    return store.query(text, bindings, max_rows=max_rows)
+    return run_encoded(store, text, bindings, max_rows)
 
 
 class RunningQuery:
@@ -354,7 +363,11 @@ class RunningQuery:
         status, payload = self._answer
         if status == "error":
             raise payload
-        return payload
+        if isinstance(payload, tuple):
+            from .wire import decode
+
+            self._answer = ("ok", decode(payload))  # decode once, however often result() is asked
+        return self._answer[1]
 
     def cancel(self) -> None:
         """Stop the worker now (a rerun of the page, a Stop button)."""
