@@ -48,10 +48,10 @@ with st.sidebar:
     else:
         st.text(t("app.source.files", files=", ".join(p.name for p in cfg.data)))
     st.text(t("app.source.triples", n=f"{len(store):,}".replace(",", " "), orgs=counts["organisations"], ties=counts["ties"]))
-    if counts["synthetic"]:
+    if counts["synthetic_nodes"]:
         st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
 
-if counts["synthetic"]:
+if counts["synthetic_nodes"]:
     st.warning(t("app.synthetic.banner", n=counts["synthetic"]), icon=":material/science:")
 
 try:

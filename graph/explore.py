@@ -74,9 +74,11 @@ def synthetic_count(g: nx.Graph) -> int:
 
 
 def summary(g: nx.Graph) -> dict[str, int]:
-    """Counts for the sidebar: organisations (and groups), ties, synthetic nodes."""
+    """Counts for the sidebar: organisations (and groups), ties, synthetic
+    organisations and synthetic nodes of any type (agreements too)."""
     orgs = sum(1 for _, typ in g.nodes(data="type") if typ in ORG_TYPES)
-    return {"organisations": orgs, "ties": g.number_of_edges(), "synthetic": synthetic_count(g)}
+    synthetic_orgs = sum(1 for _, a in g.nodes(data=True) if a.get("synthetic") and a.get("type") in ORG_TYPES)
+    return {"organisations": orgs, "ties": g.number_of_edges(), "synthetic": synthetic_orgs, "synthetic_nodes": synthetic_count(g)}
 
 
 # ---------------------------------------------------------------- filters

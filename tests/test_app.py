@@ -76,7 +76,7 @@ def test_tie_kind_and_as_of_filters_change_ties(monkeypatch):
     at = _open(_app(monkeypatch), "network")
     ties_all = _count_line(at)
     at.multiselect(key="net_tie_kinds").set_value(["funding"]).run()
-    assert _count_line(at).endswith("powiązań: 2**")
+    assert _count_line(at).endswith("linii: 2**")
     at.multiselect(key="net_tie_kinds").set_value([]).run()
     at.toggle(key="net_as_of_on").set_value(True).run()
     at.select_slider(key="net_as_of").set_value(at.select_slider(key="net_as_of").options[0]).run()
@@ -175,6 +175,23 @@ def test_broken_data_file_shows_the_place(monkeypatch, tmp_path):
         texts = _texts(at)
         assert "zepsute.ttl" in texts and "Wiersz: 3" in texts
         assert at.code, "the problem is shown as text"
+
+
+def test_changed_data_file_is_reloaded(monkeypatch, tmp_path):
+    """The store is cached per process and keyed by the files' size and mtime."""
+    import os
+
+    from tests.conftest import TINY
+
+    path = tmp_path / "tiny.ttl"
+    path.write_text(TINY, encoding="utf-8")
+    at = _open(_app(monkeypatch, str(path)), "network")
+    assert "3 organizacji" in _count_line(at)
+    extra = '\neso:d a org:Organization ; skos:prefLabel "Nowa"@pl ; org:classification esk:cis ; schema:location terc:2611011 ; prov:wasDerivedFrom essrc:doc .\n'
+    path.write_text(TINY + extra, encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    at.run()
+    assert "4 organizacji" in _count_line(at)
 
 
 def test_missing_data_file(monkeypatch, tmp_path):

@@ -47,8 +47,8 @@ def synthetic_banner_text() -> str | None:
     """The banner drawn inside network views when the data is synthetic."""
     from graph.explore import summary
 
-    n = summary(state.projection())["synthetic"]
-    return t("app.synthetic.banner", n=n) if n else None
+    counts = summary(state.projection())
+    return t("app.synthetic.banner", n=counts["synthetic"]) if counts["synthetic_nodes"] else None
 
 
 def _none_if_empty(values) -> tuple[str, ...] | None:

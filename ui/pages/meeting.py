@@ -59,12 +59,15 @@ def _network(spec: ViewSpec, *, as_of: str | None, memberships: bool, title: str
     st.iframe(view.html, height=680)
 
 
-def _names(rows: pd.DataFrame, language: str, columns: int = 1) -> None:
+def _names(rows: pd.DataFrame, language: str, columns: int = 1, limit: int = 30) -> None:
     names = sorted(set(rows["label_en" if language == "en" else "label"]))
+    shown = names[:limit]
     cols = st.columns(columns)
-    per = (len(names) + columns - 1) // columns
+    per = (len(shown) + columns - 1) // columns
     for i, col in enumerate(cols):
-        col.markdown("\n".join(f"- {md_escape(n)}" for n in names[i * per : (i + 1) * per]))
+        col.markdown("\n".join(f"- {md_escape(n)}" for n in shown[i * per : (i + 1) * per]))
+    if len(names) > limit:
+        st.caption(t("meeting.more_names", n=len(names) - limit))
 
 
 def _view(name: str, language: str) -> None:
@@ -73,6 +76,7 @@ def _view(name: str, language: str) -> None:
     agreement = agreements(timeline)[0] if not timeline.empty else None
     if name == "signed":
         rows = first_members(timeline)
+        rows = rows[rows["agreement"] == agreement[0]] if agreement else rows
         if agreement is None or rows.empty:
             st.info(t("overview.no_agreement"))
             return
@@ -87,6 +91,7 @@ def _view(name: str, language: str) -> None:
             _network(spec, as_of=agreement[2], memberships=True, title=t("meeting.step.signed"))
     elif name == "joined":
         rows = later_members(timeline)
+        rows = rows[rows["agreement"] == agreement[0]] if agreement else rows
         if agreement is None:
             st.info(t("overview.no_agreement"))
             return
