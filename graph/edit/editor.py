@@ -12,6 +12,7 @@ from is updated too.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import rdflib
@@ -24,7 +25,7 @@ from .changes import Change, EditError, Problem
 from .check import check_change
 from .lookup import Context
 from .remote import apply_remote, update_text
-from .writeback import locked, read_triples, save
+from .writeback import locked, parse_turtle, read_triples, save
 
 __all__ = ["Editor"]
 
@@ -47,6 +48,7 @@ class Editor:
         else:
             self.history_path = hist.history_path(self.path)
         self._on_temp_written = on_temp_written
+        self._last: tuple[bytes, frozenset] | None = None  # (sha256, triples) of the bytes last written
 
     def context(self) -> Context:
         """Fresh lookups over the current store."""
@@ -79,8 +81,20 @@ class Editor:
             self.store.update(update_text(done))
         return done
 
+    def _read(self) -> tuple[set, bytes]:
+        """The file's triples and bytes; not parsed again when the bytes are those this editor last wrote."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return read_triples(self.path, max_bytes=self.settings.max_file_bytes)
+        if self.path.stat().st_size > self.settings.max_file_bytes:
+            return read_triples(self.path, max_bytes=self.settings.max_file_bytes)  # raises the size error
+        data = self.path.read_bytes()
+        digest = hashlib.sha256(data).digest()
+        if self._last is not None and self._last[0] == digest:
+            return set(self._last[1]), data
+        return parse_turtle(data, str(self.path)), data
+
     def _apply_file(self, change: Change) -> Change:
-        current, original = read_triples(self.path, max_bytes=self.settings.max_file_bytes)
+        current, original = self._read()
         added = {to_oxigraph_triple(t) for t in change.added}
         removed = {to_oxigraph_triple(t) for t in change.removed}
         gone = removed - current
@@ -98,7 +112,9 @@ class Editor:
         real_added = added - current
         if not real_added and not removed:
             return change.narrowed((), ())
-        save(self.path, (current - removed) | real_added, original=original, on_temp_written=self._on_temp_written)
+        new = (current - removed) | real_added
+        data = save(self.path, new, original=original, on_temp_written=self._on_temp_written)
+        self._last = (hashlib.sha256(data).digest(), frozenset(new))
         return change.narrowed({from_oxigraph_triple(t) for t in real_added}, change.removed)
 
     # ------------------------------------------------------------------ history

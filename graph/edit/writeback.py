@@ -34,6 +34,7 @@ __all__ = [
     "lock_path",
     "locked",
     "read_triples",
+    "parse_turtle",
     "render",
     "verify",
     "write_atomic",
@@ -80,11 +81,15 @@ def read_triples(path: str | Path, *, max_bytes: int = 1 << 30) -> tuple[set[ox.
     if p.stat().st_size > max_bytes:
         raise DataError(str(p), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
     data = p.read_bytes()
+    return parse_turtle(data, str(p)), data
+
+
+def parse_turtle(data: bytes, source: str) -> set[ox.Triple]:
+    """The triples of Turtle bytes; a syntax error names ``source:line:column``."""
     try:
-        triples = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
+        return {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
     except SyntaxError as exc:
-        raise syntax_error(str(p), exc) from None
-    return triples, data
+        raise syntax_error(source, exc) from None
 
 
 def render(triples: Iterable[ox.Triple], original: bytes = b"") -> bytes:
