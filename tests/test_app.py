@@ -212,3 +212,24 @@ def test_synthetic_data_is_marked(monkeypatch, tmp_path):
     # the network view carries the banner too (drawn inside the page, for exports)
     net = _open(at, "network")
     assert "DANE SYNTETYCZNE" in net.get("iframe")[0].proto.srcdoc
+
+
+def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
+    from graph.synthetic import write_synthetic
+
+    path = tmp_path_factory.mktemp("voiv") / "voivodeship.ttl"
+    write_synthetic("voivodeship", seed=1, out=path)
+    at = _open(_app(monkeypatch, str(path)), "network")
+    assert not at.exception
+    assert any("grup" in i.value for i in at.info), "grouped past 300 organisations"
+    line = _count_line(at)
+    assert "węzłów na rysunku: 102" in line  # one per gmina of the voivodeship
+    pick = at.selectbox(key="net_drill_pick")
+    first = pick.options[1]  # "Kielce (163)", the largest
+    size = int(first.rsplit("(", 1)[1].rstrip(")"))
+    at.selectbox(key="net_drill_pick").select_index(1).run()
+    at.button(key="net_drill_go").click().run()
+    assert f"Widoczne: {size} organizacji" in _count_line(at)
+    assert not any("grup" in i.value for i in at.info)
+    at.button(key="net_drill_up").click().run()
+    assert "węzłów na rysunku: 102" in _count_line(at)
