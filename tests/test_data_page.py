@@ -171,3 +171,77 @@ def test_ending_a_tie_before_it_started_is_refused_with_the_field_named(data_fil
     errors = _texts(at.error)
     assert "Data końca:" in errors and "wcześniejsza" in errors
     assert data_file.read_bytes() == before
+
+
+def test_joining_ending_correcting_removing_and_undoing_through_the_forms(data_file: Path, monkeypatch):
+    at = _unlocked(monkeypatch)
+    org = str(ESO["stowarzyszenie-cal"])
+    # join the agreement, signed by a named person in a post
+    at.selectbox(key="data_join_org").set_value(org)
+    at.date_input(key="data_join_date").set_value(dt.date(2024, 5, 6))
+    at.text_input(key="data_join_signer").set_value("Jan Kowalski")
+    at.selectbox(key="data_join_post").set_value("https://w3id.org/es-pl/role/board_president")
+    at.text_input(key="data_join_source").set_value("Uchwała zarządu nr 3/2024")
+    _submit(at, "Zapisz przystąpienie")
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    store = open_store(Settings.from_env())
+    [membership] = [m for m in organisation_profile(store, org).memberships if m.start == "2024-05-06"]
+    assert membership.role.endswith("signatory")
+    net = to_networkx(store, include_memberships=True)
+    assert net.has_edge(org, str(ESO["porozumienie-starachowice-2017"]))
+    # end it (an end date, not a deletion)
+    at.radio(key="data_end_what").set_value("membership")
+    at.selectbox(key="data_end_membership").set_value(membership.membership)
+    at.date_input(key="data_end_date").set_value(dt.date(2025, 1, 31))
+    at.text_input(key="data_end_source").set_value("Uchwała zarządu nr 3/2024")
+    _submit(at, "Zapisz datę końca (bez usuwania)")
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    store = open_store(Settings.from_env())
+    assert [m.end for m in organisation_profile(store, org).memberships if m.membership == membership.membership] == ["2025-01-31"]
+    # correct a field: a bad NIP is named, a good one is written
+    at.selectbox(key="data_fix_org").set_value(org)
+    at.selectbox(key="data_fix_field").set_value("nip")
+    at.text_input(key="data_fix_value").set_value("123")
+    at.text_input(key="data_fix_source").set_value("KRS")
+    _submit(at, "Popraw")
+    assert "NIP:" in _texts(at.error)
+    at.text_input(key="data_fix_value").set_value("7740001454")
+    _submit(at, "Popraw")
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    assert ("NIP", "7740001454") in organisation_profile(open_store(Settings.from_env()), org).identifiers
+    # remove with confirmation: refused while ties refer to it, done with cascade
+    at.selectbox(key="data_remove_entry").set_value(org)
+    at.checkbox(key="data_remove_sure").check()
+    _submit(at, "Usuń")
+    assert "odwołują się" in _texts(at.error)
+    at.checkbox(key="data_remove_cascade").check()
+    at.checkbox(key="data_remove_sure").check()
+    _submit(at, "Usuń")
+    assert "Zapisano" in _texts(at.success), _texts(at.error)
+    assert org not in to_networkx(open_store(Settings.from_env())).nodes
+    # undo the removal (the newest change, preselected) from the history
+    [pick] = [s for s in at.selectbox if s.label == "Zmiana do cofnięcia"]
+    assert "remove stowarzyszenie-cal" in pick.format_func(pick.value)
+    at.checkbox(key="data_undo_sure").check()
+    _submit(at, "Cofnij")
+    assert "Cofnięto" in _texts(at.success), _texts(at.error)
+    assert org in to_networkx(open_store(Settings.from_env())).nodes
+
+
+def test_import_preview_then_apply(data_file: Path, monkeypatch):
+    at = _unlocked(monkeypatch)
+    assert {b.label for b in at.get("download_button")} >= {
+        "Szablon: organizacje (CSV)",
+        "Szablon: powiązania (CSV)",
+        "Szablon: skoroszyt (XLSX)",
+    }
+    from graph.edit.importer import plan_import, read_table
+
+    # AppTest cannot drive st.file_uploader; the page calls exactly these two functions
+    csv = "name;kind;teryt;nip;source\nFundacja Z Arkusza;fundacja;2611011;5261040828;https://example.org/arkusz\n"
+    tables = read_table(csv.encode("cp1250"), "organizacje.csv")
+    from graph.edit.editor import Editor
+
+    editor = Editor(Settings.from_env())
+    plan = plan_import(editor.context(), tables, who="Anna")
+    assert plan.ok and plan.counts["organisations"] == 1
