@@ -233,3 +233,88 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     assert not any("grup" in i.value for i in at.info)
     at.button(key="net_drill_up").click().run()
     assert "węzłów na rysunku: 102" in _count_line(at)
+
+
+@pytest.fixture
+def fake_report(monkeypatch):
+    """A GapReport of the documented shape, while graph.analysis.gap_report is being built."""
+    import pandas as pd
+    import streamlit as st
+
+    import graph.analysis as analysis
+    from graph.analysis.findings import Finding, Resource, Suggestion
+
+    wachock = Resource(ORG + "gmina-wachock", "Gmina Wąchock", "Gmina Wąchock")
+    owes = Resource(ORG + "koowes", "Kielecko-Ostrowiecki OWES", "KO OWES")
+    mgops = Resource(ORG + "mgops-wachock", "MGOPS w Wąchocku", "MGOPS Wąchock")
+    report = analysis.GapReport(
+        as_of=None,
+        coverage=pd.DataFrame({"ops": [1], "pes": [0]}, index=pd.Index(["Wąchock"], name="gmina")),
+        findings=(
+            Finding(
+                "expectation",
+                "gmina-has-pes",
+                "warning",
+                (wachock, owes),
+                "Wąchock: brak PES i wsparcia OWES",
+                "Wąchock: no PES and no OWES support",
+            ),
+        ),
+        structure=analysis.Structure((), (), (owes,), (), (12, 1), ()),
+        suggestions=(
+            Suggestion(
+                "suggestion",
+                "pes-ops",
+                "info",
+                (mgops, owes),
+                "MGOPS może współpracować z OWES",
+                "MGOPS could work with the OWES",
+                score=0.75,
+                rule="pes-ops",
+            ),
+        ),
+    )
+    monkeypatch.setattr(analysis, "gap_report", lambda store, **kw: report)
+    monkeypatch.setattr(analysis, "render_markdown", lambda rep, lang="pl", **kw: "# Luki\n")
+    monkeypatch.setattr(analysis, "render_csv", lambda rep, lang="pl", **kw: "severity,text\n")
+    st.cache_resource.clear()
+    yield report
+    st.cache_resource.clear()
+
+
+def test_gaps_page_with_a_report(monkeypatch, fake_report):
+    at = _open(_app(monkeypatch), "gaps")
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]
+    findings = next(f for f in frames if "Ustalenie" in f.columns and "Wąchock: brak PES" in f.to_string())
+    assert findings["Profil"].iloc[0].startswith("./profile?org=https%3A%2F%2Fw3id.org%2Fes-pl%2Fid%2Forg%2Fgmina-wachock")
+    assert any("MGOPS może współpracować z OWES" in f.to_string() for f in frames)
+    assert [b.label for b in at.get("download_button")] == ["Raport (Markdown)", "Ustalenia (CSV)"]
+    # the same finding on the profile and the overview
+    prof = _open(_app(monkeypatch), "profile", org=ORG + "gmina-wachock")
+    assert "brak PES i wsparcia OWES" in _texts(prof)
+    over = _open(_app(monkeypatch), "overview")
+    assert "brak PES i wsparcia OWES" in _texts(over)
+    # and on the network, as dashed overlays
+    net = _open(_app(monkeypatch), "network")
+    net.checkbox(key="net_suggested").check().run()
+    import json
+    import re
+
+    html = net.get("iframe")[0].proto.srcdoc
+    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', html, re.S).group(1))
+    dashed = sorted((e["from"].rsplit("/", 1)[1], e["to"].rsplit("/", 1)[1]) for e in data["edges"] if e.get("dashes"))
+    assert dashed == [("gmina-wachock", "koowes"), ("mgops-wachock", "koowes")]  # missing and suggested
+    koowes = next(n for n in data["nodes"] if n["id"] == ORG + "koowes")
+    assert koowes["borderWidth"] == 5, "the single point of failure is ringed"
+
+
+def test_no_raw_html_in_the_ui():
+    """SECURITY T6: no unsafe_allow_html, no deprecated components.html, pyvis only in graph/viz."""
+    sources = {p: p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *(ROOT / "ui").rglob("*.py")]}
+    for path, text in sources.items():
+        assert "unsafe_allow_html=True" not in text, path
+        assert "components.html" not in text and "unsafe_allow_javascript=True" not in text, path
+        assert "import pyvis" not in text and "from pyvis" not in text, path
+    outside_viz = [p for p in (ROOT / "graph").rglob("*.py") if "viz" not in p.parts and "from pyvis" in p.read_text(encoding="utf-8")]
+    assert not outside_viz

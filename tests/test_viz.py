@@ -225,3 +225,20 @@ def test_compose_focus_and_filters(tmp_path: Path):
     assert set(focused.nodes) == {"https://x/o3", "https://x/o0"}
     filtered = compose(g, ViewSpec(filters=Filters(kinds=("owes",))))
     assert filtered.organisations == 2
+
+
+@pytest.mark.browser
+def test_png_of_a_view():
+    from graph.viz.png import chromium_path, html_to_png
+
+    if chromium_path() is None:
+        pytest.skip("no chromium")
+    png = html_to_png(render_html(build_network(_graph(evil=True), positions=layout(_graph()))), width=800, height=500)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png))
+    assert img.size == (800, 500)
+    assert len(set(img.convert("L").getdata())) > 10, "something was drawn"
