@@ -241,4 +241,5 @@ def test_png_of_a_view():
 
     img = Image.open(io.BytesIO(png))
     assert img.size == (800, 500)
-    assert len(set(img.convert("L").getdata())) > 10, "something was drawn"
+    lo, hi = img.convert("L").getextrema()
+    assert hi - lo > 100, "something was drawn"
