@@ -74,6 +74,8 @@ def _render(src: Path, out: Path, width: int, height: int) -> None:
             page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
             page.goto(url)
             page.wait_for_selector("#mynetwork[data-drawn='1']", state="attached", timeout=30_000)
+            # a picture needs no buttons or hints (DevTools evaluation: not subject to the page's CSP)
+            page.evaluate("() => document.querySelectorAll('#bar label, #bar button, #info').forEach(e => { e.style.display = 'none'; })")
             page.wait_for_timeout(300)  # let the first frame settle
             page.screenshot(path=str(out), full_page=False)
         finally:
