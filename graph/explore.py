@@ -47,6 +47,7 @@ __all__ = [
     "vocabulary",
     "territory_labels",
     "history_dates",
+    "store_dates",
     "node_rows",
     "organisations",
 ]
@@ -328,6 +329,21 @@ def territory_labels(store: Store) -> dict[str, str]:
     """Names of the territorial units by TERC code (gminy, powiaty, voivodeships)."""
     _, rows = store.select_values(_TERRITORY_QUERY)
     return {local(u, TERC): label for u, label in rows if local(u, TERC)}
+
+
+_DATES_QUERY = """
+SELECT DISTINCT ?d WHERE { { ?x es:startDate ?d } UNION { ?x es:endDate ?d } }
+"""
+
+
+def store_dates(store: Store) -> list[str]:
+    """Every start and end date of ties and memberships in the store (ISO, sorted, unique).
+
+    The same stops as :func:`history_dates` of a projection with memberships,
+    without building one.
+    """
+    _, rows = store.select_values(_DATES_QUERY)
+    return sorted({d[:10] for (d,) in rows if d})
 
 
 def history_dates(g: nx.Graph) -> list[str]:

@@ -249,3 +249,11 @@ def test_finding_rows_order_and_about():
     assert rows[0]["about"] == "B, A-en" and rows[0]["iri"] == ORG + "b"
     assert findings_about(found, ORG + "a") == found
     assert findings_about(found, ORG + "c") == []
+
+
+def test_store_dates_match_the_projection(bundled):
+    from graph.explore import store_dates
+
+    store, _ = bundled
+    with_memberships = to_networkx(store, include_memberships=True, include_people=True)
+    assert store_dates(store) == history_dates(with_memberships)

@@ -185,15 +185,11 @@ def territory() -> dict[str, str]:
     return cached(territory_labels)
 
 
-def _history() -> list[str]:
-    from graph.explore import history_dates
-
-    return history_dates(projection(include_memberships=True))
-
-
 def history() -> list[str]:
     """Every start/end date of ties and memberships: the as-of slider's stops."""
-    return derived(_history)
+    from graph.explore import store_dates
+
+    return cached(store_dates)
 
 
 def timeline():
