@@ -27,7 +27,8 @@ ORG_TYPES = frozenset({"organisation", "group", "other"})
 
 
 def _org_nodes(g: nx.Graph):
-    return [(n, d) for n, d in g.nodes(data=True) if d.get("type") in ORG_TYPES]
+    # a node without a type (a classic graph from networkx) counts as an organisation
+    return [(n, d) for n, d in g.nodes(data=True) if d.get("type", "organisation") in ORG_TYPES]
 
 
 def organisation_graph(g: nx.Graph) -> nx.Graph:
