@@ -48,3 +48,18 @@ def test_as_of_keeps_ties_valid_that_day(store, as_of, edges):
 def test_tie_kind_filter(store):
     g = to_networkx(store, tie_kinds=["cofounding"])
     assert [(u, v) for u, v in g.edges()] == [(str(ESO.c), str(ESO.a))]
+
+
+def test_a_tie_to_an_agent_that_is_no_organisation_keeps_its_label(tmp_path: Path, tiny_file: Path):
+    extra = tmp_path / "agent.ttl"
+    extra.write_text(
+        """@prefix es: <https://w3id.org/es-pl/def#> . @prefix est: <https://w3id.org/es-pl/tie-kind/> .
+        @prefix eso: <https://w3id.org/es-pl/id/org/> . @prefix estie: <https://w3id.org/es-pl/id/tie/> .
+        @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        eso:coord a foaf:Agent ; skos:prefLabel "koordynator (nienazwany)"@pl .
+        estie:x a es:Tie ; es:tieKind est:advice ; es:tieFrom eso:coord ; es:tieTo eso:a .""",
+        encoding="utf-8",
+    )
+    g = to_networkx(open_store(Settings(data=(tiny_file, extra))))
+    node = g.nodes[str(ESO.coord)]
+    assert (node["type"], node["label"], node["label_en"]) == ("other", "koordynator (nienazwany)", "koordynator (nienazwany)")

@@ -129,7 +129,32 @@ def to_networkx(
         g.add_edge(src, dst, key=tie, kind=kind, start=start, end=end, sources=[source] if source else [])
     if include_people or include_memberships:
         _add_memberships(g, store, as_of_s, include_people, include_memberships)
+    _label_others(g, store)
     return g
+
+
+LABEL_QUERY = """
+SELECT ?label ?label_en ?name WHERE {
+  OPTIONAL { ?node skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?node skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
+  OPTIONAL { ?node foaf:name ?name }
+} LIMIT 1
+"""
+
+
+def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
+    """Labels for the few nodes that are neither organisations, groups nor people
+    (e.g. an unnamed agent that only the source mentions)."""
+    from rdflib import URIRef
+
+    for node, attrs in g.nodes(data=True):
+        if attrs["type"] != "other" or attrs["label"] != node:
+            continue
+        _, rows = store.select_values(LABEL_QUERY, {"node": URIRef(node)})
+        if rows:
+            label, label_en, name = rows[0]
+            attrs["label"] = label or name or label_en or node
+            attrs["label_en"] = label_en or name or label or node
 
 
 def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool) -> None:
