@@ -129,6 +129,7 @@ def refresh() -> None:
     _projection.clear()
     _cached.clear()
     _shared.clear()
+    _derived_cached.clear()
 
 
 def is_synthetic() -> bool:
