@@ -6,30 +6,25 @@
 
 Modules: ``ids`` (NIP, REGON, KRS), ``naming`` (slugs, normalised names),
 ``changes`` (Change, Problem, PROV), ``lookup`` (what the graph holds),
-``operations`` (the builders), ``check`` (SHACL per change), ``turtle`` and
-``writeback`` (stable atomic writes under a lock), ``history`` (log, undo),
-``importer`` (CSV/XLSX), ``remote`` (SPARQL Update), ``editor`` (all of it).
+the builders (``draft``: drafts, sources, territory, finishing;
+``organisations``; ``agreement``; ``ties``; ``corrections``: endings,
+corrections, removals; ``operations`` gathers their names), ``check`` (SHACL
+per change), ``turtle`` and ``writeback`` (stable atomic writes under a lock),
+``history`` (log, undo), ``importer`` (CSV/XLSX), ``remote`` (SPARQL Update),
+``editor`` (all of it).
 """
 
+from .agreement import JoinInput, join_agreement
 from .changes import Change, EditError, Problem
 from .check import check_change
+from .corrections import correct_organisation, end_membership, end_tie, remove_entry
 from .editor import Editor
 from .history import Entry, history_path, read_history
 from .ids import IdentifierError, check_krs, check_nip, check_regon
 from .importer import ORG_COLUMNS, TIE_COLUMNS, ImportPlan, plan_import, read_table, template_csv, template_xlsx
 from .lookup import Context
-from .operations import (
-    JoinInput,
-    OrganisationInput,
-    TieInput,
-    add_organisation,
-    add_tie,
-    correct_organisation,
-    end_membership,
-    end_tie,
-    join_agreement,
-    remove_entry,
-)
+from .organisations import OrganisationInput, add_organisation
+from .ties import TieInput, add_tie
 from .writeback import WriteError, locked, save
 
 __all__ = [

@@ -33,10 +33,12 @@ from openpyxl.utils import get_column_letter
 from ..errors import GraphError
 from .changes import Change, EditError, Problem
 from .check import check_change
+from .draft import Draft, finish
 from .ids import IdentifierError, check_krs, check_nip, check_regon
 from .lookup import Context
 from .naming import normalise_name, slugify
-from .operations import Draft, OrganisationInput, TieInput, draft_organisation, draft_tie, finish
+from .organisations import OrganisationInput, draft_organisation
+from .ties import TieInput, draft_tie
 
 __all__ = [
     "ORG_COLUMNS",
