@@ -12,17 +12,14 @@ not, so a text can read differently to the two; :func:`guard_query` therefore
 returns the *expanded* text, and the engines run that.  Belt and braces:
 a SERVICE keyword anywhere outside strings, IRIs and comments is refused even
 if the parser missed it, and :func:`start_limited` runs the query in a forked
-worker that has no network (a fresh network namespace, where the kernel
-allows it), a memory cap, and is killed at the time limit (rdflib and
-pyoxigraph cannot be cancelled from Python: T8).
+worker (:mod:`graph.workers`) that has no network (a fresh network namespace,
+where the kernel allows it), a memory cap, and is killed at the time limit
+(rdflib and pyoxigraph cannot be cancelled from Python: T8).
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import multiprocessing
-import os
 import re
 import threading
 import time
@@ -38,6 +35,7 @@ from .bind import _skip_token
 from .errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from .model import BASE, PREFIXES
 from .store import Bindings, Result, Store
+from .workers import pool_for, run_once
 
 __all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "start_limited", "run_limited"]
 
@@ -129,27 +127,6 @@ def _keywords(text: str):
         i += 1
 
 
-def _in_child(fn, args, timeout_s: float, *, network: bool = False):
-    """Run ``fn(*args)`` in a forked, killable worker; (status, payload) or None at the timeout."""
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_child_main, args=(fn, args, send, network, None), daemon=True)
-    worker.start()
-    send.close()
-    try:
-        if not receive.poll(timeout_s):
-            return None
-        try:
-            return receive.recv()
-        except EOFError:
-            return None
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join(timeout=5)
-        receive.close()
-
-
 def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
     """Line, column and message from pyoxigraph's parser (positions in the text as typed).
 
@@ -168,7 +145,7 @@ def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
             pass
         return None, None, None
 
-    answer = _in_child(parse, (text,), 2.0)
+    answer = run_once(parse, (text,), 2.0)
     if answer is None or answer[0] != "ok":
         return None, None, None
     return answer[1]
@@ -253,59 +230,15 @@ def check_query(text: str) -> str:
     return guard_query(text).form
 
 
-# ---------------------------------------------------------------- the worker
-
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-
-
-def _isolate(memory_bytes: int | None, network: bool) -> None:
-    """In the worker: no network (where user namespaces are allowed), bounded memory."""
-    if not network:
-        try:
-            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNET)
-        except (OSError, AttributeError):
-            pass  # the guard already refused anything that reaches out
-    if memory_bytes:
-        try:
-            import resource
-
-            with open("/proc/self/statm") as f:
-                pages = int(f.read().split()[0])
-            cap = pages * os.sysconf("SC_PAGE_SIZE") + memory_bytes
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        except (OSError, ValueError, ImportError):
-            pass
-
-
-def _child_main(fn, args, conn, network: bool, memory_bytes: int | None) -> None:
-    try:
-        _isolate(memory_bytes, network)
-        conn.send(("ok", fn(*args)))
-    except GraphError as exc:
-        conn.send(("error", exc))
-    except MemoryError:
-        conn.send(("error", GraphError("the query needed more memory than a query may use")))
-    except Exception as exc:  # noqa: BLE001 - report, never hang the parent
-        conn.send(("error", GraphError(f"{exc.__class__.__name__}: {exc}")))
-    finally:
-        conn.close()
-
-
-def _run_query(store: Store, text: str, bindings, max_rows: int) -> tuple:
-    from .wire import run_encoded
-
-    reset = getattr(store, "reset_connections", None)
-    if reset is not None:  # a remote store must not share sockets with its parent
-        reset()
-    return run_encoded(store, text, bindings, max_rows)
+# ---------------------------------------------------------------- running
 
 
 class RunningQuery:
-    """A guarded query running in a worker process; poll it, wait for it, or cancel it.
+    """A guarded query running in a kept worker (:mod:`graph.workers`); poll it, wait for it, or cancel it.
 
     The console polls (so the page stays responsive and a rerun cancels the
-    worker); :func:`run_limited` simply waits.
+    worker); :func:`run_limited` simply waits.  A worker that finishes in time
+    goes back to its pool; one that overruns or is cancelled is killed.
     """
 
     def __init__(self, store: Store, checked: Checked, bindings: Bindings, limits: Limits) -> None:
@@ -314,16 +247,16 @@ class RunningQuery:
         self.started = time.monotonic()
         self.deadline = self.started + limits.timeout_s
         self._answer = None
-        ctx = multiprocessing.get_context("fork")
-        self._receive, send = ctx.Pipe(duplex=False)
-        network = store.backend == "remote"
-        args = ((_run_query, (store, checked.text, bindings, limits.max_rows), send, network, None if network else limits.memory_bytes),)
-        with store.lock:  # no other thread is inside the store while we fork
-            self._worker = ctx.Process(target=_child_main, args=args[0], daemon=True)
-            self._worker.start()
-        send.close()
+        self._pool = pool_for(store, memory_bytes=limits.memory_bytes)
+        self._worker = self._pool.acquire()
+        try:
+            self._worker.conn.send((checked.text, bindings, limits.max_rows))
+        except (OSError, ValueError):  # the worker died between queries: one more try with a fresh one
+            self._worker.kill()
+            self._worker = self._pool.acquire()
+            self._worker.conn.send((checked.text, bindings, limits.max_rows))
         # the worker dies at the limit even if nobody polls (a page left while a query runs)
-        self._watchdog = threading.Timer(limits.timeout_s + 0.5, self._kill)
+        self._watchdog = threading.Timer(limits.timeout_s + 0.5, self._worker.kill)
         self._watchdog.daemon = True
         self._watchdog.start()
 
@@ -337,19 +270,25 @@ class RunningQuery:
             return True
         left = self.deadline - time.monotonic()
         wait = max(0.0, left if timeout is None else min(timeout, left))
-        if self._receive.poll(wait):
+        try:
+            ready = self._worker.conn.poll(wait)
+        except (OSError, ValueError):
+            ready = True  # closed by the watchdog
+        if ready:
             try:
-                self._answer = self._receive.recv()
-            except EOFError:
+                self._answer = self._worker.conn.recv()
+            except (EOFError, OSError, ValueError):
                 if time.monotonic() >= self.deadline:  # the watchdog killed it
                     self._answer = ("error", QueryTimeout(self.limits.timeout_s))
                 else:
                     self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
-            self._stop()
+                self._finish(keep=False)
+                return True
+            self._finish(keep=True)
             return True
         if time.monotonic() >= self.deadline:
             self._answer = ("error", QueryTimeout(self.limits.timeout_s))
-            self._stop()
+            self._finish(keep=False)
             return True
         return False
 
@@ -373,21 +312,22 @@ class RunningQuery:
         """Stop the worker now (a rerun of the page, a Stop button)."""
         if self._answer is None:
             self._answer = ("error", GraphError("the query was cancelled"))
-        self._stop()
+            self._finish(keep=False)
 
-    def _kill(self) -> None:
-        if self._worker.is_alive():
-            self._worker.kill()
+    @property
+    def worker_alive(self) -> bool:
+        return self._worker.alive()
 
-    def _stop(self) -> None:
+    def _finish(self, *, keep: bool) -> None:
         self._watchdog.cancel()
-        self._kill()
-        self._worker.join(timeout=5)
-        self._receive.close()
+        if keep:
+            self._pool.release(self._worker)
+        else:
+            self._worker.kill()
 
     def __del__(self) -> None:
         try:
-            if self._worker.is_alive():
+            if self._answer is None:
                 self._worker.kill()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass

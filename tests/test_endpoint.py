@@ -233,3 +233,26 @@ def test_negotiate_refuses_what_it_cannot_give():
     with pytest.raises(HTTPProblem) as info:
         negotiate("text/turtle", False)
     assert info.value.status == 406
+
+
+def test_cors_only_when_asked():
+    """--cors: browsers on other origins (YASGUI) may read answers, errors included."""
+    from graph.endpoint import EndpointServer, Upstream
+
+    for cors in (False, True):
+        server = EndpointServer(("127.0.0.1", 0), Upstream("http://127.0.0.1:9/query"), timeout_s=1, max_rows=1, cors=cors)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            pre = requests.options(server.url, headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"}, timeout=5)
+            bad = requests.get(server.url, params={"query": "SELEC"}, headers={"Origin": "https://yasgui.example"}, timeout=5)
+            assert bad.status_code == 400
+            if cors:
+                assert pre.status_code == 204 and "POST" in pre.headers["Access-Control-Allow-Methods"]
+                assert bad.headers["Access-Control-Allow-Origin"] == "*"
+            else:
+                assert pre.status_code == 405
+                assert "Access-Control-Allow-Origin" not in bad.headers
+        finally:
+            server.shutdown()
+            server.server_close()

@@ -253,11 +253,31 @@ def test_endpoint_refuses_on_every_store_and_nothing_is_fetched(listener, tiny_f
                 assert what in r.text
             r = requests.get(url, params={"query": "ASK {}", "default-graph-uri": listener.url}, timeout=10)
             assert r.status_code == 403
+            for text in locations(listener.url):  # T3: a location given as a query is only text
+                assert requests.post(url, data={"query": text}, timeout=10).status_code == 400
             r = requests.post(url, data={"update": f"LOAD <{listener.url}u>"}, timeout=10)
             assert r.status_code == 403
     finally:
         stop(p1)
         stop(p2)
+    assert listener.hits == []
+
+
+def locations(url: str) -> list[str]:
+    """Texts that name something to open or fetch (SECURITY T3)."""
+    return ["/etc/passwd", "file:///etc/hostname", f"{url}t3", f"<{url}t3>"]
+
+
+def test_a_location_given_as_a_query_is_only_text(listener, tiny_file, capsys):
+    """Console path and CLI: each is a syntax error; nothing is opened or fetched (T3)."""
+    store = _stores(tiny_file)[0]
+    for text in locations(listener.url):
+        with pytest.raises(QueryError):
+            start_limited(store, text, limits=Limits(5, 10))
+    for text in locations(listener.url)[1:]:  # a path to a real file is a query file the user chose
+        assert cli_main(["query", text, "--data", str(tiny_file)]) == 2
+        err = capsys.readouterr().err
+        assert "SPARQL syntax error" in err and "root:" not in err
     assert listener.hits == []
 
 
@@ -340,7 +360,7 @@ def test_a_running_query_can_be_cancelled_and_its_worker_is_gone(county_file):
     running = start_limited(store, CROSS, limits=Limits(timeout_s=30, max_rows=10))
     assert not running.wait(0.2)
     running.cancel()
-    assert not running._worker.is_alive()
+    assert not running.worker_alive
     with pytest.raises(GraphError, match="cancelled"):
         running.result()
 
@@ -360,6 +380,6 @@ def test_an_unpolled_worker_still_dies_at_the_limit(county_file):
     store.load_files([county_file])
     running = start_limited(store, CROSS, limits=Limits(timeout_s=1, max_rows=10))
     time.sleep(2.0)  # nobody polls, as when the page was left
-    assert not running._worker.is_alive()
+    assert not running.worker_alive
     with pytest.raises(QueryTimeout):
         running.result()

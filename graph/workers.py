@@ -1,0 +1,218 @@
+"""Killable query workers: forked processes with no network and bounded memory.
+
+Neither rdflib nor pyoxigraph can stop a query from Python, so untrusted
+queries run in a forked worker that can be killed (SECURITY T8).  Forking a
+process that holds a million-triple store costs tens of milliseconds, and the
+first query in a fresh fork pays again in copy-on-write page faults, so workers
+are kept: each store has a small :class:`WorkerPool` of forked workers that
+answer one query at a time over a pipe.  A worker that overruns its limit is
+killed and a new one is forked for the next query.
+
+A worker holds a snapshot of the store as it was when forked.  The pool
+watches the store's writing methods (``update``, ``add_graph``,
+``load_files``) and retires workers forked before the last write.
+
+In every worker: a fresh network namespace (no network at all, where the
+kernel allows unprivileged user namespaces; remote stores keep theirs), and
+an address-space cap of the inherited size plus ``memory_bytes``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import threading
+import weakref
+
+from .errors import GraphError
+from .store import Store
+
+__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once"]
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_CTX = multiprocessing.get_context("fork")
+
+
+def isolate(memory_bytes: int | None, network: bool) -> None:
+    """In a worker: no network (where user namespaces are allowed), bounded memory."""
+    if not network:
+        try:
+            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNET)
+        except (OSError, AttributeError):
+            pass  # the guard already refused anything that reaches out
+    if memory_bytes:
+        try:
+            import resource
+
+            with open("/proc/self/statm") as f:
+                pages = int(f.read().split()[0])
+            cap = pages * os.sysconf("SC_PAGE_SIZE") + memory_bytes
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        except (OSError, ValueError, ImportError):
+            pass
+
+
+def _answer(fn, args) -> tuple[str, object]:
+    try:
+        return ("ok", fn(*args))
+    except GraphError as exc:
+        return ("error", exc)
+    except MemoryError:
+        return ("error", GraphError("the query needed more memory than a query may use"))
+    except Exception as exc:  # noqa: BLE001 - report, never hang the parent
+        return ("error", GraphError(f"{exc.__class__.__name__}: {exc}"))
+
+
+# ---------------------------------------------------------------- one-shot
+
+
+def _once_main(fn, args, conn, network: bool, memory_bytes: int | None) -> None:
+    try:
+        isolate(memory_bytes, network)
+        conn.send(_answer(fn, args))
+    finally:
+        conn.close()
+
+
+def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None):
+    """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout."""
+    receive, send = _CTX.Pipe(duplex=False)
+    worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        if not receive.poll(timeout_s):
+            return None
+        try:
+            return receive.recv()
+        except EOFError:
+            return None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join(timeout=5)
+        receive.close()
+
+
+# ---------------------------------------------------------------- kept workers
+
+_WRITERS = ("update", "add_graph", "load_files")
+
+
+def generation(store: Store) -> int:
+    """How many times ``store`` was written through its writing methods (tracked from the first call)."""
+    if "_worker_generation" not in vars(store):
+        store._worker_generation = 0
+        for name in _WRITERS:
+            method = getattr(store, name)
+
+            def counted(*args, _method=method, **kwargs):
+                try:
+                    return _method(*args, **kwargs)
+                finally:
+                    store._worker_generation += 1
+
+            setattr(store, name, counted)
+    return store._worker_generation
+
+
+def _serve(store: Store, conn, network: bool, memory_bytes: int | None) -> None:
+    from .wire import run_encoded
+
+    isolate(memory_bytes, network)
+    reset = getattr(store, "reset_connections", None)
+    if reset is not None:  # a remote store must not share sockets with its parent
+        reset()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        text, bindings, max_rows = job
+        answer = _answer(run_encoded, (store, text, bindings, max_rows))
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+        if answer[0] == "error" and "memory" in str(answer[1]):
+            return  # a worker that ran out of memory is not reused
+
+
+class Worker:
+    """One forked worker over a snapshot of a store."""
+
+    def __init__(self, store: Store, *, network: bool, memory_bytes: int | None) -> None:
+        self.generation = generation(store)
+        self.conn, child = _CTX.Pipe(duplex=True)
+        with store.lock:  # no other thread is inside the store while we fork
+            self.proc = _CTX.Process(target=_serve, args=(store, child, network, memory_bytes), daemon=True)
+            self.proc.start()
+        child.close()
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Idle workers of one store, handed out one query at a time."""
+
+    def __init__(self, store: Store, *, network: bool, memory_bytes: int | None, keep: int = 2) -> None:
+        self._store = weakref.ref(store)
+        self.network = network
+        self.memory_bytes = memory_bytes
+        self.keep = keep
+        self._idle: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Worker:
+        store = self._store()
+        if store is None:
+            raise GraphError("the store is gone")
+        current = generation(store)
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive() and worker.generation == current:
+                    return worker
+                worker.kill()
+        return Worker(store, network=self.network, memory_bytes=self.memory_bytes)
+
+    def release(self, worker: Worker) -> None:
+        store = self._store()
+        with self._lock:
+            if store is not None and worker.alive() and worker.generation == generation(store) and len(self._idle) < self.keep:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
+
+_POOLS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_POOLS_LOCK = threading.Lock()
+
+
+def pool_for(store: Store, *, memory_bytes: int | None) -> WorkerPool:
+    """The worker pool of ``store`` (made on first use; closed when the store is dropped)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(store)
+        if pool is None:
+            network = store.backend == "remote"
+            pool = WorkerPool(store, network=network, memory_bytes=None if network else memory_bytes)
+            _POOLS[store] = pool
+            weakref.finalize(store, pool.close)
+        return pool
