@@ -12,27 +12,29 @@ Typical use::
     report = gap_report(store, as_of="2019-06-30")
     print(render_markdown(report, lang="pl"))
 
-Exact algorithms are used while the network is small; past
-:data:`EXACT_MAX_NODES` organisations, betweenness and closeness are sampled
-(``k`` pivots, seeded); see :mod:`graph.analysis.metrics`.
+Betweenness and closeness are exact: networkx up to :data:`NX_MAX_NODES`
+organisations, igraph (C) up to :data:`EXACT_MAX_NODES`; past that,
+betweenness is sampled from :data:`SAMPLE_K` pivots with a seed (see
+:mod:`graph.analysis.metrics`).  Expectations run on Oxigraph, one query per
+rule, or on pySHACL (``engine="pyshacl"``), with the same findings.
 """
 
 from __future__ import annotations
 
-from .brokerage import BROKERAGE_ROLES, brokerage
+from .brokerage import BROKERAGE_ROLES, brokerage, role_of
 from .errors import AnalysisError, ExpectationsError, InvalidDate, UnknownResource
-from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
-from .export import EXPORT_FORMATS, export_network
+from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
+from .export import EXPORT_FORMATS, export_network, flat_graph
 from .findings import CATEGORIES, SEVERITIES, Finding, Resource, Suggestion
-from .gaps import COVERAGE_COLUMNS, GapReport, coverage, gap_report
-from .metrics import EXACT_MAX_NODES, network_metrics, node_metrics
+from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport, coverage, coverage_findings, gap_report, pes_kinds
+from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
 from .network import organisation_digraph, organisation_graph, resolve_organisation
 from .projection import to_networkx
-from .report import render_csv, render_json, render_markdown
+from .report import CSV_COLUMNS, md_escape, render_csv, render_json, render_markdown
 from .stats import stats
-from .structure import Structure, WhatIf, structure, what_if
-from .suggest import SUGGESTION_RULES, suggest_ties
-from .timeline import Diff, diff_report, parse_date, snapshot_store
+from .structure import SUPPORT_KINDS, Structure, WhatIf, cut_parts, structure, what_if
+from .suggest import RULE_MEETS, SUGGESTION_RULES, suggest_ties
+from .timeline import Diff, diff_report, parse_date, snapshot_store, tie_kind_labels
 
 __all__ = [
     # projection and counts
@@ -42,30 +44,47 @@ __all__ = [
     "organisation_digraph",
     "resolve_organisation",
     # metrics
+    "NX_MAX_NODES",
     "EXACT_MAX_NODES",
+    "SAMPLE_K",
     "node_metrics",
     "network_metrics",
+    "betweenness",
+    "harmonic",
+    "burt",
+    "ei_index",
     "BROKERAGE_ROLES",
     "brokerage",
+    "role_of",
     # gaps
     "EXPECTATIONS_FILE",
+    "ENGINES",
+    "Expectation",
     "load_expectations",
+    "describe_expectations",
     "check_expectations",
     "COVERAGE_COLUMNS",
+    "COVERAGE_LABELS",
+    "pes_kinds",
     "coverage",
+    "coverage_findings",
     "GapReport",
     "gap_report",
     # structure and what-if
+    "SUPPORT_KINDS",
     "Structure",
     "structure",
+    "cut_parts",
     "WhatIf",
     "what_if",
     # suggestions
     "SUGGESTION_RULES",
+    "RULE_MEETS",
     "suggest_ties",
     # time
     "parse_date",
     "snapshot_store",
+    "tie_kind_labels",
     "Diff",
     "diff_report",
     # findings and output
@@ -77,8 +96,11 @@ __all__ = [
     "render_markdown",
     "render_csv",
     "render_json",
+    "CSV_COLUMNS",
+    "md_escape",
     "EXPORT_FORMATS",
     "export_network",
+    "flat_graph",
     # errors
     "AnalysisError",
     "InvalidDate",

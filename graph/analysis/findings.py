@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES"]
+__all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES", "plural_pl", "sizes"]
 
 #: Severities, most serious first (the SHACL ones).
 SEVERITIES: tuple[str, ...] = ("violation", "warning", "info")
@@ -80,3 +80,36 @@ class Suggestion(Finding):
     rule: str = ""
     shared: tuple[Resource, ...] = field(default=())
     meets: tuple[str, ...] = ()
+
+
+def plural_pl(n: int, one: str, few: str, many: str) -> str:
+    """``n`` with the Polish form for it: 1 organizacja, 2 organizacje, 5 organizacji.
+
+    >>> plural_pl(1, "organizacja", "organizacje", "organizacji"), plural_pl(22, "a", "b", "c"), plural_pl(12, "a", "b", "c")
+    ('1 organizacja', '22 b', '12 c')
+    """
+    if n == 1:
+        word = one
+    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        word = few
+    else:
+        word = many
+    return f"{n} {word}"
+
+
+def sizes(parts) -> str:
+    """Part sizes, repeats folded: ``1531, 3 (×2), 1 (×26)``.
+
+    >>> sizes([7, 1, 1, 1, 1])
+    '7, 1 (×4)'
+    """
+    out: list[str] = []
+    items = list(parts)
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and items[j] == items[i]:
+            j += 1
+        out.append(str(items[i]) + (f" (×{j - i})" if j - i > 1 else ""))
+        i = j
+    return ", ".join(out)

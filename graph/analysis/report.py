@@ -1,20 +1,341 @@
-"""Rendering reports as Markdown, CSV and JSON, in Polish or English."""
+"""Rendering reports as Markdown, CSV and JSON, in Polish or English.
+
+One set of functions for the three reports (:class:`GapReport`,
+:class:`Diff`, :class:`WhatIf`).  Markdown is for a coordinator: sections per
+rule, at most ``limit`` items each (CSV and JSON hold every finding); labels
+are escaped so a name with ``<``, ``|`` or ``*`` stays text.
+"""
 
 from __future__ import annotations
 
-__all__ = ["render_markdown", "render_csv", "render_json"]
+import csv
+import io
+import json
+import math
+from collections import defaultdict
+
+import pandas as pd
+
+from .findings import Finding
+
+__all__ = ["render_markdown", "render_csv", "render_json", "CSV_COLUMNS", "md_escape"]
+
+CSV_COLUMNS = ("category", "code", "severity", "iri", "label", "iri2", "label2", "text", "score", "basis")
+
+_T = {
+    "title_gaps": ("Luki we współpracy", "Gaps in cooperation"),
+    "title_diff": ("Zmiany w sieci", "Changes in the network"),
+    "title_whatif": ("Co jeśli zabraknie organizacji", "What if an organisation is gone"),
+    "as_of": ("stan na", "as of"),
+    "all_dates": ("wszystkie powiązania, bez względu na daty", "every tie, whatever its dates"),
+    "network": ("Sieć", "Network"),
+    "expectations": ("Oczekiwania", "Expectations"),
+    "none": ("brak", "none"),
+    "coverage": ("Pokrycie gmin", "Coverage of gminy"),
+    "gmina": ("Gmina", "Gmina"),
+    "powiat": ("Powiat", "Powiat"),
+    "structure": ("Struktura sieci", "Structure of the network"),
+    "brokers": ("Główni pośrednicy", "Main brokers"),
+    "suggestions": ("Proponowane powiązania", "Suggested ties"),
+    "more": ("… i {n} więcej (pełna lista: --format csv lub json)", "… and {n} more (full list: --format csv or json)"),
+    "basis": ("podstawa", "basis"),
+    "score": ("wynik", "score"),
+    "severity": ("waga", "severity"),
+    "violation": ("naruszenie", "violation"),
+    "warning": ("ostrzeżenie", "warning"),
+    "info": ("informacja", "info"),
+    "all_met": ("Wszystkie oczekiwania spełnione.", "Every expectation is met."),
+    "no_change": ("Bez zmian.", "No change."),
+    "betweenness": ("pośrednictwo", "betweenness"),
+    "kind": ("rodzaj", "kind"),
+    "organisation": ("Organizacja", "Organisation"),
+    "roles": ("role pośrednika (Gould-Fernandez)", "brokerage roles (Gould-Fernandez)"),
+}
+
+_STRUCT = {
+    "articulation-point": ("Punkty krytyczne (bez nich sieć się rozpada)", "Single points of failure (articulation points)"),
+    "bridge": ("Mosty (jedyne połączenia między częściami)", "Bridges (the only links between parts)"),
+    "isolate": ("Organizacje bez powiązań", "Organisations with no tie"),
+    "peripheral": ("Organizacje z jednym partnerem", "Organisations with one partner"),
+}
+
+_CHANGE = {
+    "joined": ("Dołączyli", "Joined"),
+    "left": ("Odeszli", "Left"),
+    "tie-new": ("Nowe powiązania", "New ties"),
+    "tie-ended": ("Zakończone powiązania", "Ended ties"),
+    "coverage-change": ("Zmiany w pokryciu gmin", "Changes in coverage"),
+    "broker-in": ("Nowi główni pośrednicy", "New main brokers"),
+    "broker-out": ("Już nie wśród głównych pośredników", "No longer main brokers"),
+    "gap-new": ("Nowe luki", "New gaps"),
+    "gap-resolved": ("Zamknięte luki", "Gaps closed"),
+}
+
+_NETWORK = (
+    ("organisations", "organizacje", "organisations"),
+    ("ties", "powiązania", "ties"),
+    ("density", "gęstość", "density"),
+    ("components", "spójne części", "connected parts"),
+    ("largest_component", "największa część", "largest part"),
+    ("isolates", "bez powiązań", "isolates"),
+    ("cross_sector_share", "udział powiązań międzysektorowych", "share of cross-sector ties"),
+    ("ei_sector", "indeks E-I (sektory)", "E-I index (sectors)"),
+    ("ei_gmina", "indeks E-I (gminy)", "E-I index (gminy)"),
+)
+
+
+def _t(key: str, lang: str) -> str:
+    pl, en = _T[key]
+    return en if lang == "en" else pl
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def md_escape(text: object) -> str:
+    """``text`` safe inside Markdown (and HTML): no tags, no table breaks, no emphasis.
+
+    >>> md_escape("<b>A|B</b> *x*")
+    '&lt;b&gt;A\\\\|B&lt;/b&gt; \\\\*x\\\\*'
+    """
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]|#":
+        s = s.replace(ch, "\\" + ch)
+    return s.replace("\n", " ")
+
+
+def _fmt(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, float):
+        return f"{x:.3f}"
+    return str(x)
+
+
+def _items(findings, lang: str, limit: int, *, iri: bool = True) -> list[str]:
+    out = []
+    for f in findings[:limit]:
+        where = f" (`{f.resources[0].iri}`)" if iri and f.resources else ""
+        line = f"- {md_escape(f.text(lang))}{where}"
+        basis = [b for b in f.basis if not f.resources or b != f.resources[0].iri][:3]
+        if basis:
+            line += f"  \n  {_t('basis', lang)}: " + ", ".join(f"`{b}`" for b in basis)
+        out.append(line)
+    if len(findings) > limit:
+        out.append(_t("more", lang).format(n=len(findings) - limit))
+    return out
+
+
+def _gaps_md(r, lang: str, limit: int) -> list[str]:
+    lines = [f"# {_t('title_gaps', lang)}", ""]
+    lines.append(f"_{_t('as_of', lang)} {r.as_of}_" if r.as_of else f"_{_t('all_dates', lang)}_")
+    if r.network:
+        lines += ["", f"## {_t('network', lang)}", ""]
+        for key, pl, en in _NETWORK:
+            if key in r.network:
+                lines.append(f"- {en if lang == 'en' else pl}: {_fmt(r.network[key])}")
+    expect = [f for f in r.findings if f.category == "expectation"]
+    lines += ["", f"## {_t('expectations', lang)}", ""]
+    if not expect:
+        lines.append(_t("all_met", lang))
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in expect:
+        groups[f.code].append(f)
+    for code, fs in groups.items():
+        title = fs[0].value("rule_en" if lang == "en" else "rule", code)
+        lines += [f"### {md_escape(title)} ({_t('severity', lang)}: {_t(fs[0].severity, lang)}; {len(fs)})", ""]
+        lines += _items(fs, lang, limit)
+        lines.append("")
+    cov = r.coverage
+    if cov is not None and len(cov):
+        from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS
+
+        cols = [c for c in COVERAGE_COLUMNS if c in cov.columns]
+        lines += ["", f"## {_t('coverage', lang)}", ""]
+        lines.append(f"| {_t('gmina', lang)} | {_t('powiat', lang)} | " + " | ".join(_pick(COVERAGE_LABELS[c], lang) for c in cols) + " |")
+        lines.append("|---|---|" + "---:|" * len(cols))
+        for _, row in cov.head(max(limit, 1) * 5).iterrows():
+            lines.append(
+                f"| {md_escape(row['label'])} | {md_escape(row.get('powiat_label') or '')} | "
+                + " | ".join(str(int(row[c])) for c in cols)
+                + " |"
+            )
+        if len(cov) > limit * 5:
+            lines.append("")
+            lines.append(_t("more", lang).format(n=len(cov) - limit * 5))
+        gaps = [f for f in r.findings if f.category == "coverage"]
+        if gaps:
+            lines.append("")
+            lines += _items(gaps, lang, limit, iri=False)
+    s = r.structure
+    lines += ["", f"## {_t('structure', lang)}", ""]
+    if s.components:
+        comps = ", ".join(map(str, s.components[:10])) + (" …" if len(s.components) > 10 else "")
+        lines.append(f"{_pick(('Spójne części (liczba organizacji)', 'Connected parts (organisations)'), lang)}: {comps}")
+    for code, pair in _STRUCT.items():
+        fs = [f for f in s.findings if f.code == code]
+        if fs:
+            lines += ["", f"### {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += _items(fs, lang, limit)
+    if r.metrics is not None and len(r.metrics) and "betweenness" in r.metrics.columns:
+        top = r.metrics[r.metrics["betweenness"] > 0].head(limit)
+        if len(top):
+            lines += ["", f"## {_t('brokers', lang)}", ""]
+            lines.append(f"| {_t('organisation', lang)} | {_t('kind', lang)} | {_t('betweenness', lang)} | {_t('roles', lang)} |")
+            lines.append("|---|---|---:|---:|")
+            for _, row in top.iterrows():
+                label = row["label_en"] if lang == "en" else row["label"]
+                kind = _pick(r.kinds.get(row["kind"], (row["kind"] or "", row["kind"] or "")), lang)
+                lines.append(f"| {md_escape(label)} | {md_escape(kind)} | {row['betweenness']:.3f} | {int(row.get('brokerage', 0))} |")
+    lines += ["", f"## {_t('suggestions', lang)}", ""]
+    if not r.suggestions:
+        lines.append(_t("none", lang))
+    for i, sug in enumerate(r.suggestions, 1):
+        lines.append(f"{i}. {md_escape(sug.text(lang))} ({_t('score', lang)} {sug.score:.3f})")
+    return lines
+
+
+def _diff_md(d, lang: str, limit: int) -> list[str]:
+    lines = [f"# {_t('title_diff', lang)}: {d.date1} → {d.date2}", ""]
+    if not d.findings:
+        lines.append(_t("no_change", lang))
+    for code, pair in _CHANGE.items():
+        fs = d.of(code)
+        if fs:
+            lines += [f"## {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += _items(fs, lang, limit, iri=False)
+            lines.append("")
+    return lines
+
+
+def _whatif_md(w, lang: str, limit: int) -> list[str]:
+    lines = [f"# {_t('title_whatif', lang)}", ""]
+    lines.append(md_escape(w.findings[0].text(lang)))
+    rest = list(w.findings[1:])
+    for code, pair in (
+        ("lost-support", ("Tracą dostęp do wsparcia", "Lose access to support")),
+        ("left-alone", ("Zostają bez partnera", "Left with no partner")),
+    ):
+        fs = [f for f in rest if f.code == code]
+        if fs:
+            lines += ["", f"## {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += _items(fs, lang, limit)
+    return lines
 
 
 def render_markdown(report, *, lang: str = "pl", limit: int = 20) -> str:
     """A GapReport, Diff or WhatIf as Markdown a coordinator can read."""
-    raise NotImplementedError
+    from .gaps import GapReport
+    from .structure import WhatIf
+    from .timeline import Diff
+
+    if isinstance(report, GapReport):
+        lines = _gaps_md(report, lang, limit)
+    elif isinstance(report, Diff):
+        lines = _diff_md(report, lang, limit)
+    elif isinstance(report, WhatIf):
+        lines = _whatif_md(report, lang, limit)
+    else:
+        raise TypeError(f"cannot render {type(report).__name__}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _findings_of(report) -> tuple[Finding, ...]:
+    if hasattr(report, "all_findings"):
+        return report.all_findings
+    return tuple(report.findings)
 
 
 def render_csv(report, *, lang: str = "pl") -> str:
-    """The findings as CSV, one row per finding."""
-    raise NotImplementedError
+    """Every finding as CSV, one row per finding (columns :data:`CSV_COLUMNS`)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for f in _findings_of(report):
+        r1 = f.resources[0] if f.resources else None
+        r2 = f.resources[1] if len(f.resources) > 1 else None
+        w.writerow(
+            [
+                f.category,
+                f.code,
+                f.severity,
+                r1.iri if r1 else "",
+                r1.label_in(lang) if r1 else "",
+                r2.iri if r2 else "",
+                r2.label_in(lang) if r2 else "",
+                f.text(lang),
+                getattr(f, "score", "") if f.category == "suggestion" else "",
+                " ".join(f.basis),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _plain(x):
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple | set | frozenset):
+        return [_plain(v) for v in x]
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if hasattr(x, "item"):  # numpy scalars
+        return x.item()
+    return x
+
+
+def _frame(df: pd.DataFrame | None) -> list[dict]:
+    if df is None:
+        return []
+    return _plain(df.reset_index().to_dict(orient="records"))
 
 
 def render_json(report, *, lang: str = "pl") -> str:
-    """The whole report as JSON."""
-    raise NotImplementedError
+    """The whole report as JSON (findings with both languages; ``lang`` picks ``text``)."""
+    from .gaps import GapReport
+    from .structure import WhatIf
+    from .timeline import Diff
+
+    def finding(f: Finding) -> dict:
+        d = f.to_dict()
+        d["text"] = f.text(lang)
+        return _plain(d)
+
+    if isinstance(report, GapReport):
+        s = report.structure
+        out = {
+            "as_of": report.as_of,
+            "network": _plain(report.network),
+            "coverage": _frame(report.coverage),
+            "findings": [finding(f) for f in report.findings],
+            "structure": {
+                "components": list(s.components),
+                "articulation_points": [r.iri for r in s.articulation_points],
+                "bridges": [[a.iri, b.iri] for a, b in s.bridges],
+                "isolates": [r.iri for r in s.isolates],
+                "peripheral": [r.iri for r in s.peripheral],
+                "findings": [finding(f) for f in s.findings],
+            },
+            "suggestions": [finding(f) for f in report.suggestions],
+            "timings": report.timings,
+        }
+    elif isinstance(report, Diff):
+        out = {
+            "date1": report.date1,
+            "date2": report.date2,
+            "findings": [finding(f) for f in report.findings],
+            "coverage": _frame(report.coverage),
+            "brokers": {d: [{"iri": r.iri, "label": r.label, "betweenness": x} for r, x in rows] for d, rows in report.brokers.items()},
+        }
+    elif isinstance(report, WhatIf):
+        out = {
+            "removed": [r.iri for r in report.removed],
+            "components_before": list(report.components_before),
+            "components_after": list(report.components_after),
+            "lost_support": [r.iri for r in report.lost_support],
+            "isolated": [r.iri for r in report.isolated],
+            "findings": [finding(f) for f in report.findings],
+        }
+    else:
+        raise TypeError(f"cannot render {type(report).__name__}")
+    return json.dumps(out, ensure_ascii=False, indent=1, default=str) + "\n"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .findings import Finding, Resource
+from .findings import Finding, Resource, plural_pl, sizes
 from .network import organisation_graph, resolve_organisation, resource
 
 __all__ = ["SUPPORT_KINDS", "Structure", "structure", "cut_parts", "WhatIf", "what_if"]
@@ -127,15 +127,17 @@ def structure(g: nx.Graph) -> Structure:
     for v, parts in sorted(points.items(), key=lambda kv: (-(sum(kv[1]) - max(kv[1])), res[kv[0]].label, kv[0])):
         cut = sum(parts) - max(parts)
         r = res[v]
-        sizes = ", ".join(map(str, parts))
+        folded = sizes(parts)
         basis = [t for w in list(h[v])[:10] for t in _ties(h, v, w)]
         findings.append(
             _finding(
                 "articulation-point",
                 "warning",
                 [r],
-                f"{r.label}: bez tej organizacji {cut} organizacji traci wszystkie ścieżki do reszty sieci (części: {sizes}).",
-                f"{r.label_en}: without this organisation {cut} organisations lose every path to the rest of the network (parts: {sizes}).",
+                f"{r.label}: bez tej organizacji {plural_pl(cut, 'organizacja traci', 'organizacje tracą', 'organizacji traci')} "
+                f"wszystkie ścieżki do reszty sieci (części: {folded}).",
+                f"{r.label_en}: without this organisation {cut} organisation{'s lose' if cut != 1 else ' loses'} "
+                f"every path to the rest of the network (parts: {folded}).",
                 basis,
                 cut_off=cut,
                 parts=list(parts),
@@ -152,8 +154,10 @@ def structure(g: nx.Graph) -> Structure:
                 "bridge",
                 "warning",
                 [ru, rv],
-                f"{ru.label} – {rv.label}: jedyne połączenie między dwiema częściami sieci ({sides[0]} i {sides[1]} organizacji); bez niego {small} organizacji zostaje odciętych.",
-                f"{ru.label_en} – {rv.label_en}: the only link between two parts of the network ({sides[0]} and {sides[1]} organisations); without it {small} organisations are cut off.",
+                f"{ru.label} – {rv.label}: jedyne połączenie między dwiema częściami sieci (części: {sides[0]} i {sides[1]}); "
+                f"bez niego {plural_pl(small, 'organizacja zostaje odcięta', 'organizacje zostają odcięte', 'organizacji zostaje odciętych')}.",
+                f"{ru.label_en} – {rv.label_en}: the only link between two parts of the network (parts: {sides[0]} and {sides[1]}); "
+                f"without it {small} organisation{'s are' if small != 1 else ' is'} cut off.",
                 _ties(h, u, v),
                 cut_off=small,
                 sides=list(sides),
@@ -254,10 +258,11 @@ def what_if(g: nx.Graph, remove: Iterable[str]) -> WhatIf:
             removed,
             f"Bez: {names_pl}. Spójne części sieci: {len(comps_before)} → {len(comps_after)}; największa: "
             f"{comps_before[0] if comps_before else 0} → {comps_after[0] if comps_after else 0}; "
-            f"{len(lost)} organizacji traci każdą ścieżkę do wsparcia (ROPS, OWES); {len(isolated)} zostaje bez partnera.",
+            f"{plural_pl(len(lost), 'organizacja traci', 'organizacje tracą', 'organizacji traci')} każdą ścieżkę do wsparcia (ROPS, OWES); "
+            f"{plural_pl(len(isolated), 'organizacja zostaje', 'organizacje zostają', 'organizacji zostaje')} bez partnera.",
             f"Without: {names_en}. Connected parts: {len(comps_before)} → {len(comps_after)}; largest: "
             f"{comps_before[0] if comps_before else 0} → {comps_after[0] if comps_after else 0}; "
-            f"{len(lost)} organisations lose every path to support (ROPS, OWES); {len(isolated)} are left with no partner.",
+            f"organisations losing every path to support (ROPS, OWES): {len(lost)}; left with no partner: {len(isolated)}.",
             tuple(t for v in gone for w in h[v] for t in _ties(h, v, w)),
             (
                 ("components_before", len(comps_before)),
