@@ -271,7 +271,7 @@ def load_expectations(path: str | Path = EXPECTATIONS_FILE) -> rdflib.Graph:
         raise ExpectationsError(where, "holds no SHACL shape (sh:NodeShape with a target and a constraint)")
     for shape in sorted(node_shapes, key=str):
         name = f"{where}: shape {shape}"
-        if not any(shapes.objects(shape, t) for t in (*_TARGETS, SH.target)) and (shape, RDF.type, RDFS.Class) not in shapes:
+        if not any(True for t in (*_TARGETS, SH.target) for _ in shapes.objects(shape, t)) and (shape, RDF.type, RDFS.Class) not in shapes:
             raise ExpectationsError(name, "has no target (sh:targetClass, sh:targetNode, sh:targetSubjectsOf or sh:targetObjectsOf)")
         severity = shapes.value(shape, SH.severity)
         if severity is not None and severity not in _SEVERITY:

@@ -5,7 +5,8 @@ pair with any tie valid on the date of the projection).  Articulation points
 and bridges come from one depth-first search (Hopcroft-Tarjan lowpoints) that
 also gives the size of every part a removal would cut off, in O(n + m).
 
-* isolate: an organisation with no tie at all;
+* isolate: an organisation with no tie at all (unnamed groups of
+  signatories are left out: the source names no one who could have a tie);
 * peripheral: exactly one partner (its only tie is a bridge, so it is left
   out of the bridge list);
 * articulation point: an organisation whose removal splits its component;
@@ -163,7 +164,8 @@ def structure(g: nx.Graph) -> Structure:
                 sides=list(sides),
             )
         )
-    isolates = sorted((v for v in h if deg[v] == 0), key=lambda v: (res[v].label, v))
+    # groups the source does not name (es:UnnamedGroup) cannot have ties of their own: not listed
+    isolates = sorted((v for v in h if deg[v] == 0 and h.nodes[v].get("type") != "group"), key=lambda v: (res[v].label, v))
     for v in isolates:
         r = res[v]
         findings.append(

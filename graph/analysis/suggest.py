@@ -165,8 +165,12 @@ def suggest_ties(
 def _suggestion(g, rule, a, b, s, partners, met, titles, gmina, h) -> Suggestion:
     ra, rb = resource(g, a), resource(g, b)
     common = tuple(sorted((resource(g, w) for w in partners), key=lambda r: (r.label, r.iri)))
-    where_pl = "ta sama gmina" if gmina[a] and gmina[a] == gmina[b] else "ten sam powiat"
-    where_en = "same gmina" if gmina[a] and gmina[a] == gmina[b] else "same powiat"
+    if gmina[a] and gmina[a] == gmina[b]:
+        where_pl, where_en = "ta sama gmina", "same gmina"
+    elif gmina[a][:4] == gmina[b][:4]:
+        where_pl, where_en = "ten sam powiat", "same powiat"
+    else:  # an OWES with partners in the powiat
+        where_pl, where_en = "OWES działa w tym powiecie", "the OWES works in this powiat"
     action_pl, action_en = _ACTION[rule]
     shown = common[:3]
     more = len(common) - len(shown)
