@@ -1,0 +1,135 @@
+"""Suggested ties: each rule found where it applies and not where it does not; scores; reasons."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from analysis_support import AGREEMENT, ORG, member, org, store_of, tie
+
+from graph.analysis import check_expectations, organisation_graph, pes_kinds, suggest_ties, to_networkx
+
+
+def suggest(ttl: str, **kw):
+    store = store_of(ttl)
+    g = to_networkx(store)
+    findings = check_expectations(store) if kw.pop("with_findings", True) else ()
+    return suggest_ties(g, pes_kinds=pes_kinds(store), findings=findings, **kw), g
+
+
+def pairs(suggestions) -> set[tuple[str, str, str]]:
+    return {(s.rule, s.resources[0].iri.removeprefix(ORG), s.resources[1].iri.removeprefix(ORG)) for s in suggestions}
+
+
+def test_pes_ops_with_a_shared_partner():
+    # ops and ss both work with gmina g; they have no tie yet
+    ttl = (
+        AGREEMENT
+        + org("ops", "ops")
+        + org("ss", "social_cooperative")
+        + org("g", "gmina")
+        + tie("g", "funding", "ops")
+        + tie("g", "cofounding", "ss")
+    )
+    (s,), _ = suggest(ttl)
+    assert (s.rule, s.resources[0].iri, s.resources[1].iri) == ("pes-ops", ORG + "ops", ORG + "ss")
+    assert s.score == pytest.approx(0.5)  # one shared partner of degree 2
+    assert [r.iri for r in s.shared] == [ORG + "g"]
+    assert "wspólni partnerzy: g" in s.text_pl and "shared partners: g" in s.text_en
+    assert "ops-works-with-pes" in s.meets and "Każdy OPS współpracuje" in s.text_pl
+    assert s.value("tie_kind") == "contracting" and s.value("same_gmina") is True
+    assert set(s.basis) == {"https://w3id.org/es-pl/id/tie/g-funding-ops", "https://w3id.org/es-pl/id/tie/g-cofounding-ss"}
+
+
+def test_no_suggestion_for_a_pair_already_tied_or_far_apart():
+    ttl = (
+        AGREEMENT
+        + org("ops", "ops")
+        + org("ss", "social_cooperative")
+        + org("far", "social_cooperative", "1465011")
+        + org("g", "gmina")
+        + tie("g", "funding", "ops")
+        + tie("g", "cofounding", "ss")
+        + tie("g", "cofounding", "far")
+        + tie("ops", "referral", "ss")  # already tied
+    )
+    found, _ = suggest(ttl)
+    assert not any(r == "pes-ops" for r, *_ in pairs(found))  # ss is tied, far is in another powiat
+
+
+def test_score_is_resource_allocation():
+    ttl = AGREEMENT + org("ops", "ops") + org("ss", "association") + org("a", "gmina") + org("b", "pcpr") + org("c", "firm", "2611022")
+    ttl += (
+        tie("a", "funding", "ops")
+        + tie("a", "funding", "ss")
+        + tie("b", "advice", "ops")
+        + tie("b", "advice", "ss")
+        + tie("b", "advice", "c")
+    )
+    found, g = suggest(ttl)
+    s = next(x for x in found if x.rule == "pes-ops")
+    h = organisation_graph(g)
+    ((_, _, want),) = nx.resource_allocation_index(h, [(ORG + "ops", ORG + "ss")])
+    assert s.score == pytest.approx(want) == pytest.approx(1 / 2 + 1 / 3)
+    assert [r.label for r in s.shared] == ["a", "b"]
+
+
+def test_pes_firm_and_pes_pup():
+    ttl = AGREEMENT + org("ss", "social_cooperative") + org("firm", "firm", "2611022") + org("pup", "pup") + org("g", "gmina")
+    ttl += tie("g", "cofounding", "ss") + tie("g", "contracting", "firm") + tie("g", "funding", "pup") + member("firm", role="supporter")
+    found, _ = suggest(ttl)
+    got = pairs(found)
+    assert ("pes-firm", "firm", "ss") in got and ("pes-pup", "pup", "ss") in got
+    firm = next(s for s in found if s.rule == "pes-firm")
+    assert "firm-has-pes-tie" in firm.meets and "ten sam powiat" in firm.text_pl  # Brody and Starachowice
+
+
+def test_gmina_owes_only_where_the_owes_works():
+    # owes (seated in Kielce) has a partner in powiat 2611, so it is near gmina g; owes2 shares a
+    # partner with g too, but that partner and owes2 are in Warszawa: not near
+    ttl = AGREEMENT + org("owes", "owes", "2661011") + org("owes2", "owes", "1465011") + org("g", "gmina") + org("ss", "association")
+    ttl += org("far", "association", "1465011") + tie("g", "cofounding", "far") + tie("owes2", "advice", "far")
+    ttl += tie("owes", "advice", "ss") + tie("g", "cofounding", "ss")
+    found, _ = suggest(ttl)
+    got = pairs(found)
+    assert ("gmina-owes", "owes", "g") in got
+    assert ("gmina-owes", "owes2", "g") not in got
+    s = next(x for x in found if x.rule == "gmina-owes" and x.resources[0].iri == ORG + "owes")
+    assert "OWES działa w tym powiecie" in s.text_pl
+
+
+def test_zero_score_only_to_meet_an_expectation():
+    ttl = AGREEMENT + org("ops", "ops") + org("ss", "social_cooperative")
+    with_findings, _ = suggest(ttl)
+    assert pairs(with_findings) >= {("pes-ops", "ops", "ss")}
+    s = next(x for x in with_findings if x.rule == "pes-ops")
+    assert s.score == 0 and "brak wspólnych partnerów" in s.text_pl
+    without, _ = suggest(ttl, with_findings=False)
+    assert without == ()
+
+
+def test_ranking_and_per_org_limit():
+    # one OPS that meets no expectation with high scores, one that would meet one with a lower score
+    ttl = AGREEMENT + org("hub", "gmina") + org("ops-busy", "ops") + org("ops-idle", "ops", "2611022")
+    ttl += "".join(org(f"ss{i}", "association") for i in range(4))
+    ttl += tie("ops-busy", "contracting", "ss0") + tie("hub", "funding", "ops-busy") + tie("hub", "funding", "ops-idle")
+    ttl += "".join(tie("hub", "cofounding", f"ss{i}") for i in range(4))
+    found, _ = suggest(ttl, top=10, per_org=2)
+    ops_rules = [s for s in found if s.rule == "pes-ops"]
+    assert ops_rules[0].resources[0].iri == ORG + "ops-idle"  # meets "ops-works-with-pes" first
+    for o in ("ops-busy", "ops-idle", "hub"):
+        assert sum(ORG + o in {r.iri for r in s.resources} for s in found) <= 2
+    unlimited, _ = suggest(ttl, top=50, per_org=0)
+    assert len(unlimited) > len(found)
+
+
+def test_top_zero_and_deterministic():
+    ttl = (
+        AGREEMENT
+        + org("ops", "ops")
+        + org("ss", "social_cooperative")
+        + org("g", "gmina")
+        + tie("g", "funding", "ops")
+        + tie("g", "cofounding", "ss")
+    )
+    assert suggest(ttl, top=0)[0] == ()
+    assert suggest(ttl)[0] == suggest(ttl)[0]
