@@ -399,3 +399,21 @@ def test_bundled_report_facts(bundled_report):
     assert gmina_gaps == {"Mirzec", "Pawłów", "Wąchock"}  # PES are seated in Starachowice and Brody (Styków ZAZ)
     assert ORG + "koowes" in {x.iri for x in r.structure.articulation_points}
     assert r.coverage.loc[TERC + "2611011", "ops"] == 1
+
+
+def test_core_constraints_fall_back_to_pyshacl(tmp_path):
+    path = tmp_path / "core.ttl"
+    path.write_text(
+        HEAD
+        + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        + 'ex:two-codes a sh:NodeShape ; sh:targetClass es:Gmina ; sh:severity sh:Info ; rdfs:label "Dwa kody"@pl , "Two codes"@en ;\n'
+        + '    sh:property [ sh:path skos:notation ; sh:minCount 2 ; sh:severity sh:Info ; sh:message "Za mało kodów"@pl , "Too few codes"@en ] .\n',
+        encoding="utf-8",
+    )
+    shapes = load_expectations(path)
+    store = store_of(AGREEMENT)
+    findings = check_expectations(store, shapes)  # auto: pySHACL runs what Oxigraph cannot
+    assert {f.resources[0].iri for f in findings} >= {TERC + "2611011", TERC + "2611022"}
+    assert {(f.code, f.severity) for f in findings} == {("two-codes", "info")} and "Too few codes" in findings[0].text_en
+    with pytest.raises(ExpectationsError, match="oxigraph engine runs only"):
+        check_expectations(store, shapes, engine="oxigraph")

@@ -310,7 +310,8 @@ def _lookup(store: Store, iris: set[str]) -> dict[str, tuple[str, str, tuple[str
     return {k: (a, b, tuple(sorted(c))) for k, (a, b, c) in out.items()}
 
 
-def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[tuple[str, str, str | None]]:
+def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[tuple]:
+    """(rule, focus, value, severity, message pl, message en) of each pySHACL result."""
     data = store.to_graph()
     try:
         _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True)
@@ -320,12 +321,25 @@ def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[tuple[str, str, str
         raise ExpectationsError("expectations", f"not valid SHACL: {results}")
     rows = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
+        source = results.value(r, SH.sourceShape)
+        # a property shape's result belongs to the node shape that holds it (the rule)
+        rule = next(iter(shapes.subjects(SH.property, source)), source) if not isinstance(source, rdflib.URIRef) else source
         value = results.value(r, SH.value)
-        rows.append((str(results.value(r, SH.sourceShape)), str(results.value(r, SH.focusNode)), str(value) if value is not None else None))
+        rows.append(
+            (
+                str(rule),
+                str(results.value(r, SH.focusNode)),
+                str(value) if value is not None else None,
+                _SEVERITY.get(results.value(r, SH.resultSeverity)),
+                _text(results, r, SH.resultMessage, "pl") or None,
+                _text(results, r, SH.resultMessage, "en") or None,
+            )
+        )
     return rows
 
 
-def _run_oxigraph(store: Store, rules: tuple[Expectation, ...]) -> list[tuple[str, str, str | None]]:
+def _run_oxigraph(store: Store, rules: tuple[Expectation, ...]) -> list[tuple]:
+    """(rule, focus, value, None, None, None) of each row of the rules' queries."""
     rows = []
     for rule in rules:
         for text in rule.queries:
@@ -336,7 +350,7 @@ def _run_oxigraph(store: Store, rules: tuple[Expectation, ...]) -> list[tuple[st
             i_this = names.index("this")
             i_value = names.index("value") if "value" in names else None
             for row in found:
-                rows.append((rule.iri, row[i_this], row[i_value] if i_value is not None else None))
+                rows.append((rule.iri, row[i_this], row[i_value] if i_value is not None else None, None, None, None))
     return rows
 
 
@@ -373,12 +387,18 @@ def check_expectations(
     else:
         raw = _run_oxigraph(data, active)
     by_iri = {r.iri: r for r in rules}
-    raw = sorted(set(raw), key=lambda t: (t[0], t[1], t[2] or ""))
-    info = _lookup(data, {f for _, f, _ in raw} | {v for _, _, v in raw if v})
+    # one finding per (rule, focus, value)
+    unique: dict[tuple, tuple] = {}
+    for row in raw:
+        unique.setdefault(row[:3], row)
+    raw = sorted(unique.values(), key=lambda t: (t[0], t[1], t[2] or ""))
+    info = _lookup(data, {t[1] for t in raw} | {t[2] for t in raw if t[2]})
     as_of_s = None if as_of is None else str(as_of)
     findings = []
-    for shape, focus, value in raw:
+    for shape, focus, value, severity, msg_pl, msg_en in raw:
         rule = by_iri.get(shape) or Expectation(shape, _code(shape), _code(shape), _code(shape), "violation", "", "", True)
+        message = rule.message or msg_pl or msg_en or rule.title
+        message_en = rule.message_en or msg_en or message
         label, label_en, sources = info.get(focus, (focus, focus, ()))
         basis = [shape]
         if value and value != focus:
@@ -389,10 +409,10 @@ def check_expectations(
             Finding(
                 category="expectation",
                 code=rule.code,
-                severity=rule.severity,
+                severity=severity or rule.severity,
                 resources=(Resource(focus, label, label_en),),
-                text_pl=f"{label}: {rule.message}",
-                text_en=f"{label_en}: {rule.message_en or rule.message}",
+                text_pl=f"{label}: {message}",
+                text_en=f"{label_en}: {message_en}",
                 basis=tuple(dict.fromkeys(basis)),
                 data=(("rule", rule.title), ("rule_en", rule.title_en), ("as_of", as_of_s)),
             )
