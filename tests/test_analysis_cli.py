@@ -166,3 +166,13 @@ def test_pyshacl_engine_from_the_cli(data, capsys):
     a = run(capsys, "gaps", "--data", str(data), "--format", "csv", "--engine", "pyshacl")
     b = run(capsys, "gaps", "--data", str(data), "--format", "csv", "--engine", "oxigraph")
     assert a[0] == b[0] == 0 and a[1] == b[1]
+
+
+def test_public_api_names():
+    import graph.analysis as analysis
+
+    assert len(set(analysis.__all__)) == len(analysis.__all__)
+    missing = [name for name in analysis.__all__ if not hasattr(analysis, name)]
+    assert missing == []
+    for name in ("gap_report", "node_metrics", "network_metrics", "what_if", "diff_report", "structure", "render_markdown", "render_csv"):
+        assert getattr(analysis, name).__doc__, name
