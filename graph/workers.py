@@ -147,6 +147,7 @@ class Worker:
 
     def __init__(self, store: Store, *, network: bool, memory_bytes: int | None) -> None:
         self.generation = generation(store)
+        self.owner = os.getpid()
         self.conn, child = _CTX.Pipe(duplex=True)
         with store.lock:  # no other thread is inside the store while we fork
             self.proc = _CTX.Process(target=_serve, args=(store, child, network, memory_bytes), daemon=True)
@@ -154,9 +155,11 @@ class Worker:
         child.close()
 
     def alive(self) -> bool:
-        return self.proc.is_alive()
+        return self.owner == os.getpid() and self.proc.is_alive()
 
     def kill(self) -> None:
+        if self.owner != os.getpid():
+            return  # a forked copy of the pool (in another worker) does not own this worker
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join(timeout=5)
