@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..analysis import EXPORT_FORMATS, export_network, node_metrics, parse_date, to_networkx
+from ..edit.writeback import write_atomic
 from ..errors import GraphError
 from ..store import open_store
 
@@ -35,16 +34,6 @@ def run(args, settings) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise GraphError(f"--output {out}: folder {out.parent} does not exist")
-    # write beside, then replace: a failure never leaves half a file (SECURITY T10)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out, data)  # a failure never leaves half a file (SECURITY T10)
     print(f"wrote {out} ({len(data):,} bytes, {args.format})", file=sys.stderr)
     return 0

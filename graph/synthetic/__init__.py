@@ -36,9 +36,9 @@ organisations), ``ties``, ``agreements``; this module runs them in order.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from graph.edit.writeback import write_atomic
 from graph.terc import DEFAULT_TERC, Unit, read_terc
 
 from .agreements import write_agreements
@@ -108,13 +108,5 @@ def write_synthetic(scale: str, *, seed: int, out: str | os.PathLike[str],
     if not out.parent.is_dir():
         raise SyntheticError(f"output folder does not exist: {out.parent}")
     chunks, stats = _build(scale, seed, teryt_path)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.writelines(chunks)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the data is meant to be shared
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out, "".join(chunks).encode("utf-8"))
     return stats
