@@ -17,10 +17,10 @@ from rdflib.term import Node
 from .errors import QueryError
 from .terms import sparql_term
 
-__all__ = ["inject_values"]
+__all__ = ["inject_values", "where_brace", "skip_token"]
 
 
-def _skip_token(text: str, i: int) -> int:
+def skip_token(text: str, i: int) -> int:
     """Index after the string, IRI or comment starting at ``i`` (else ``i``)."""
     c = text[i]
     if c == "#":
@@ -46,7 +46,7 @@ def _skip_token(text: str, i: int) -> int:
     return i
 
 
-def _where_brace(text: str) -> int:
+def where_brace(text: str) -> int:
     """Index of the ``{`` that opens the query's WHERE group."""
     depth_paren = 0
     groups_seen = 0
@@ -54,7 +54,7 @@ def _where_brace(text: str) -> int:
     i = 0
     upper = text.upper()
     while i < len(text):
-        j = _skip_token(text, i)
+        j = skip_token(text, i)
         if j != i:
             i = j
             continue
@@ -81,7 +81,7 @@ def _where_brace(text: str) -> int:
                 groups_seen = 1
                 depth = 0
                 while i < len(text):
-                    k = _skip_token(text, i)
+                    k = skip_token(text, i)
                     if k != i:
                         i = k
                         continue
@@ -107,6 +107,6 @@ def inject_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     for name, _ in items:
         if not name.replace("_", "a").isalnum():
             raise ValueError(f"bad variable name {name!r}")
-    i = _where_brace(text)
+    i = where_brace(text)
     block = " VALUES (" + " ".join(f"?{k}" for k, _ in items) + ") { (" + " ".join(sparql_term(v) for _, v in items) + ") } "
     return text[: i + 1] + block + text[i + 1 :]

@@ -31,7 +31,7 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .bind import _skip_token
+from .bind import skip_token
 from .errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from .model import BASE, PREFIXES
 from .store import Bindings, Result, Store
@@ -109,7 +109,7 @@ def _keywords(text: str):
     """Bare words outside strings, IRIs and comments: not variables, prefixes, local names or tags."""
     i, n = 0, len(text)
     while i < n:
-        j = _skip_token(text, i)
+        j = skip_token(text, i)
         if j != i:
             i = j
             continue

@@ -33,7 +33,7 @@ from pyparsing import ParseResults
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql.parser import parseQuery
 
-from ..bind import _skip_token, _where_brace
+from ..bind import skip_token, where_brace
 from ..errors import DataError, GraphError, QueryError
 from ..guard import check_query
 from ..io import load_graph
@@ -129,7 +129,7 @@ def _fast_query(prefixes: str, select: str, target: str) -> str:
     written against ``$this`` do).
     """
     text = _anti_joins(_THIS.sub("?this", select))
-    brace = _where_brace(text)
+    brace = where_brace(text)
     head = text[:brace]
     if not re.search(r"\?this\b|\*", head):
         head = re.sub(r"(?i)\bSELECT(\s+(DISTINCT|REDUCED))?", lambda m: m.group(0) + " ?this", head, count=1)
@@ -141,10 +141,10 @@ _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
 
 def _anti_joins(text: str) -> str:
     """Top-level ``FILTER NOT EXISTS { ... ?this ... }`` blocks of the WHERE group as ``MINUS``."""
-    start = _where_brace(text)
+    start = where_brace(text)
     out, i, depth, last = [], start + 1, 1, start + 1
     while i < len(text) and depth > 0:
-        j = _skip_token(text, i)
+        j = skip_token(text, i)
         if j != i:
             i = j
             continue
@@ -169,7 +169,7 @@ def _block_end(text: str, brace: int) -> int:
     """Index of the ``}`` closing the group opened at ``brace``."""
     depth, i = 0, brace
     while i < len(text):
-        j = _skip_token(text, i)
+        j = skip_token(text, i)
         if j != i:
             i = j
             continue

@@ -130,6 +130,11 @@ def to_networkx(
     if include_people or include_memberships:
         _add_memberships(g, store, as_of_s, include_people, include_memberships)
     _label_others(g, store)
+    # engines answer in their own order: sort lists so projections compare equal
+    for _, attrs in g.nodes(data=True):
+        attrs["alt"].sort()
+    for *_, attrs in g.edges(data=True):
+        attrs["sources"].sort()
     return g
 
 
