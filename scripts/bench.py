@@ -61,7 +61,7 @@ def measure(data: Path, backend: str, runs: int) -> dict:
     from graph.settings import Settings
     from graph.store import open_store
 
-    settings = Settings(data=(data,), backend=backend)
+    settings = Settings(data=(data,), backend="oxigraph" if backend == "pyoxigraph" else backend)
     out: dict = {"backend": backend}
     t = time.perf_counter()
     if backend == "pyoxigraph":
