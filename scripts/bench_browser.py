@@ -19,46 +19,18 @@ Targets (warm): 2 s, 3 s, 5 s.  Synthetic files are written to bench-data/
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from harness import launch_chromium, streamlit_server  # noqa: E402  (shared with the browser tests)
+
 DATASETS = {"bundled": (None, 2.0), "voivodeship": ("voivodeship", 3.0), "country": ("country", 5.0)}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, timeout: float = 120.0) -> None:
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 def _data_file(scale: str | None) -> Path:
@@ -95,32 +67,11 @@ def _open_network(context, base: str, timeout_ms: int = 120_000) -> tuple[float,
 
 def bench(name: str, scale: str | None, runs: int, browser) -> dict:
     data = _data_file(scale)
-    port = _free_port()
-    env = {**os.environ, "GRAPH_DATA": str(data)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/_stcore/health")
+    with streamlit_server({"GRAPH_DATA": str(data)}) as base:
         context = browser.new_context(viewport={"width": 1500, "height": 1000})
         cold, nodes, edges = _open_network(context, base)
         warm = [_open_network(context, base)[0] for _ in range(runs)]
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     return {
         "name": name,
         "file": data.name,
@@ -141,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=BROWSER_ARGS)
+        browser = launch_chromium(p)
         for name in args.only.split(","):
             scale, target = DATASETS[name]
             row = bench(name, scale, args.runs, browser)

@@ -9,14 +9,11 @@ Screenshots of each page go to ``test-artifacts/`` (gitignored).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from tests.conftest import free_port, wait_for_http
+from harness import CHROMIUM, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -24,15 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile_labels.ttl"
 DATA = f"{ROOT / 'data' / 'entities.ttl'}{os.pathsep}{HOSTILE}"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IMG_ORG = "https://w3id.org/es-pl/id/org/test-hostile-img"
 SCRIPT_ORG = "https://w3id.org/es-pl/id/org/test-hostile-script"
 
@@ -42,42 +30,8 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - ./run test installs it
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    env = {**os.environ, "GRAPH_DATA": DATA, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/_stcore/health", timeout=60)
+    with streamlit_server({"GRAPH_DATA": DATA}) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield b
-        b.close()
 
 
 class Recorder:

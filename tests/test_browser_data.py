@@ -11,31 +11,19 @@ the copy byte-identical.  Screenshots go to ``test-artifacts/`` (gitignored).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from harness import CHROMIUM, streamlit_server
 from rdflib import Graph, Literal, URIRef
 
 from graph.model import ESO, ORG, PROV, SDO, SKOS, TERC
-from tests.conftest import free_port, wait_for_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "hasło-źdźbło-2017"  # not ASCII: the password travels through the form intact
 WHO = "Łucja Żak"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -66,37 +54,13 @@ def data_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(data_file: Path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPH_")}  # no outside data, store or history
-    env |= {
+    env = {
         "GRAPH_DATA": str(data_file),
         "GRAPH_HISTORY": str(data_file.with_suffix(".history.jsonl")),
         "GRAPH_EDITOR_PASSWORD": PASSWORD,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/_stcore/health", timeout=60)
+    with streamlit_server(env, clean=True) as base:  # no outside data, store or history
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

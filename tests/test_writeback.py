@@ -230,9 +230,9 @@ def test_the_data_files_are_never_touched():
 
 
 def test_tidy_rewrites_to_the_stable_form_with_the_same_triples(data_file: Path, capsys):
-    from graph.cli import main
-
     import rdflib
+
+    from graph.cli import main
 
     # the bundled file is already tidy: make the copy untidy (N-Triples is valid Turtle)
     data_file.write_text(rdflib.Graph().parse(data_file).serialize(format="nt"), encoding="utf-8")
