@@ -318,3 +318,11 @@ def test_no_raw_html_in_the_ui():
         assert "import pyvis" not in text and "from pyvis" not in text, path
     outside_viz = [p for p in (ROOT / "graph").rglob("*.py") if "viz" not in p.parts and "from pyvis" in p.read_text(encoding="utf-8")]
     assert not outside_viz
+
+
+def test_gaps_coverage_has_readable_headings(monkeypatch):
+    at = _open(_app(monkeypatch), "gaps")
+    frame = next(df.value for df in at.dataframe if "Gmina" in df.value.columns)
+    assert list(frame["Gmina"]) == ["Brody", "Mirzec", "Pawłów", "Starachowice", "Wąchock"]
+    assert "PES: spółdzielnia socjalna" in frame.columns and "powiat" not in frame.columns
+    assert frame.set_index("Gmina").loc["Mirzec", "PES (razem)"] == 0

@@ -102,6 +102,19 @@ def _change(language: str) -> None:
         st.text(str(diff))
 
 
+def _coverage_view(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The coverage matrix with headings a coordinator reads (IRIs left out)."""
+    kinds = state.vocab().get("kind", {})
+    names = {"label": t("gaps.cov.gmina"), "powiat_label": t("gaps.cov.powiat")}
+    for col in frame.columns:
+        if col.startswith("pes:"):
+            kind = col[4:]
+            names[col] = t("gaps.cov.pes_kind", kind=kinds.get(kind, {}).get(language, kind))
+        elif col in ("ops", "pes", "firm", "pup_tie", "owes_support", "rops_advice"):
+            names[col] = t(f"gaps.cov.{col}")
+    return frame.drop(columns=["powiat"], errors="ignore").rename(columns=names)
+
+
 def render() -> None:
     language = lang()
     st.title(t("gaps.title"))
@@ -125,7 +138,7 @@ def render() -> None:
             st.info(t("common.analysis_pending"))
         else:
             st.caption(t("gaps.coverage_help"))
-            st.dataframe(report.coverage, key="gaps_coverage")
+            st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
     with tabs[1]:
         st.subheader(t("gaps.findings"))
         if report is None:
