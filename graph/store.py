@@ -148,12 +148,11 @@ class OxigraphStore(Store):
             if isinstance(answer, ox.QuerySolutions):
                 names = tuple(v.value for v in answer.variables)
                 raw, truncated = _limit(answer, max_rows)
-                rows = [tuple(to_rdflib(s[i]) for i in range(len(names))) for s in raw]
+                rows = [tuple(map(to_rdflib, s)) for s in raw]
                 return Result("SELECT", vars=names, rows=rows, truncated=truncated)
             g = new_graph()
             triples, truncated = _limit(answer, max_rows)
-            for t in triples:
-                g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            g.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), g) for t in triples)
             return Result("GRAPH", graph=g, truncated=truncated)
 
     def select_values(self, text: str, bindings: Bindings = None) -> tuple[tuple[str, ...], list[tuple]]:

@@ -8,6 +8,7 @@ SPARQL text (the remote store's ``VALUES`` block), safely (SECURITY T7).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -20,7 +21,18 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def to_rdflib(term) -> Node:
-    """A pyoxigraph term as the equal rdflib term."""
+    """A pyoxigraph term as the equal rdflib term.
+
+    Results repeat the same IRIs and literals (kinds, gminy, dates) many times,
+    and building an rdflib Literal parses its value: conversions are memoised.
+    """
+    if term is None:
+        return None
+    return _to_rdflib(term)
+
+
+@lru_cache(maxsize=1 << 17)
+def _to_rdflib(term) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
@@ -32,8 +44,6 @@ def to_rdflib(term) -> Node:
         return Literal(term.value, datatype=URIRef(dt))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if term is None:
-        return None
     raise TypeError(f"unsupported term {term!r}")
 
 
