@@ -17,7 +17,7 @@ from rdflib.term import Node
 from .errors import QueryError
 from .terms import sparql_term
 
-__all__ = ["inject_values", "where_brace", "skip_token"]
+__all__ = ["inject_values", "where_brace", "skip_token", "block_end"]
 
 
 def skip_token(text: str, i: int) -> int:
@@ -79,24 +79,30 @@ def where_brace(text: str) -> int:
             if construct and groups_seen == 0:
                 # skip the CONSTRUCT template
                 groups_seen = 1
-                depth = 0
-                while i < len(text):
-                    k = skip_token(text, i)
-                    if k != i:
-                        i = k
-                        continue
-                    if text[i] == "{":
-                        depth += 1
-                    elif text[i] == "}":
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    i += 1
+                i = block_end(text, i)
                 construct = False
             else:
                 return i
         i += 1
     raise QueryError("no WHERE group found to bind values into")
+
+
+def block_end(text: str, brace: int) -> int:
+    """Index of the ``}`` closing the group opened at ``brace`` (strings, IRIs, comments skipped)."""
+    depth, i = 0, brace
+    while i < len(text):
+        j = skip_token(text, i)
+        if j != i:
+            i = j
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text)
 
 
 def inject_values(text: str, bindings: Mapping[str, Node] | None) -> str:

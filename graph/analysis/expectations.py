@@ -33,7 +33,7 @@ from pyparsing import ParseResults
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql.parser import parseQuery
 
-from ..bind import skip_token, where_brace
+from ..bind import block_end, skip_token, where_brace
 from ..errors import DataError, GraphError, QueryError
 from ..guard import check_query
 from ..io import load_graph
@@ -154,7 +154,7 @@ def _anti_joins(text: str) -> str:
         elif c == "}":
             depth -= 1
         elif depth == 1 and (m := _NOT_EXISTS.match(text, i)):
-            end = _block_end(text, m.end() - 1)
+            end = block_end(text, m.end() - 1)
             if re.search(r"\?this\b", text[m.end() : end]):
                 out.append(text[last:i] + "MINUS {")
                 last = m.end()
@@ -163,24 +163,6 @@ def _anti_joins(text: str) -> str:
             continue
         i += 1
     return text[: start + 1] + "".join(out) + text[last:] if out else text
-
-
-def _block_end(text: str, brace: int) -> int:
-    """Index of the ``}`` closing the group opened at ``brace``."""
-    depth, i = 0, brace
-    while i < len(text):
-        j = skip_token(text, i)
-        if j != i:
-            i = j
-            continue
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text)
 
 
 def _check_syntax(prefixes: str, select: str, where: str) -> None:
