@@ -110,10 +110,7 @@ def draft_join(draft: Draft, inp: JoinInput) -> URIRef | None:
             pm = ESM[f"{slugify(signer)}-{slugify(post.notation)}"]
             facts |= _membership_parts(pm, person, member, URIRef(post.iri), start, source, inp.upper_bound)
             draft.created.append(pm)
-    draft.facts |= facts
-    draft.created.append(m)
-    draft.reserved.add(m)
-    draft.subjects.append(m)
+    draft.add_new(m, facts)
     return m
 
 

@@ -70,6 +70,13 @@ class Draft:
     def taken(self, iri: URIRef) -> bool:
         return iri in self.reserved or self.ctx.exists(iri)
 
+    def add_new(self, iri: URIRef, facts: set) -> None:
+        """Record a resource this draft creates, with its facts, as a subject of the change."""
+        self.facts |= facts
+        self.created.append(iri)
+        self.reserved.add(iri)
+        self.subjects.append(iri)
+
 
 # ------------------------------------------------------------------ values
 

@@ -101,10 +101,7 @@ def draft_tie(draft: Draft, inp: TieInput, *, resolve=None) -> URIRef | None:
         facts.add((tie, RDFS.comment, Literal(inp.comment.strip(), lang="pl")))
     if inp.upper_bound:
         facts.add((tie, ES.startDateIsUpperBound, Literal(True)))
-    draft.facts |= facts
-    draft.created.append(tie)
-    draft.reserved.add(tie)
-    draft.subjects.append(tie)
+    draft.add_new(tie, facts)
     return tie
 
 
