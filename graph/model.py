@@ -44,6 +44,7 @@ __all__ = [
     "ESG",
     "PREFIXES",
     "SPARQL_PREFIXES",
+    "TURTLE_PREFIXES",
     "TIE_KINDS",
     "SECTORS",
     "DCTERMS",
@@ -178,6 +179,9 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "owl": str(OWL),
 }
+
+#: The same prefixes as Turtle ``@prefix`` lines (inline test data, generated files).
+TURTLE_PREFIXES = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
 
 #: The same prefixes as SPARQL ``PREFIX`` lines, for engines that take text only.
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

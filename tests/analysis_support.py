@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from graph.io import load_graph
+from graph.model import TURTLE_PREFIXES
 from graph.settings import SCHEMA_FILES
 from graph.store import OxigraphStore, Store
 
-PREFIXES = """
-@prefix es: <https://w3id.org/es-pl/def#> .
-@prefix esk: <https://w3id.org/es-pl/kind/> .
-@prefix est: <https://w3id.org/es-pl/tie-kind/> .
-@prefix eso: <https://w3id.org/es-pl/id/org/> .
-@prefix esm: <https://w3id.org/es-pl/id/membership/> .
-@prefix estie: <https://w3id.org/es-pl/id/tie/> .
-@prefix esrole: <https://w3id.org/es-pl/role/> .
-@prefix essrc: <https://w3id.org/es-pl/id/source/> .
-@prefix terc: <https://w3id.org/es-pl/id/terc/> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix schema: <https://schema.org/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = TURTLE_PREFIXES  # the project's one prefix map, as Turtle
 
 ORG = "https://w3id.org/es-pl/id/org/"
 TERC = "https://w3id.org/es-pl/id/terc/"

@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 from harness import free_port, launch_chromium, wait_for_http
 
+from graph.model import TURTLE_PREFIXES
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-TINY = """
-@prefix es: <https://w3id.org/es-pl/def#> .
-@prefix esk: <https://w3id.org/es-pl/kind/> .
-@prefix est: <https://w3id.org/es-pl/tie-kind/> .
-@prefix eso: <https://w3id.org/es-pl/id/org/> .
-@prefix estie: <https://w3id.org/es-pl/id/tie/> .
-@prefix essrc: <https://w3id.org/es-pl/id/source/> .
-@prefix terc: <https://w3id.org/es-pl/id/terc/> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix schema: <https://schema.org/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+TINY = TURTLE_PREFIXES + """
 
 eso:a a org:Organization ; skos:prefLabel "Spółdzielnia A"@pl ; org:classification esk:social_cooperative ;
     schema:location terc:2611011 ; prov:wasDerivedFrom essrc:doc .
