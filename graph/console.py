@@ -239,7 +239,7 @@ def result_iris(result: Result) -> list[str]:
     if result.kind == "SELECT":
         return [str(t) for row in result.rows for t in row if isinstance(t, URIRef)]
     if result.kind == "GRAPH":
-        return [str(t) for s, _, o in result.graph for t in (s, o) if isinstance(t, URIRef)]
+        return [str(t) for s, _, o in result.triples for t in (s, o) if isinstance(t, URIRef)]
     return []
 
 
@@ -322,7 +322,7 @@ def graph_network(result: Result, info: Mapping[str, IriInfo], lang: str = "pl")
     """A CONSTRUCT/DESCRIBE result as a network: resources are nodes, IRI-valued triples edges."""
     g = nx.MultiDiGraph()
     kinds: dict[str, str] = {}
-    for s, p, o in result.graph:
+    for s, p, o in result.triples:
         if str(p) == str(ORG.classification) and isinstance(o, URIRef):
             kinds[str(s)] = str(o).rsplit("/", 1)[-1]
 
@@ -333,7 +333,7 @@ def graph_network(result: Result, info: Mapping[str, IriInfo], lang: str = "pl")
             g.add_node(node, label=label, label_en=label, kind=kinds.get(node) or (i.kind if i else None),
                        type="organisation" if (i and i.is_org) or node in kinds else "other")
 
-    for s, p, o in sorted(result.graph):
+    for s, p, o in sorted(result.triples):
         if not isinstance(o, URIRef) or str(p) in _NOT_EDGES or isinstance(s, BNode):
             continue
         add(str(s))

@@ -16,7 +16,6 @@ import requests
 
 from .bind import inject_values
 from .errors import GraphError, QueryError
-from .io import new_graph
 from .model import SPARQL_PREFIXES
 from .settings import Settings
 from .store import Bindings, Result, Store
@@ -82,12 +81,13 @@ class RemoteStore(Store):
         fmt = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}.get(ctype)
         if fmt is None:
             raise RemoteError(f"{self.settings.query_url}: unexpected content type {ctype!r}")
-        g = new_graph()
-        for n, t in enumerate(ox.parse(response.content, format=fmt)):
-            if max_rows is not None and n >= max_rows:
-                return Result("GRAPH", graph=g, truncated=True)
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return Result("GRAPH", graph=g)
+        triples: dict = {}  # a server may repeat a triple; a graph holds it once
+        for t in ox.parse(response.content, format=fmt):
+            triple = (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+            if triple not in triples and max_rows is not None and len(triples) >= max_rows:
+                return Result("GRAPH", triples=list(triples), truncated=True)
+            triples[triple] = None
+        return Result("GRAPH", triples=list(triples))
 
     def update(self, text: str) -> None:
         if not self.settings.update_url:

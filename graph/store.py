@@ -35,14 +35,42 @@ Bindings = Mapping[str, Node] | None
 
 @dataclass
 class Result:
-    """A query's answer: rows for SELECT, a boolean for ASK, a graph otherwise."""
+    """A query's answer: rows for SELECT, a boolean for ASK, triples otherwise.
+
+    A CONSTRUCT or DESCRIBE answer is a list of distinct ``triples`` of rdflib
+    terms; :attr:`graph` builds an rdflib Graph of them on first use only.
+    Indexing a triple in rdflib's memory store costs about as much as Oxigraph
+    takes to find it, and most callers (counting, listing, Turtle, the network
+    view) never need the index.
+    """
 
     kind: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT and DESCRIBE)
     vars: tuple[str, ...] = ()
     rows: list[tuple] = field(default_factory=list)
     boolean: bool | None = None
-    graph: rdflib.Graph | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     truncated: bool = False
+
+    def __post_init__(self) -> None:
+        self._graph: rdflib.Graph | None = None
+
+    @classmethod
+    def of_graph(cls, graph: rdflib.Graph, *, truncated: bool = False) -> Result:
+        """A GRAPH result that already has its rdflib Graph."""
+        result = cls("GRAPH", triples=list(graph), truncated=truncated)
+        result._graph = graph
+        return result
+
+    @property
+    def graph(self) -> rdflib.Graph | None:
+        """A GRAPH result as an rdflib Graph (built once, on first use); None for SELECT and ASK."""
+        if self.kind != "GRAPH":
+            return None
+        if self._graph is None:
+            g = new_graph()
+            g.addN((s, p, o, g) for s, p, o in self.triples)
+            self._graph = g
+        return self._graph
 
     def records(self) -> list[dict[str, Node | None]]:
         """SELECT rows as dicts of rdflib terms (unbound values are None)."""
@@ -150,10 +178,10 @@ class OxigraphStore(Store):
                 raw, truncated = _limit(answer, max_rows)
                 rows = [tuple(map(to_rdflib, s)) for s in raw]
                 return Result("SELECT", vars=names, rows=rows, truncated=truncated)
-            g = new_graph()
-            triples, truncated = _limit(answer, max_rows)
-            g.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), g) for t in triples)
-            return Result("GRAPH", graph=g, truncated=truncated)
+            # Oxigraph's CONSTRUCT and DESCRIBE already yield each triple once
+            raw, truncated = _limit(answer, max_rows)
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in raw]
+            return Result("GRAPH", triples=triples, truncated=truncated)
 
     def select_values(self, text: str, bindings: Bindings = None) -> tuple[tuple[str, ...], list[tuple]]:
         with self.lock:
@@ -216,11 +244,8 @@ class RdflibStore(Store):
                 names = tuple(str(v) for v in answer.vars)
                 rows, truncated = _limit((tuple(r) for r in answer), max_rows)
                 return Result("SELECT", vars=names, rows=rows, truncated=truncated)
-            g = new_graph()
-            triples, truncated = _limit(answer.graph if answer.graph is not None else answer, max_rows)
-            for t in triples:
-                g.add(t)
-            return Result("GRAPH", graph=g, truncated=truncated)
+            triples, truncated = _limit(answer.graph if answer.graph is not None else dict.fromkeys(answer), max_rows)
+            return Result("GRAPH", triples=list(triples), truncated=truncated)
 
     def update(self, text: str) -> None:
         with self.lock:

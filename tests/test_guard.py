@@ -375,6 +375,54 @@ def test_row_limit_marks_the_result_truncated(county_file):
     assert small.rows[0][0] == URIRef("https://w3id.org/es-pl/id/terc/2611")
 
 
+AWKWARD = """
+@prefix e: <https://example.org/> .
+e:a e:p "tab\\there\\nnewline \\"quoted\\" \\\\ back ł"@pl , "03"^^xsd:integer , "2017-01-20"^^xsd:date , "1.50"^^xsd:decimal , "x" .
+_:b e:p e:a , "<b>bold</b>" .
+e:c e:q e:a .
+"""
+AWKWARD_SELECT = "PREFIX e: <https://example.org/> SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?o e:nothing ?none } }"
+
+
+@pytest.mark.parametrize("max_rows", [1, 7, 8, 9, 100])
+def test_the_worker_answer_equals_the_store_answer(max_rows, tmp_path):
+    """Rows come back from the worker as pyoxigraph's TSV and N-Triples: every term and the cut survive."""
+    data = tmp_path / "awkward.ttl"
+    data.write_text("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ." + AWKWARD, encoding="utf-8")
+    store = OxigraphStore()
+    store.load_files([data])
+    limits = Limits(10, max_rows)
+    for text in (AWKWARD_SELECT,
+                 "PREFIX e: <https://example.org/> CONSTRUCT { ?s e:back ?o } WHERE { ?s ?p ?o }",
+                 "PREFIX e: <https://example.org/> DESCRIBE ?s WHERE { ?s ?p ?o }"):
+        got, want = run_limited(store, text, limits=limits), store.query(text, max_rows=max_rows)
+        assert (got.rows, got.triples, got.truncated) == (want.rows, want.triples, want.truncated), text
+        assert len(got.rows or got.triples) == min(max_rows, 8), text  # 8 triples: 8 rows, 8 distinct triples
+        assert got.truncated == (max_rows < 8), text
+    tab = [o for _, o, _ in run_limited(store, AWKWARD_SELECT, limits=limits).rows if "\t" in str(o)]
+    if max_rows >= 8:
+        assert tab == [Literal('tab\there\nnewline "quoted" \\ back ł', lang="pl")]
+
+
+def test_a_long_answer_is_cut_inside_one_written_chunk(county_file):
+    """pyoxigraph writes kilobytes at a time; the cut still falls on the row limit exactly."""
+    store = OxigraphStore()
+    store.load_files([county_file])
+    for limit in (999, 1000, 4321):
+        got = run_limited(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", limits=Limits(10, limit))
+        assert got.truncated and got.rows == store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", max_rows=limit).rows
+        graph = run_limited(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limits=Limits(10, limit))
+        assert graph.truncated and len(graph.triples) == limit == len(set(graph.triples))
+
+
+def test_a_huge_graph_answer_stops_at_the_row_limit_not_the_time_limit(county_file):
+    """The writer is stopped at the row limit: a cross product of 10^12 rows answers, not times out."""
+    store = OxigraphStore()
+    store.load_files([county_file])
+    result = run_limited(store, "CONSTRUCT { ?a ?e ?i } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", limits=Limits(5, 50))
+    assert result.truncated and len(result.triples) == 50
+
+
 def test_an_unpolled_worker_still_dies_at_the_limit(county_file):
     store = OxigraphStore()
     store.load_files([county_file])

@@ -219,13 +219,13 @@ class Context:
         for i in range(0, len(subjects), 500):
             values = " ".join(sparql_term(URIRef(s)) for s in subjects[i : i + 500])
             res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } ?s ?p ?o }")
-            out |= set(res.graph)
+            out |= set(res.triples)
         return out
 
     def incoming(self, iri) -> set:
         """Every triple whose object is ``iri``."""
         res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"o": URIRef(str(iri))})
-        return set(res.graph)
+        return set(res.triples)
 
     def exists(self, iri) -> bool:
         return self.store.query("ASK { ?s ?p ?o }", {"s": URIRef(str(iri))}).boolean

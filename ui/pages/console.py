@@ -94,7 +94,7 @@ def _finish(running: RunningQuery, stem: str, language: str) -> Outcome:
         out.frame, out.links = display_table(result, info, language)
         out.count = len(result.rows)
     else:
-        out.count = len(result.graph)
+        out.count = len(result.triples)
         out.turtle = next((d.data.decode("utf-8") for d in out.files if d.label == "Turtle"), "")
         g = graph_network(result, info, language)
         out.nodes = g.number_of_nodes()
