@@ -35,7 +35,7 @@ from .bind import skip_token
 from .errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from .model import BASE, PREFIXES
 from .store import Bindings, Result, Store
-from .workers import pool_for, run_once
+from .workers import pool_for, run_once, watchdog
 
 __all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "start_limited", "run_limited"]
 
@@ -256,9 +256,7 @@ class RunningQuery:
             self._worker = self._pool.acquire()
             self._worker.conn.send((checked.text, bindings, limits.max_rows))
         # the worker dies at the limit even if nobody polls (a page left while a query runs)
-        self._watchdog = threading.Timer(limits.timeout_s + 0.5, self._worker.kill)
-        self._watchdog.daemon = True
-        self._watchdog.start()
+        self._kill = watchdog.schedule(limits.timeout_s + 0.5, self._worker.kill)
 
     @property
     def elapsed(self) -> float:
@@ -319,7 +317,7 @@ class RunningQuery:
         return self._worker.alive()
 
     def _finish(self, *, keep: bool) -> None:
-        self._watchdog.cancel()
+        watchdog.cancel(self._kill)
         if keep:
             self._pool.release(self._worker)
         else:

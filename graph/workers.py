@@ -20,15 +20,19 @@ an address-space cap of the inherited size plus ``memory_bytes``.
 from __future__ import annotations
 
 import ctypes
+import heapq
+import itertools
 import multiprocessing
 import os
 import threading
+import time
 import weakref
+from collections.abc import Callable
 
 from .errors import GraphError
 from .store import Store
 
-__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once"]
+__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "Watchdog", "watchdog"]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
@@ -219,3 +223,65 @@ def pool_for(store: Store, *, memory_bytes: int | None) -> WorkerPool:
             _POOLS[store] = pool
             weakref.finalize(store, pool.close)
         return pool
+
+
+# ---------------------------------------------------------------- one watchdog
+
+
+class Watchdog:
+    """One thread that calls each scheduled function at its time unless it was cancelled.
+
+    It kills a worker whose query overran even when nobody waits for the
+    answer (a page left while a query runs).  A ``threading.Timer`` per
+    query did the same, but starting a thread costs about a millisecond,
+    more than a small query takes.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked copy must not inherit a held lock
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[list] = []  # [when, n, function or None when cancelled]
+        self._count = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, delay_s: float, fn: Callable[[], object]) -> list:
+        """Call ``fn()`` in ``delay_s`` seconds; the returned handle is for :meth:`cancel`."""
+        entry = [time.monotonic() + delay_s, next(self._count), fn]
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="query-watchdog", daemon=True)
+                self._thread.start()
+            heapq.heappush(self._heap, entry)
+            self._cond.notify()
+        return entry
+
+    def cancel(self, entry: list) -> None:
+        entry[2] = None  # dropped from the heap when its time comes
+
+    def pending(self) -> int:
+        """How many calls are still to come (for tests)."""
+        with self._cond:
+            return sum(1 for e in self._heap if e[2] is not None)
+
+    def _run(self) -> None:
+        while True:
+            due = []
+            with self._cond:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][2] is None or self._heap[0][0] <= now):
+                    fn = heapq.heappop(self._heap)[2]
+                    if fn is not None:
+                        due.append(fn)
+                if not due:
+                    self._cond.wait(self._heap[0][0] - now if self._heap else None)
+            for fn in due:
+                try:
+                    fn()
+                except Exception:  # noqa: BLE001 - one failed kill must not stop the others
+                    pass
+
+
+watchdog = Watchdog()

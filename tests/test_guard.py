@@ -423,6 +423,31 @@ def test_a_huge_graph_answer_stops_at_the_row_limit_not_the_time_limit(county_fi
     assert result.truncated and len(result.triples) == 50
 
 
+def test_the_watchdog_calls_in_time_order_and_skips_cancelled_calls():
+    from graph.workers import Watchdog
+
+    dog, called, done = Watchdog(), [], threading.Event()
+    dog.schedule(0.3, lambda: (called.append("late"), done.set()))
+    dog.schedule(0.1, lambda: called.append("early"))
+    dropped = dog.schedule(0.2, lambda: called.append("cancelled"))
+    dog.schedule(0.05, lambda: 1 / 0)  # a failing call does not stop the others
+    dog.cancel(dropped)
+    assert dog.pending() == 3
+    assert done.wait(5)
+    assert called == ["early", "late"] and dog.pending() == 0
+
+
+def test_a_finished_query_leaves_no_kill_pending(county_file):
+    from graph.workers import watchdog
+
+    store = OxigraphStore()
+    store.load_files([county_file])
+    before = watchdog.pending()
+    for _ in range(3):
+        run_limited(store, "ASK { ?s ?p ?o }", limits=Limits(30, 10))
+    assert watchdog.pending() == before
+
+
 def test_an_unpolled_worker_still_dies_at_the_limit(county_file):
     store = OxigraphStore()
     store.load_files([county_file])
