@@ -52,6 +52,51 @@ class Listener:
         self.server.server_close()
 
 
+class AuthGate:
+    """HTTP basic authentication in front of a real SPARQL server: 401 without the right
+    user and password, otherwise the request is passed on and the answer passed back."""
+
+    def __init__(self, upstream: str, user: str, password: str) -> None:
+        import base64
+
+        want = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        counts = {"passed": 0, "refused": 0}
+
+        class Handler(BaseHTTPRequestHandler):
+            def _pass(self):
+                if self.headers.get("Authorization") != want:
+                    counts["refused"] += 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                counts["passed"] += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                r = requests.request(self.command, upstream + self.path, data=body, headers=headers, timeout=60)
+                self.send_response(r.status_code)
+                self.send_header("Content-Type", r.headers.get("Content-Type", "text/plain"))
+                self.send_header("Content-Length", str(len(r.content)))
+                self.end_headers()
+                self.wfile.write(r.content)
+
+            do_GET = do_POST = _pass
+
+            def log_message(self, *args):
+                pass
+
+        self.counts = counts
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture
 def listener():
     srv = Listener()

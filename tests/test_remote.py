@@ -3,14 +3,20 @@
 
 The bundled data (vocabulary, territory, entities) is loaded into a real
 Oxigraph server started by the tests; then every question of the catalogue,
-the statistics, the projection to networkx, the CLI and the console path give
-what the embedded store gives.  The gap report joins once it is implemented.
+the statistics, the projection to networkx, the gap report, the CLI and the
+console path give what the embedded store gives; the dashboard takes the
+server and its credentials from Streamlit secrets.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from sparql_servers import load_into, ox_server  # noqa: F401
+from sparql_servers import AuthGate, load_into, ox_server  # noqa: F401
 
 from graph.analysis.projection import to_networkx
 from graph.analysis.stats import stats
@@ -23,6 +29,7 @@ from graph.settings import Settings
 from graph.store import OxigraphStore, Result, open_store
 
 pytestmark = pytest.mark.server
+ROOT = Path(__file__).resolve().parent.parent
 
 #: Parameter values that exist in the bundled data, besides the defaults.
 VALUES = {
@@ -124,10 +131,7 @@ def test_gap_report_on_the_remote_store(stores):
     from graph.analysis.gaps import gap_report
 
     embedded, remote = stores
-    try:
-        want = gap_report(embedded, as_of="2020-01-01")
-    except NotImplementedError:
-        pytest.skip("graph.analysis.gaps.gap_report is not implemented yet")
+    want = gap_report(embedded, as_of="2020-01-01")
     got = gap_report(remote, as_of="2020-01-01")
     assert got.coverage.equals(want.coverage)
     assert got.findings == want.findings
@@ -152,6 +156,39 @@ def test_credentials_come_from_the_environment():
     store.reset_connections()  # as a forked query worker does
     assert store.http.auth == ("ana", "s3cret")
     assert "s3cret" not in repr(settings)
+
+
+def test_the_dashboard_takes_the_remote_store_and_its_credentials_from_streamlit_secrets(stores, ox_server, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    gate = AuthGate(ox_server, "ana", "s3cret")
+    try:
+        for name in [n for n in os.environ if n.startswith("GRAPH_")]:
+            monkeypatch.delenv(name)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets.update({"GRAPH_SPARQL_QUERY_URL": gate.url + "/query", "GRAPH_SPARQL_USER": "ana", "GRAPH_SPARQL_PASSWORD": "s3cret"})
+        at.run()
+        assert not at.exception and not at.error
+        assert any(gate.url in t.value for t in at.sidebar.text)  # the sidebar names the remote store
+        assert {m.label: m.value for m in at.metric}["Organizacje"] == "26"  # the bundled data, read over HTTP
+        assert gate.counts["passed"] > 0 and gate.counts["refused"] == 0
+
+        wrong = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        wrong.secrets.update({"GRAPH_SPARQL_QUERY_URL": gate.url + "/query", "GRAPH_SPARQL_USER": "ana", "GRAPH_SPARQL_PASSWORD": "nope"})
+        wrong.run()
+        assert gate.counts["refused"] > 0
+        assert wrong.error and any("HTTP 401" in c.value for c in wrong.code)  # the error page, with the cause
+    finally:
+        gate.close()
+
+
+def test_a_broken_secrets_file_is_named_with_line_and_column(tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('GRAPH_SPARQL_USER = "ana\n', encoding="utf-8")
+    code = "from ui import state\ntry:\n    state.settings()\nexcept state.GraphError as e:\n    print(type(e).__name__, e)\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPH_")} | {"PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert out.startswith("SettingsError") and "secrets.toml" in out and "line 1, column" in out
 
 
 @pytest.mark.parametrize("name,values", list(_cases()))

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from graph.errors import GraphError
+from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.store import Store, open_store
 
@@ -43,9 +44,25 @@ __all__ = [
 ]
 
 
+def secret_settings() -> dict[str, str]:
+    """``GRAPH_*`` keys at the top level of Streamlit secrets (``.streamlit/secrets.toml``).
+
+    No secrets file is no secrets; a file that does not parse is a
+    SettingsError with Streamlit's message (file, line and column).
+    """
+    try:
+        found = st.secrets.to_dict()
+    except FileNotFoundError as exc:  # Streamlit's StreamlitSecretNotFoundError: no file, or a broken one
+        if any(Path(p).expanduser().is_file() for p in st.get_option("secrets.files")):
+            raise SettingsError(str(exc)) from None
+        return {}
+    return {k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, Mapping)}
+
+
 def settings() -> Settings:
-    """The settings of this process (``GRAPH_*`` variables; empty GRAPH_DATA -> bundled data)."""
-    return Settings.from_env()
+    """The settings of this process: ``GRAPH_*`` variables, where Streamlit secrets of
+    the same names win (SPARQL credentials belong there); empty GRAPH_DATA -> bundled data."""
+    return Settings.from_env({**os.environ, **secret_settings()})
 
 
 def _stat(path: Path) -> tuple[str, int, int]:

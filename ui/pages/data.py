@@ -44,13 +44,7 @@ _AGREEMENT_ROLES = ("signatory", "initiator", "supporter")
 
 
 def editor_password() -> str | None:
-    """The configured password: Streamlit secrets first, then GRAPH_EDITOR_PASSWORD (settings)."""
-    try:
-        value = st.secrets.get("GRAPH_EDITOR_PASSWORD")
-    except Exception:  # no secrets.toml: streamlit raises its own FileNotFoundError kin
-        value = None
-    if value:
-        return str(value)
+    """The configured password: GRAPH_EDITOR_PASSWORD in Streamlit secrets or the environment."""
     return state.settings().editor_password or None
 
 
