@@ -40,8 +40,9 @@ class Result:
     A CONSTRUCT or DESCRIBE answer is a list of distinct ``triples`` of rdflib
     terms; :attr:`graph` builds an rdflib Graph of them on first use only.
     Indexing a triple in rdflib's memory store costs about as much as Oxigraph
-    takes to find it, and most callers (counting, listing, Turtle, the network
-    view) never need the index.
+    takes to find it, and most callers (counting, listing, the console's
+    network view, the editor's lookups) never need the index; Turtle output
+    and SHACL do.
     """
 
     kind: str  # "SELECT", "ASK" or "GRAPH" (CONSTRUCT and DESCRIBE)
@@ -53,13 +54,6 @@ class Result:
 
     def __post_init__(self) -> None:
         self._graph: rdflib.Graph | None = None
-
-    @classmethod
-    def of_graph(cls, graph: rdflib.Graph, *, truncated: bool = False) -> Result:
-        """A GRAPH result that already has its rdflib Graph."""
-        result = cls("GRAPH", triples=list(graph), truncated=truncated)
-        result._graph = graph
-        return result
 
     @property
     def graph(self) -> rdflib.Graph | None:

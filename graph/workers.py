@@ -255,7 +255,8 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._run, name="query-watchdog", daemon=True)
                 self._thread.start()
             heapq.heappush(self._heap, entry)
-            self._cond.notify()
+            if self._heap[0] is entry:  # otherwise the thread already wakes up earlier than this is due
+                self._cond.notify()
         return entry
 
     def cancel(self, entry: list) -> None:
