@@ -429,8 +429,8 @@ class EndpointServer(ThreadingHTTPServer):
                 for line in response.iter_lines(chunk_size=1 << 16):
                     if time.monotonic() > deadline:
                         raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s")
-                    if not line:
-                        continue
+                    if not line and not keep_header:
+                        continue  # N-Triples has no empty lines; in TSV one is a row that binds nothing
                     if len(lines) >= limit:
                         return lines, True
                     lines.append(line)

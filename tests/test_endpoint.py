@@ -134,6 +134,19 @@ def test_rows_beyond_the_limit_are_cut_and_marked(endpoint):
     assert "X-Result-Truncated" not in small.headers
 
 
+@pytest.mark.parametrize("query,rows", [
+    ("SELECT * WHERE {}", [{}]),  # one solution that binds nothing
+    ("SELECT * WHERE { VALUES () { () () () } }", [{}, {}, {}]),
+    ("SELECT ?x WHERE { OPTIONAL { ?nothing es:never ?x } }", [{}]),
+    ("SELECT * WHERE { FILTER(false) }", []),
+])
+def test_solutions_that_bind_nothing_are_still_counted(endpoint, store, query, rows):
+    r = requests.get(endpoint, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    assert r.status_code == 200
+    assert r.json()["results"]["bindings"] == rows
+    assert len(store.query(query).rows) == len(rows)
+
+
 def test_service_description_without_a_query(endpoint):
     r = requests.get(endpoint, timeout=10)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
