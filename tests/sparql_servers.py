@@ -22,7 +22,22 @@ from harness import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Listener:
+class _LocalServer:
+    """A threaded HTTP server on a free 127.0.0.1 port, serving ``handler`` until :meth:`close`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        handler.log_message = lambda *args: None
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Listener(_LocalServer):
     """An HTTP server on 127.0.0.1 that records every request it gets."""
 
     def __init__(self) -> None:
@@ -38,21 +53,12 @@ class Listener:
 
             do_GET = do_POST = do_HEAD = do_PUT = _hit
 
-            def log_message(self, *args):
-                pass
-
         self.hits = hits
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url += "/"
 
 
-class AuthGate:
+class AuthGate(_LocalServer):
     """HTTP basic authentication in front of a real SPARQL server: 401 without the right
     user and password, otherwise the request is passed on and the answer passed back."""
 
@@ -83,18 +89,8 @@ class AuthGate:
 
             do_GET = do_POST = _pass
 
-            def log_message(self, *args):
-                pass
-
         self.counts = counts
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture
