@@ -80,6 +80,7 @@ class ES(DefinedNamespace):
     SourceDocument: URIRef  # a cited public page
     SyntheticResource: URIRef  # marks generated test data (never real)
     ServiceOffer: URIRef  # a general service an organisation offers to kinds
+    VerifiedAbsence: URIRef  # a coordinator's checked record that something is absent
 
     # tie properties (qualified form)
     tieKind: URIRef  # -> skos:Concept in the tie-kind scheme
@@ -120,6 +121,18 @@ class ES(DefinedNamespace):
     offeredTo: URIRef  # ServiceOffer -> organisation kind (skos:Concept)
     offeredBy: URIRef
     serviceTopic: URIRef  # literal, @pl/@en
+
+    # verified absences (data/absences.ttl) and the kinds of findings
+    absenceAt: URIRef  # -> the gmina or organisation checked
+    absentKind: URIRef  # -> a kind or collection of kinds checked to be absent
+    checkedOn: URIRef  # xsd:date ("stan na")
+    checkedBy: URIRef  # literal: who checked
+    memberKind: URIRef  # on an unnamed group: the kind of its members
+    findingKind: URIRef  # on an expectation rule: es:cooperationGap or es:dataGap
+    cooperationGap: URIRef
+    dataGap: URIRef
+    verifiedMessage: URIRef  # on an expectation rule: the text when the absence is verified
+    economicActivity: URIRef  # xsd:boolean: an NGO runs an economic or paid activity
 
 
 def _ns(path: str) -> Namespace:

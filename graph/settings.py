@@ -17,8 +17,9 @@ __all__ = ["Settings", "PROJECT_ROOT", "DATA_DIR", "DEFAULT_DATA", "SCHEMA_FILES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
-#: The bundled instance data, used when no data path is given.
-DEFAULT_DATA: tuple[Path, ...] = (DATA_DIR / "entities.ttl",)
+#: The bundled instance data, used when no data path is given (edits go to the first;
+#: data/absences.ttl holds the verified absences, see graph/analysis/absences.py).
+DEFAULT_DATA: tuple[Path, ...] = (DATA_DIR / "entities.ttl", DATA_DIR / "absences.ttl")
 #: Always loaded beside the data, so a user's file needs only its instances.
 SCHEMA_FILES: tuple[Path, ...] = (DATA_DIR / "vocabulary.ttl", DATA_DIR / "territory.ttl")
 SHAPES_FILE = DATA_DIR / "shapes.ttl"

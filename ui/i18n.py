@@ -16,13 +16,23 @@ languages.  Keys should start with the file's stem (``console.run`` lives in
 ``t(key, **fmt)`` gives the string in the session's language (``pl`` unless
 the sidebar switch says ``en``); a missing key shows as ``⟦key⟧`` instead of
 failing, so a half-finished page still renders.
+
+A count is written ``{n|gmina}``: the value of ``n`` with the noun in the form
+it takes (1 gmina, 2 gminy, 5 gmin), through :func:`graph.wording.count`, the
+helper the reports and the CLI use; the nouns and the shared terms
+(``glossary.term.*``) come from ``graph/glossary.toml``, loaded with the
+catalogue.
 """
 
 from __future__ import annotations
 
+import numbers
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
+
+from graph.wording import GLOSSARY_FILE, count
 
 __all__ = [
     "LANGS",
@@ -37,6 +47,7 @@ __all__ = [
     "viz_texts",
     "md_escape",
     "tm",
+    "tc",
 ]
 
 LANGS = ("pl", "en")
@@ -69,7 +80,7 @@ def load_catalogue(folder: Path = STRINGS_DIR) -> dict[str, dict[str, str]]:
     """Every key of every ``*.toml`` in ``folder`` -> {"pl": ..., "en": ...}."""
     out: dict[str, dict[str, str]] = {}
     origin: dict[str, str] = {}
-    for path in sorted(folder.glob("*.toml")):
+    for path in [GLOSSARY_FILE, *sorted(folder.glob("*.toml"))]:
         with path.open("rb") as fh:
             try:
                 data = tomllib.load(fh)
@@ -85,12 +96,26 @@ def catalogue() -> dict[str, dict[str, str]]:
     return load_catalogue()
 
 
+_COUNT = re.compile(r"\{(\w+)\|([^{}]+)\}")
+
+
 def translate(key: str, language: str, /, **fmt) -> str:
-    """The string for ``key`` in ``language`` (falls back to Polish, then to ``⟦key⟧``)."""
+    """The string for ``key`` in ``language`` (falls back to Polish, then to ``⟦key⟧``).
+
+    ``{n|noun}`` in the text becomes ``fmt["n"]`` with the noun's form for it.
+    """
     entry = catalogue().get(key)
     if entry is None:
         return f"⟦{key}⟧"
     text = entry.get(language) or entry.get("pl") or f"⟦{key}⟧"
+
+    def counted(m: re.Match) -> str:
+        value = fmt.get(m.group(1))
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            return m.group(0)
+        return count(int(value), m.group(2), language).replace("{", "{{").replace("}", "}}")
+
+    text = _COUNT.sub(counted, text)
     if fmt:
         try:
             return text.format(**fmt)
@@ -152,6 +177,11 @@ def md_escape(value) -> str:
     return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
 
 
+def tc(n: int, noun: str) -> str:
+    """``n`` with ``noun`` (a glossary noun or ``"one|few|many"``) in the session's language."""
+    return count(n, noun, lang())
+
+
 def tm(key: str, /, **fmt) -> str:
     """Like :func:`t`, for markdown elements: the values are escaped with :func:`md_escape`."""
-    return t(key, **{k: md_escape(v) for k, v in fmt.items()})
+    return t(key, **{k: v if isinstance(v, numbers.Integral) and not isinstance(v, bool) else md_escape(v) for k, v in fmt.items()})

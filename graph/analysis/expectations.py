@@ -15,6 +15,12 @@ Two engines give the same findings (a test holds them to it):
   targets, each binding ``$this`` with a triple pattern (as in the bundled
   file).  Tens of times faster on large data.
 
+Each rule also says which kind of finding it gives (``es:findingKind``:
+``es:cooperationGap`` or ``es:dataGap``, the latter never ``sh:Violation``)
+and may name the kind whose verified absence (``es:absentKind``, records in
+``data/absences.ttl``) lets the finding state the absence as a fact, worded
+by ``es:verifiedMessage`` (see :mod:`graph.analysis.absences`).
+
 ``auto`` (the default) takes ``oxigraph`` where the shapes allow it.  The data
 must hold the vocabulary (``esk:pes skos:member ?kind``) and the territory
 (``schema:containedInPlace``); :func:`graph.store.open_store` loads both.
@@ -37,9 +43,11 @@ from ..bind import block_end, skip_token, where_brace
 from ..errors import DataError, GraphError, QueryError
 from ..guard import check_query
 from ..io import load_graph
+from ..model import ES
 from ..settings import DATA_DIR
 from ..store import Store
 from ..terms import sparql_term
+from .absences import absence_text, matching, verified_absences
 from .errors import ExpectationsError
 from .findings import Finding, Resource
 
@@ -50,6 +58,7 @@ EXPECTATIONS_FILE = DATA_DIR / "expectations.ttl"
 ENGINES: tuple[str, ...] = ("auto", "oxigraph", "pyshacl")
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_KIND = {ES.cooperationGap: "cooperation", ES.dataGap: "data"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _THIS = re.compile(r"\$this\b")
 #: What SHACL-SPARQL (and pySHACL) refuse in a constraint's SELECT, by parse-tree node.
@@ -75,6 +84,12 @@ class Expectation:
     active: bool
     #: SPARQL texts ready for the fast engine (empty when it cannot run the shape)
     queries: tuple[str, ...] = ()
+    #: "cooperation" (a gap in cooperation) or "data" (a gap in the data)
+    kind: str = "cooperation"
+    #: the kind (IRI) whose verified absence at the focus confirms a finding ("": none)
+    absent_kind: str = ""
+    verified_message: str = ""
+    verified_message_en: str = ""
 
 
 def _code(iri: str) -> str:
@@ -230,6 +245,10 @@ def describe_expectations(shapes: rdflib.Graph) -> tuple[Expectation, ...]:
                 message_en=_text(shapes, first, SH.message, "en") or _text(shapes, shape, SH.message, "en"),
                 active=active,
                 queries=tuple(queries) if (target is not None and not others and constraints) else (),
+                kind=_KIND.get(shapes.value(shape, ES.findingKind), "cooperation"),
+                absent_kind=str(shapes.value(shape, ES.absentKind) or ""),
+                verified_message=_text(shapes, shape, ES.verifiedMessage, "pl"),
+                verified_message_en=_text(shapes, shape, ES.verifiedMessage, "en") or _text(shapes, shape, ES.verifiedMessage, "pl"),
             )
         )
     return tuple(out)
@@ -258,6 +277,11 @@ def load_expectations(path: str | Path = EXPECTATIONS_FILE) -> rdflib.Graph:
         severity = shapes.value(shape, SH.severity)
         if severity is not None and severity not in _SEVERITY:
             raise ExpectationsError(name, f"unknown sh:severity {severity}; use sh:Violation, sh:Warning or sh:Info")
+        kind = shapes.value(shape, ES.findingKind)
+        if kind is not None and kind not in _KIND:
+            raise ExpectationsError(name, f"unknown es:findingKind {kind}; use es:cooperationGap or es:dataGap")
+        if kind == ES.dataGap and severity in (None, SH.Violation):
+            raise ExpectationsError(name, "a gap in the data (es:dataGap) is never a violation; use sh:Warning or sh:Info")
         for c in shapes.objects(shape, SH.sparql):
             selects = list(shapes.objects(c, SH.select))
             if len(selects) != 1:
@@ -342,8 +366,16 @@ def check_expectations(
     *,
     as_of: dt.date | str | None = None,
     engine: str = "auto",
+    absences=None,
 ) -> tuple[Finding, ...]:
     """Findings of the expectations on the data valid on ``as_of`` (None: every tie).
+
+    Each finding carries its rule's kind (``cooperation`` or ``data``).  A
+    verified absence (``absences``; default: the records in ``store``) about
+    the focus, of the rule's ``es:absentKind`` and checked on or before
+    ``as_of``, turns the finding into a stated fact: the rule's
+    ``es:verifiedMessage`` with the record's day, checker and source, kind
+    ``cooperation``, the record first in the basis.
 
     ``engine``: ``"pyshacl"`` (the reference), ``"oxigraph"`` (one query per
     constraint over every focus node) or ``"auto"`` (oxigraph where the
@@ -364,6 +396,7 @@ def check_expectations(
             bad.iri, "the oxigraph engine runs only sh:sparql constraints with class, node, subjects-of or objects-of targets"
         )
     data = snapshot_store(store, as_of)
+    absences = verified_absences(store) if absences is None else tuple(absences)
     if engine == "pyshacl" or (engine == "auto" and not fast_ok):
         raw = _run_pyshacl(data, shapes)
     else:
@@ -382,21 +415,29 @@ def check_expectations(
         message = rule.message or msg_pl or msg_en or rule.title
         message_en = rule.message_en or msg_en or message
         label, label_en, sources = info.get(focus, (focus, focus, ()))
-        basis = [shape]
+        checked = matching(absences, focus, [rule.absent_kind], as_of_s) if rule.absent_kind else None
+        basis = [checked.iri] if checked else []
+        basis.append(shape)
         if value and value != focus:
             basis.append(value)
             basis.extend(info.get(value, ("", "", ()))[2])
         basis.extend(sources)
+        if checked:
+            text_pl = f"{label}: {absence_text(checked, 'pl', rule.verified_message)}."
+            text_en = f"{label_en}: {absence_text(checked, 'en', rule.verified_message_en)}."
+        else:
+            text_pl, text_en = f"{label}: {message}", f"{label_en}: {message_en}"
         findings.append(
             Finding(
                 category="expectation",
                 code=rule.code,
                 severity=severity or rule.severity,
                 resources=(Resource(focus, label, label_en),),
-                text_pl=f"{label}: {message}",
-                text_en=f"{label_en}: {message_en}",
+                text_pl=text_pl,
+                text_en=text_en,
                 basis=tuple(dict.fromkeys(basis)),
-                data=(("rule", rule.title), ("rule_en", rule.title_en), ("as_of", as_of_s)),
+                data=(("rule", rule.title), ("rule_en", rule.title_en), ("as_of", as_of_s), ("verified", checked.iri if checked else None)),
+                kind="cooperation" if checked else rule.kind,
             )
         )
     order = {"violation": 0, "warning": 1, "info": 2}

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES", "plural_pl", "sizes"]
+__all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES", "KINDS", "sizes"]
 
 #: Severities, most serious first (the SHACL ones).
 SEVERITIES: tuple[str, ...] = ("violation", "warning", "info")
 #: What a finding is about.
 CATEGORIES: tuple[str, ...] = ("expectation", "coverage", "structure", "suggestion", "change")
+#: The two kinds of finding: what the data shows about cooperation (ties that
+#: the data does not hold between organisations it knows, or an absence a
+#: coordinator verified), and what the data does not say (an organisation or
+#: fact not recorded: "uzupełnij dane" / "complete the data").
+KINDS: tuple[str, ...] = ("cooperation", "data")
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +43,8 @@ class Finding:
     ``resources`` the organisations, gminy or ties it is about; ``basis`` the
     IRIs of the data it rests on (ties, memberships, the SHACL shape, source
     documents); ``data`` small numbers behind the text (e.g. how many
-    organisations a removal cuts off).
+    organisations a removal cuts off); ``kind`` one of :data:`KINDS`: a gap
+    in cooperation or a gap in the data.
     """
 
     category: str
@@ -49,6 +55,7 @@ class Finding:
     text_en: str
     basis: tuple[str, ...] = ()
     data: tuple[tuple[str, object], ...] = ()
+    kind: str = "cooperation"
 
     def text(self, lang: str = "pl") -> str:
         """The text in ``lang`` ("pl" or "en")."""
@@ -80,21 +87,6 @@ class Suggestion(Finding):
     rule: str = ""
     shared: tuple[Resource, ...] = field(default=())
     meets: tuple[str, ...] = ()
-
-
-def plural_pl(n: int, one: str, few: str, many: str) -> str:
-    """``n`` with the Polish form for it: 1 organizacja, 2 organizacje, 5 organizacji.
-
-    >>> plural_pl(1, "organizacja", "organizacje", "organizacji"), plural_pl(22, "a", "b", "c"), plural_pl(12, "a", "b", "c")
-    ('1 organizacja', '22 b', '12 c')
-    """
-    if n == 1:
-        word = one
-    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
 
 
 def sizes(parts) -> str:

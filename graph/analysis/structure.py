@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .findings import Finding, Resource, plural_pl, sizes
+from ..wording import count
+from .findings import Finding, Resource, sizes
 from .network import organisation_graph, resolve_organisation, resource
 
 __all__ = ["SUPPORT_KINDS", "Structure", "structure", "cut_parts", "WhatIf", "what_if"]
@@ -135,9 +136,9 @@ def structure(g: nx.Graph) -> Structure:
                 "articulation-point",
                 "warning",
                 [r],
-                f"{r.label}: bez tej organizacji {plural_pl(cut, 'organizacja traci', 'organizacje tracą', 'organizacji traci')} "
+                f"{r.label}: bez tej organizacji {count(cut, 'organizacja traci|organizacje tracą|organizacji traci')} "
                 f"wszystkie ścieżki do reszty sieci (części: {folded}).",
-                f"{r.label_en}: without this organisation {cut} organisation{'s lose' if cut != 1 else ' loses'} "
+                f"{r.label_en}: without this organisation {count(cut, 'organisation loses|organisations lose', 'en')} "
                 f"every path to the rest of the network (parts: {folded}).",
                 basis,
                 cut_off=cut,
@@ -156,9 +157,9 @@ def structure(g: nx.Graph) -> Structure:
                 "warning",
                 [ru, rv],
                 f"{ru.label} – {rv.label}: jedyne połączenie między dwiema częściami sieci (części: {sides[0]} i {sides[1]}); "
-                f"bez niego {plural_pl(small, 'organizacja zostaje odcięta', 'organizacje zostają odcięte', 'organizacji zostaje odciętych')}.",
+                f"bez niego {count(small, 'organizacja zostaje odcięta|organizacje zostają odcięte|organizacji zostaje odciętych')}.",
                 f"{ru.label_en} – {rv.label_en}: the only link between two parts of the network (parts: {sides[0]} and {sides[1]}); "
-                f"without it {small} organisation{'s are' if small != 1 else ' is'} cut off.",
+                f"without it {count(small, 'organisation is|organisations are', 'en')} cut off.",
                 _ties(h, u, v),
                 cut_off=small,
                 sides=list(sides),
@@ -173,8 +174,8 @@ def structure(g: nx.Graph) -> Structure:
                 "isolate",
                 "warning",
                 [r],
-                f"{r.label}: brak jakiegokolwiek powiązania z inną organizacją.",
-                f"{r.label_en}: no tie to any other organisation.",
+                f"{r.label}: w danych brak powiązań z inną organizacją.",
+                f"{r.label_en}: the data shows no tie to any other organisation.",
                 [v],
             )
         )
@@ -187,8 +188,8 @@ def structure(g: nx.Graph) -> Structure:
                 "peripheral",
                 "info",
                 [r, rw],
-                f"{r.label}: tylko jeden partner ({rw.label}).",
-                f"{r.label_en}: only one partner ({rw.label_en}).",
+                f"{r.label}: w danych tylko jeden partner ({rw.label}).",
+                f"{r.label_en}: the data shows only one partner ({rw.label_en}).",
                 _ties(h, v, w),
             )
         )
@@ -260,8 +261,8 @@ def what_if(g: nx.Graph, remove: Iterable[str]) -> WhatIf:
             removed,
             f"Bez: {names_pl}. Spójne części sieci: {len(comps_before)} → {len(comps_after)}; największa: "
             f"{comps_before[0] if comps_before else 0} → {comps_after[0] if comps_after else 0}; "
-            f"{plural_pl(len(lost), 'organizacja traci', 'organizacje tracą', 'organizacji traci')} każdą ścieżkę do wsparcia (ROPS, OWES); "
-            f"{plural_pl(len(isolated), 'organizacja zostaje', 'organizacje zostają', 'organizacji zostaje')} bez partnera.",
+            f"{count(len(lost), 'organizacja traci|organizacje tracą|organizacji traci')} każdą ścieżkę do wsparcia (ROPS, OWES); "
+            f"{count(len(isolated), 'organizacja zostaje|organizacje zostają|organizacji zostaje')} bez partnera.",
             f"Without: {names_en}. Connected parts: {len(comps_before)} → {len(comps_after)}; largest: "
             f"{comps_before[0] if comps_before else 0} → {comps_after[0] if comps_after else 0}; "
             f"organisations losing every path to support (ROPS, OWES): {len(lost)}; left with no partner: {len(isolated)}.",
