@@ -13,14 +13,17 @@ import io
 import json
 import math
 from collections import defaultdict
+from dataclasses import asdict
 
 import pandas as pd
 
+from ..wording import count, number, term
+from .absences import absence_text
 from .findings import Finding
 
-__all__ = ["render_markdown", "render_csv", "render_json", "CSV_COLUMNS", "md_escape"]
+__all__ = ["render_markdown", "render_csv", "render_json", "CSV_COLUMNS", "md_escape", "kind_tag"]
 
-CSV_COLUMNS = ("category", "code", "severity", "iri", "label", "iri2", "label2", "text", "score", "basis")
+CSV_COLUMNS = ("category", "code", "severity", "kind", "iri", "label", "iri2", "label2", "text", "score", "basis")
 
 _T = {
     "title_gaps": ("Luki we współpracy", "Gaps in cooperation"),
@@ -36,14 +39,12 @@ _T = {
     "powiat": ("Powiat", "Powiat"),
     "structure": ("Struktura sieci", "Structure of the network"),
     "brokers": ("Główni pośrednicy", "Main brokers"),
-    "suggestions": ("Proponowane powiązania", "Suggested ties"),
+    "suggestions": ("Sugerowane powiązania", "Suggested ties"),
+    "absences": ("Sprawdzone braki", "Verified absences"),
+    "group_unknown": ("grupa, liczba nieznana", "group, number unknown"),
     "more": ("… i {n} więcej (pełna lista: --format csv lub json)", "… and {n} more (full list: --format csv or json)"),
     "basis": ("podstawa", "basis"),
     "score": ("wynik", "score"),
-    "severity": ("waga", "severity"),
-    "violation": ("naruszenie", "violation"),
-    "warning": ("ostrzeżenie", "warning"),
-    "info": ("informacja", "info"),
     "all_met": ("Wszystkie oczekiwania spełnione.", "Every expectation is met."),
     "no_change": ("Bez zmian.", "No change."),
     "betweenness": ("pośrednictwo", "betweenness"),
@@ -53,7 +54,7 @@ _T = {
 }
 
 _STRUCT = {
-    "articulation-point": ("Punkty krytyczne (bez nich sieć się rozpada)", "Single points of failure (articulation points)"),
+    "articulation-point": ("Pojedyncze punkty awarii (bez nich sieć się rozpada)", "Single points of failure (without them the network falls apart)"),
     "bridge": ("Mosty (jedyne połączenia między częściami)", "Bridges (the only links between parts)"),
     "isolate": ("Organizacje bez powiązań", "Organisations with no tie"),
     "peripheral": ("Organizacje z jednym partnerem", "Organisations with one partner"),
@@ -85,8 +86,17 @@ _NETWORK = (
 
 
 def _t(key: str, lang: str) -> str:
+    if key in ("severity", "violation", "warning", "info"):
+        return term(key, lang)
     pl, en = _T[key]
     return en if lang == "en" else pl
+
+
+def kind_tag(f: Finding, lang: str = "pl") -> str:
+    """The finding's kind as a reader sees it: "luka we współpracy" or "luka w danych – uzupełnij dane"."""
+    if getattr(f, "kind", "cooperation") == "data":
+        return f"{term('data_gap', lang)} – {term('complete_data', lang)}"
+    return term("cooperation_gap", lang)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -105,25 +115,18 @@ def md_escape(text: object) -> str:
     return s.replace("\n", " ")
 
 
-def _fmt(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if isinstance(x, float):
-        return f"{x:.3f}"
-    return str(x)
-
-
-def _items(findings, lang: str, limit: int, *, iri: bool = True) -> list[str]:
+def _items(findings, lang: str, limit: int, *, iri: bool = True, tag: bool = False) -> list[str]:
     out = []
     for f in findings[:limit]:
         where = f" (`{f.resources[0].iri}`)" if iri and f.resources else ""
-        line = f"- {md_escape(f.text(lang))}{where}"
+        kind = f"_{md_escape(kind_tag(f, lang))}_: " if tag else ""
+        line = f"- {kind}{md_escape(f.text(lang))}{where}"
         basis = [b for b in f.basis if not f.resources or b != f.resources[0].iri][:3]
         if basis:
             line += f"  \n  {_t('basis', lang)}: " + ", ".join(f"`{b}`" for b in basis)
         out.append(line)
     if len(findings) > limit:
-        out.append(_t("more", lang).format(n=len(findings) - limit))
+        out.append(_t("more", lang).format(n=number(len(findings) - limit, lang)))
     return out
 
 
@@ -134,7 +137,7 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
         lines += ["", f"## {_t('network', lang)}", ""]
         for key, pl, en in _NETWORK:
             if key in r.network:
-                lines.append(f"- {en if lang == 'en' else pl}: {_fmt(r.network[key])}")
+                lines.append(f"- {en if lang == 'en' else pl}: {number(r.network[key], lang)}")
     expect = [f for f in r.findings if f.category == "expectation"]
     lines += ["", f"## {_t('expectations', lang)}", ""]
     if not expect:
@@ -144,8 +147,8 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
         groups[f.code].append(f)
     for code, fs in groups.items():
         title = fs[0].value("rule_en" if lang == "en" else "rule", code)
-        lines += [f"### {md_escape(title)} ({_t('severity', lang)}: {_t(fs[0].severity, lang)}; {len(fs)})", ""]
-        lines += _items(fs, lang, limit)
+        lines += [f"### {md_escape(title)} ({_t('severity', lang)}: {_t(fs[0].severity, lang)}; {count(len(fs), 'finding', lang)})", ""]
+        lines += _items(fs, lang, limit, tag=True)
         lines.append("")
     cov = r.coverage
     if cov is not None and len(cov):
@@ -158,25 +161,29 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
         for _, row in cov.head(max(limit, 1) * 5).iterrows():
             lines.append(
                 f"| {md_escape(row['label'])} | {md_escape(row.get('powiat_label') or '')} | "
-                + " | ".join(str(int(row[c])) for c in cols)
+                + " | ".join(_cell(row, c, lang) for c in cols)
                 + " |"
             )
         if len(cov) > limit * 5:
             lines.append("")
-            lines.append(_t("more", lang).format(n=len(cov) - limit * 5))
+            lines.append(_t("more", lang).format(n=number(len(cov) - limit * 5, lang)))
         gaps = [f for f in r.findings if f.category == "coverage"]
         if gaps:
             lines.append("")
-            lines += _items(gaps, lang, limit, iri=False)
+            lines += _items(gaps, lang, limit, iri=False, tag=True)
+    if r.absences:
+        lines += ["", f"## {_t('absences', lang)}", ""]
+        for a in r.absences[:limit]:
+            lines.append(f"- `{a.at}`: {md_escape(absence_text(a, lang))} (`{a.iri}`)")
     s = r.structure
     lines += ["", f"## {_t('structure', lang)}", ""]
     if s.components:
-        comps = ", ".join(map(str, s.components[:10])) + (" …" if len(s.components) > 10 else "")
+        comps = ", ".join(number(c, lang) for c in s.components[:10]) + (" …" if len(s.components) > 10 else "")
         lines.append(f"{_pick(('Spójne części (liczba organizacji)', 'Connected parts (organisations)'), lang)}: {comps}")
     for code, pair in _STRUCT.items():
         fs = [f for f in s.findings if f.code == code]
         if fs:
-            lines += ["", f"### {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += ["", f"### {_pick(pair, lang)} ({number(len(fs), lang)})", ""]
             lines += _items(fs, lang, limit)
     if r.metrics is not None and len(r.metrics) and "betweenness" in r.metrics.columns:
         top = r.metrics[r.metrics["betweenness"] > 0].head(limit)
@@ -187,12 +194,14 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
             for _, row in top.iterrows():
                 label = row["label_en"] if lang == "en" else row["label"]
                 kind = _pick(r.kinds.get(row["kind"], (row["kind"] or "", row["kind"] or "")), lang)
-                lines.append(f"| {md_escape(label)} | {md_escape(kind)} | {row['betweenness']:.3f} | {int(row.get('brokerage', 0))} |")
+                lines.append(
+                    f"| {md_escape(label)} | {md_escape(kind)} | {number(float(row['betweenness']), lang, 3)} | {number(int(row.get('brokerage', 0)), lang)} |"
+                )
     lines += ["", f"## {_t('suggestions', lang)}", ""]
     if not r.suggestions:
         lines.append(_t("none", lang))
     for i, sug in enumerate(r.suggestions, 1):
-        lines.append(f"{i}. {md_escape(sug.text(lang))} ({_t('score', lang)} {sug.score:.3f})")
+        lines.append(f"{i}. {md_escape(sug.text(lang))} ({_t('score', lang)} {number(sug.score, lang, 3)})")
     return lines
 
 
@@ -203,7 +212,7 @@ def _diff_md(d, lang: str, limit: int) -> list[str]:
     for code, pair in _CHANGE.items():
         fs = d.of(code)
         if fs:
-            lines += [f"## {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += [f"## {_pick(pair, lang)} ({number(len(fs), lang)})", ""]
             lines += _items(fs, lang, limit, iri=False)
             lines.append("")
     return lines
@@ -219,9 +228,20 @@ def _whatif_md(w, lang: str, limit: int) -> list[str]:
     ):
         fs = [f for f in rest if f.code == code]
         if fs:
-            lines += ["", f"## {_pick(pair, lang)} ({len(fs)})", ""]
+            lines += ["", f"## {_pick(pair, lang)} ({number(len(fs), lang)})", ""]
             lines += _items(fs, lang, limit)
     return lines
+
+
+def _cell(row, col: str, lang: str) -> str:
+    """A coverage count; an unnamed signatory group beside a 0 is "0 + grupa, liczba nieznana"."""
+    from .coverage import GROUP_COLUMNS
+
+    text = number(int(row[col]), lang)
+    group = GROUP_COLUMNS.get(col)
+    if group and group in row.index and int(row[group]) > 0 and int(row[col]) == 0:
+        text += f" + {_t('group_unknown', lang)}"
+    return text
 
 
 def render_markdown(report, *, lang: str = "pl", limit: int = 20) -> str:
@@ -260,6 +280,7 @@ def render_csv(report, *, lang: str = "pl") -> str:
                 f.category,
                 f.code,
                 f.severity,
+                getattr(f, "kind", "cooperation"),
                 r1.iri if r1 else "",
                 r1.label_in(lang) if r1 else "",
                 r2.iri if r2 else "",
@@ -317,6 +338,7 @@ def render_json(report, *, lang: str = "pl") -> str:
                 "findings": [finding(f) for f in s.findings],
             },
             "suggestions": [finding(f) for f in report.suggestions],
+            "absences": [_plain(asdict(a)) for a in report.absences],
             "timings": report.timings,
         }
     elif isinstance(report, Diff):

@@ -1,19 +1,34 @@
-"""Suggested ties: link prediction filtered to complementary kinds, with reasons.
+"""Suggested ties: complementary pairs with at least one concrete, named reason.
 
-Candidates are pairs of complementary kinds with no tie yet (any kind), near
-each other: in the same powiat (TERC code WOJ+POW) - TERC has no adjacency of
-gminy, so "the same or a neighbouring gmina" is read as "the same powiat",
-and a pair in the same gmina ranks first among equals.  An OWES counts as near
-where it is seated or has a partner.
+Candidates are pairs of complementary kinds (:data:`SUGGESTION_RULES`) with no
+tie yet (of any kind) that are near each other: in the same powiat (TERC code
+WOJ+POW; TERC has no adjacency of gminy, so "the same or a neighbouring
+gmina" is read as "the same powiat").  An OWES counts as near where it is
+seated or has a partner.
 
-The score is the resource allocation index (Zhou, Lü and Zhang 2009; networkx
+Being near is a condition, not a reason.  A candidate is suggested only with
+at least one reason that names organisations, ties or a finding:
+
+* **shared partners** - organisations both already work with (named);
+* **an expectation it would meet** - an unmet expectation about either end
+  (the rule's title and the organisation it is about);
+* **a tie that ended** - the two had a tie that ended before the report's
+  date (named by its kind and end).
+
+The score adds up what speaks for the tie, so it is never 0::
+
+    score = RA + 1.0 * meets + 0.5 * ended + 0.2 * same_gmina + 0.1 * same_powiat_only
+
+``RA`` is the resource allocation index (Zhou, Lü and Zhang 2009; networkx
 ``resource_allocation_index``) on the undirected network of organisations:
-the sum over shared partners w of 1 / degree(w).  Pairs that share no partner
-score 0 and are kept only where the tie would meet an unmet expectation.
-
-Suggestions are ranked: those meeting an unmet expectation first, then by
-score, then same gmina before same powiat; each organisation appears in at
-most ``per_org`` suggestions of the list.
+the sum over shared partners w of 1 / degree(w), between 0 and the number of
+shared partners; ``meets`` and ``ended`` are 1 when that reason holds.  An
+unmet expectation weighs as much as one exclusive shared partner; a past tie
+half as much.  Suggestions are ranked by score (highest first), then by the
+labels of the two ends; each organisation appears in at most ``per_org``
+suggestions of the list.  Candidates without shared partners or an ended tie
+are considered only where they would meet an unmet expectation, at most
+:data:`NEAREST_PER_FOCUS` per organisation it is about (same gmina first).
 """
 
 from __future__ import annotations
@@ -25,7 +40,7 @@ import networkx as nx
 from .findings import Finding, Suggestion
 from .network import organisation_graph, resource
 
-__all__ = ["SUGGESTION_RULES", "RULE_MEETS", "suggest_ties"]
+__all__ = ["SUGGESTION_RULES", "RULE_MEETS", "WEIGHTS", "suggest_ties"]
 
 #: rule -> (role of the "from" end, role of the "to" end, suggested tie kind)
 SUGGESTION_RULES: dict[str, tuple[str, str, str]] = {
@@ -37,14 +52,18 @@ SUGGESTION_RULES: dict[str, tuple[str, str, str]] = {
 }
 
 #: Expectations (codes in data/expectations.ttl) a rule's tie would meet, for
-#: the focus at either end; a paper partner is met by any working tie.
+#: the focus at either end.  Gaps in the data (e.g. the signatory rule) are
+#: met by completing the data, not by a new tie, so none is listed.
 RULE_MEETS: dict[str, frozenset[str]] = {
-    "pes-ops": frozenset({"ops-works-with-pes", "signatory-has-tie"}),
-    "pes-firm": frozenset({"firm-has-pes-tie", "signatory-has-tie"}),
-    "pes-pup": frozenset({"signatory-has-tie"}),
-    "pes-owes": frozenset({"pes-has-owes-support", "signatory-has-tie"}),
-    "gmina-owes": frozenset({"signatory-has-tie"}),
+    "pes-ops": frozenset({"ops-works-with-pes"}),
+    "pes-firm": frozenset({"firm-has-pes-tie"}),
+    "pes-pup": frozenset(),
+    "pes-owes": frozenset({"pes-has-owes-support"}),
+    "gmina-owes": frozenset(),
 }
+
+#: Weights of the score (see the module's docstring).
+WEIGHTS: dict[str, float] = {"meets": 1.0, "ended": 0.5, "same_gmina": 0.2, "same_powiat": 0.1}
 
 _ACTION = {
     "pes-ops": (
@@ -63,8 +82,8 @@ _ACTION = {
     ),
 }
 
-#: Candidates added with score 0 per unmet focus, where no shared partner exists.
-ZERO_SCORE_PER_FOCUS = 3
+#: Candidates that only meet an expectation (no shared partner, no past tie), per organisation it is about.
+NEAREST_PER_FOCUS = 3
 
 
 def _role(kind: str | None, pes_kinds: frozenset[str]) -> str | None:
@@ -80,13 +99,15 @@ def suggest_ties(
     top: int = 10,
     findings: tuple[Finding, ...] = (),
     per_org: int = 2,
+    ended: tuple = (),
 ) -> tuple[Suggestion, ...]:
-    """The ``top`` missing ties worth building, best first.
+    """The ``top`` missing ties worth building, best first, each with a named reason.
 
     ``pes_kinds``: kind notations that are PES (``esk:pes skos:member``);
     ``findings``: expectation findings, so a suggestion can say which unmet
-    expectation it would meet; ``per_org``: most suggestions naming one
-    organisation (0: no limit).
+    expectation it would meet; ``ended``: ties that ended before the date,
+    as ``(from, to, tie IRI, (kind label pl, en), end)``; ``per_org``: most
+    suggestions naming one organisation (0: no limit).
     """
     pes_kinds = frozenset(pes_kinds)
     h = organisation_graph(g)
@@ -110,91 +131,118 @@ def suggest_ties(
     def near(a, b) -> bool:
         return bool(powiat[b]) and powiat[b] in area[a] if role[a] == "owes" else bool(powiat[a]) and powiat[a] == powiat[b]
 
-    score: dict[tuple[str, str, str], float] = defaultdict(float)
+    ra: dict[tuple[str, str, str], float] = defaultdict(float)
     shared: dict[tuple[str, str, str], list] = defaultdict(list)
-    for rule, (ra, rb, _) in SUGGESTION_RULES.items():
-        for a in by_role[ra]:
+    past: dict[tuple[str, str, str], list] = defaultdict(list)
+    for rule, (ra_role, rb_role, _) in SUGGESTION_RULES.items():
+        for a in by_role[ra_role]:
             for w in h[a]:
                 inv = 1.0 / h.degree(w)
                 for b in h[w]:
-                    if b != a and role[b] == rb and not h.has_edge(a, b) and near(a, b):
-                        score[(rule, a, b)] += inv
+                    if b != a and role[b] == rb_role and not h.has_edge(a, b) and near(a, b):
+                        ra[(rule, a, b)] += inv
                         shared[(rule, a, b)].append(w)
+        for u, v, tie, kind, end in ended:
+            for a, b in ((u, v), (v, u)):
+                if a in h and b in h and role[a] == ra_role and role[b] == rb_role and not h.has_edge(a, b) and near(a, b):
+                    past[(rule, a, b)].append((tie, kind, end))
+                    ra.setdefault((rule, a, b), 0.0)
         # pairs with no shared partner, only where they would meet an unmet expectation
         for code in RULE_MEETS[rule]:
             for focus in unmet.get(code, ()):
-                if focus not in h or role[focus] not in (ra, rb):
+                if focus not in h or role[focus] not in (ra_role, rb_role):
                     continue
-                other_role = rb if role[focus] == ra else ra
+                other_role = rb_role if role[focus] == ra_role else ra_role
                 pool = by_role[other_role] if other_role == "owes" else local[(other_role, powiat[focus])]
                 pool = [
-                    x for x in pool if x != focus and not h.has_edge(focus, x) and (near(focus, x) if role[focus] == ra else near(x, focus))
+                    x
+                    for x in pool
+                    if x != focus and not h.has_edge(focus, x) and (near(focus, x) if role[focus] == ra_role else near(x, focus))
                 ]
                 pool.sort(key=lambda x: (gmina[x] != gmina[focus], resource(g, x).label, x))
-                for x in pool[:ZERO_SCORE_PER_FOCUS]:
-                    key = (rule, focus, x) if role[focus] == ra else (rule, x, focus)
-                    score.setdefault(key, 0.0)
+                for x in pool[:NEAREST_PER_FOCUS]:
+                    ra.setdefault((rule, focus, x) if role[focus] == ra_role else (rule, x, focus), 0.0)
 
     def meets(rule: str, a: str, b: str) -> tuple[str, ...]:
         return tuple(sorted(code for code in RULE_MEETS[rule] if a in unmet.get(code, ()) or b in unmet.get(code, ())))
 
-    ranked = sorted(
-        score.items(),
-        key=lambda kv: (
-            not meets(*kv[0]),
-            -round(kv[1], 12),
-            gmina[kv[0][1]] != gmina[kv[0][2]],
-            resource(g, kv[0][1]).label,
-            resource(g, kv[0][2]).label,
-            kv[0],
-        ),
-    )
+    def score(key) -> float:
+        rule, a, b = key
+        same = bool(gmina[a]) and gmina[a] == gmina[b]
+        return (
+            ra[key]
+            + WEIGHTS["meets"] * bool(meets(*key))
+            + WEIGHTS["ended"] * bool(past.get(key))
+            + (WEIGHTS["same_gmina"] if same else WEIGHTS["same_powiat"])
+        )
+
+    # a candidate needs a named reason: shared partners, an expectation it meets, or a tie that ended
+    keys = [k for k in ra if shared.get(k) or meets(*k) or past.get(k)]
+    ranked = sorted(keys, key=lambda k: (-round(score(k), 12), resource(g, k[1]).label, resource(g, k[2]).label, k))
     used: dict[str, int] = defaultdict(int)
     out: list[Suggestion] = []
-    for (rule, a, b), s in ranked:
+    for key in ranked:
+        rule, a, b = key
         if len(out) >= top:
             break
         if per_org and (used[a] >= per_org or used[b] >= per_org):
             continue
         used[a] += 1
         used[b] += 1
-        out.append(_suggestion(g, rule, a, b, s, shared.get((rule, a, b), []), meets(rule, a, b), titles, gmina, h))
+        out.append(_suggestion(g, key, score(key), ra[key], shared.get(key, []), meets(*key), past.get(key, []), unmet, titles, h))
     return tuple(out)
 
 
-def _suggestion(g, rule, a, b, s, partners, met, titles, gmina, h) -> Suggestion:
-    ra, rb = resource(g, a), resource(g, b)
+def _where(g, a, b) -> tuple[str, str]:
+    da, db = g.nodes[a], g.nodes[b]
+    ga, gb = da.get("gmina") or "", db.get("gmina") or ""
+    la, lb = da.get("gmina_label") or ga, db.get("gmina_label") or gb
+    if ga and ga == gb:
+        return f"obie w gminie {la}", f"both in gmina {la}"
+    if ga[:4] and ga[:4] == gb[:4]:
+        return f"gminy {la} i {lb}, ten sam powiat", f"gminy {la} and {lb}, the same powiat"
+    return f"OWES ma partnerów w powiecie gminy {lb}", f"the OWES has partners in the powiat of gmina {lb}"
+
+
+def _suggestion(g, key, s, ra, partners, met, past, unmet, titles, h) -> Suggestion:
+    rule, a, b = key
+    res_a, res_b = resource(g, a), resource(g, b)
     common = tuple(sorted((resource(g, w) for w in partners), key=lambda r: (r.label, r.iri)))
-    if gmina[a] and gmina[a] == gmina[b]:
-        where_pl, where_en = "ta sama gmina", "same gmina"
-    elif gmina[a][:4] == gmina[b][:4]:
-        where_pl, where_en = "ten sam powiat", "same powiat"
-    else:  # an OWES with partners in the powiat
-        where_pl, where_en = "OWES działa w tym powiecie", "the OWES works in this powiat"
     action_pl, action_en = _ACTION[rule]
-    shown = common[:3]
-    more = len(common) - len(shown)
+    where_pl, where_en = _where(g, a, b)
+    why_pl, why_en = [], []
     if common:
-        names_pl = ", ".join(r.label for r in shown) + (f" i {more} innych" if more else "")
-        names_en = ", ".join(r.label_en for r in shown) + (f" and {more} more" if more else "")
-        why_pl, why_en = f"wspólni partnerzy: {names_pl}", f"shared partners: {names_en}"
-    else:
-        why_pl, why_en = "brak wspólnych partnerów", "no shared partners yet"
-    pl = f"{ra.label} → {rb.label} ({where_pl}): {action_pl}; {why_pl}."
-    en = f"{ra.label_en} → {rb.label_en} ({where_en}): {action_en}; {why_en}."
-    if met:
-        pl += " Spełni oczekiwanie: " + "; ".join(f"„{titles.get(c, (c, c))[0]}”" for c in met) + "."
-        en += " Meets the expectation: " + "; ".join(f'"{titles.get(c, (c, c))[1]}"' for c in met) + "."
-    basis = tuple(t for w in partners for x in (a, b) for t in h.edges[x, w].get("ties", []))
+        shown, more = common[:3], len(common) - 3
+        why_pl.append("wspólni partnerzy: " + ", ".join(r.label for r in shown) + (f" i {more} innych" if more > 0 else ""))
+        why_en.append("shared partners: " + ", ".join(r.label_en for r in shown) + (f" and {more} more" if more > 0 else ""))
+    for code in met:
+        about = [res for res in (res_a, res_b) if res.iri in unmet.get(code, ())]
+        title_pl, title_en = titles.get(code, (code, code))
+        why_pl.append(f"spełni oczekiwanie „{title_pl}” (dotyczy: {', '.join(r.label for r in about)})")
+        why_en.append(f'meets the expectation "{title_en}" (about: {", ".join(r.label_en for r in about)})')
+    for _, kind, end in sorted(past, key=lambda t: (str(t[2]), t[0])):
+        kind_pl, kind_en = kind if isinstance(kind, tuple) else (kind, kind)
+        why_pl.append(f"ich powiązanie ({kind_pl}) zakończyło się {str(end)[:10]}")
+        why_en.append(f"their tie ({kind_en}) ended on {str(end)[:10]}")
+    pl = f"{res_a.label} → {res_b.label} ({where_pl}): {action_pl}; " + "; ".join(why_pl) + "."
+    en = f"{res_a.label_en} → {res_b.label_en} ({where_en}): {action_en}; " + "; ".join(why_en) + "."
+    basis = tuple(t for w in partners for x in (a, b) for t in h.edges[x, w].get("ties", [])) + tuple(t for t, _, _ in past)
+    same = bool(g.nodes[a].get("gmina")) and g.nodes[a].get("gmina") == g.nodes[b].get("gmina")
     return Suggestion(
         category="suggestion",
         code=rule,
         severity="info",
-        resources=(ra, rb),
+        resources=(res_a, res_b),
         text_pl=pl,
         text_en=en,
-        basis=basis,
-        data=(("score", round(s, 6)), ("tie_kind", SUGGESTION_RULES[rule][2]), ("same_gmina", bool(gmina[a]) and gmina[a] == gmina[b])),
+        basis=tuple(dict.fromkeys(basis)),
+        data=(
+            ("score", round(s, 6)),
+            ("resource_allocation", round(ra, 6)),
+            ("tie_kind", SUGGESTION_RULES[rule][2]),
+            ("same_gmina", same),
+            ("ended", tuple(t for t, _, _ in past)),
+        ),
         score=round(s, 6),
         rule=rule,
         shared=common,
