@@ -71,9 +71,14 @@ def test_ops_works_with_pes(shapes, engine):
         + org("ops-refers", "ops", "2611022")
         + org("ops-bad", "ops", "2611032")
         + org("ops-wrong-kind", "ops", "2611042")
+        + org("ops-runs", "ops", "2611053")
+        + org("kis", "kis", "2611053")
+        + org("ops-cofounded", "ops", "2611053")
         + tie("ops-good", "contracting", "ss")
         + tie("ops-refers", "referral", "ss")
         + tie("ops-wrong-kind", "funding", "ss")
+        + tie("ops-runs", "operation", "kis")  # MOPS Starachowice runs its KIS: that is working with a PES
+        + tie("ops-cofounded", "cofounding", "ss")
     )
     assert found(store_of(ttl), shapes, "ops-works-with-pes", engine) == {ORG + "ops-bad", ORG + "ops-wrong-kind"}
 
@@ -103,7 +108,10 @@ def test_paper_partner(shapes, engine):
     paper = next(f for f in findings if f.resources[0].iri == ORG + "paper")
     assert "https://w3id.org/es-pl/id/membership/agr-paper" in paper.basis  # the signature it rests on
     assert "https://w3id.org/es-pl/expectation/signatory-has-tie" in paper.basis
-    assert paper.severity == "warning" and "papierze" in paper.text_pl and "paper partner" in paper.text_en
+    assert paper.severity == "info" and paper.kind == "data"  # a gap in the data, never a violation
+    assert paper.text_pl == "paper: Dane nie pokazują współpracy tego sygnatariusza poza podpisaniem porozumienia."
+    assert paper.text_en == "paper: The data shows no cooperation of this signatory beyond signing the agreement."
+    assert "papierze" not in paper.text_pl and "paper partner" not in paper.text_en
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,14 +119,23 @@ def test_pes_has_owes_support(shapes, engine):
     ttl = (
         AGREEMENT
         + org("owes", "owes", "2661011")
-        + org("supported", "association")
-        + org("partner", "foundation")
-        + org("alone", "cis")
-        + org("elsewhere", "cis", "1465011")
+        + org("supported", "social_cooperative")
+        + org("partner", "nonprofit_company")
+        + org("alone", "work_cooperative")
+        + org("ngo-trading", "association")
+        + "eso:ngo-trading es:economicActivity true .\n"
+        + org("ngo", "foundation")  # no economic activity in the data: not a social enterprise
+        + org("cis", "cis")
+        + org("elsewhere", "social_cooperative", "1465011")
         + tie("owes", "advice", "supported")
         + tie("partner", "project_partnership", "owes")
     )
-    assert found(store_of(ttl), shapes, "pes-has-owes-support", engine) == {ORG + "alone"}
+    store = store_of(ttl)
+    assert found(store, shapes, "pes-has-owes-support", engine) == {ORG + "alone", ORG + "ngo-trading"}
+    # a reintegration unit (CIS, KIS, ZAZ, WTZ) gets information only
+    assert found(store, shapes, "reintegration-unit-owes", engine) == {ORG + "cis"}
+    info = next(f for f in check_expectations(store, shapes, engine=engine) if f.code == "reintegration-unit-owes")
+    assert info.severity == "info" and info.kind == "cooperation"
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -182,10 +199,15 @@ def test_rules_described_in_both_languages(shapes):
         "ops-works-with-pes",
         "signatory-has-tie",
         "pes-has-owes-support",
+        "reintegration-unit-owes",
         "firm-has-pes-tie",
     }
     for r in rules:
         assert r.title and r.title_en and r.message and r.message_en and r.title != r.title_en and r.queries
+        assert r.kind in ("cooperation", "data") and not (r.kind == "data" and r.severity == "violation")
+        assert "naruszenie" not in r.message and "violation" not in r.message_en
+    kinds = {r.code: r.kind for r in rules}
+    assert kinds["gmina-has-pes"] == kinds["signatory-has-tie"] == "data" and kinds["ops-works-with-pes"] == "cooperation"
 
 
 # ---------------------------------------------------------------- bad expectation files
@@ -348,7 +370,7 @@ def test_gap_report_parts_and_order():
     expected = [f for f in r.findings if f.category == "expectation"]
     assert [order[f.severity] for f in expected] == sorted(order[f.severity] for f in expected)  # most serious first
     assert {f.code for f in expected} >= {"gmina-has-pes", "pes-has-owes-support"}
-    assert r.findings[-1].code == "coverage-gap"
+    assert r.findings[-1].code.startswith("coverage-")
     assert set(r.timings) >= {"projection", "metrics", "expectations", "coverage", "structure", "suggestions", "total"}
     assert len(r.suggestions) <= 3 and r.metrics is not None and r.network["organisations"] == 7
     assert r.about(ORG + "firm")  # the isolate has findings about it

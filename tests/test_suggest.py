@@ -7,6 +7,7 @@ import pytest
 from analysis_support import AGREEMENT, ORG, member, org, store_of, tie
 
 from graph.analysis import check_expectations, organisation_graph, pes_kinds, suggest_ties, to_networkx
+from graph.analysis.suggest import WEIGHTS
 
 
 def suggest(ttl: str, **kw):
@@ -32,10 +33,12 @@ def test_pes_ops_with_a_shared_partner():
     )
     (s,), _ = suggest(ttl)
     assert (s.rule, s.resources[0].iri, s.resources[1].iri) == ("pes-ops", ORG + "ops", ORG + "ss")
-    assert s.score == pytest.approx(0.5)  # one shared partner of degree 2
+    # RA 0.5 (one shared partner of degree 2) + 1 (meets an expectation) + 0.2 (same gmina)
+    assert s.value("resource_allocation") == pytest.approx(0.5) and s.score == pytest.approx(1.7)
     assert [r.iri for r in s.shared] == [ORG + "g"]
     assert "wspólni partnerzy: g" in s.text_pl and "shared partners: g" in s.text_en
-    assert "ops-works-with-pes" in s.meets and "Każdy OPS współpracuje" in s.text_pl
+    assert "ops-works-with-pes" in s.meets and "spełni oczekiwanie „Każdy OPS współpracuje" in s.text_pl
+    assert "(dotyczy: ops)" in s.text_pl and "(about: ops)" in s.text_en
     assert s.value("tie_kind") == "contracting" and s.value("same_gmina") is True
     assert set(s.basis) == {"https://w3id.org/es-pl/id/tie/g-funding-ops", "https://w3id.org/es-pl/id/tie/g-cofounding-ss"}
 
@@ -56,7 +59,7 @@ def test_no_suggestion_for_a_pair_already_tied_or_far_apart():
     assert not any(r == "pes-ops" for r, *_ in pairs(found))  # ss is tied, far is in another powiat
 
 
-def test_score_is_resource_allocation():
+def test_score_is_resource_allocation_plus_reasons():
     ttl = AGREEMENT + org("ops", "ops") + org("ss", "association") + org("a", "gmina") + org("b", "pcpr") + org("c", "firm", "2611022")
     ttl += (
         tie("a", "funding", "ops")
@@ -69,7 +72,9 @@ def test_score_is_resource_allocation():
     s = next(x for x in found if x.rule == "pes-ops")
     h = organisation_graph(g)
     ((_, _, want),) = nx.resource_allocation_index(h, [(ORG + "ops", ORG + "ss")])
-    assert s.score == pytest.approx(want) == pytest.approx(1 / 2 + 1 / 3)
+    assert s.value("resource_allocation") == pytest.approx(want) == pytest.approx(1 / 2 + 1 / 3)
+    # ops already refers to no PES: the tie meets "ops-works-with-pes"; both in Starachowice
+    assert s.score == pytest.approx(want + WEIGHTS["meets"] + WEIGHTS["same_gmina"])
     assert [r.label for r in s.shared] == ["a", "b"]
 
 
@@ -94,17 +99,48 @@ def test_gmina_owes_only_where_the_owes_works():
     assert ("gmina-owes", "owes", "g") in got
     assert ("gmina-owes", "owes2", "g") not in got
     s = next(x for x in found if x.rule == "gmina-owes" and x.resources[0].iri == ORG + "owes")
-    assert "OWES działa w tym powiecie" in s.text_pl
+    assert "OWES ma partnerów w powiecie gminy Starachowice" in s.text_pl and "wspólni partnerzy: ss" in s.text_pl
 
 
-def test_zero_score_only_to_meet_an_expectation():
+def test_no_shared_partner_only_to_meet_an_expectation_and_never_a_zero_score():
     ttl = AGREEMENT + org("ops", "ops") + org("ss", "social_cooperative")
     with_findings, _ = suggest(ttl)
     assert pairs(with_findings) >= {("pes-ops", "ops", "ss")}
     s = next(x for x in with_findings if x.rule == "pes-ops")
-    assert s.score == 0 and "brak wspólnych partnerów" in s.text_pl
+    assert s.score == pytest.approx(WEIGHTS["meets"] + WEIGHTS["same_gmina"]) and s.shared == ()
+    assert "brak wspólnych partnerów" not in s.text_pl and "no shared partners" not in s.text_en
+    assert "spełni oczekiwanie" in s.text_pl and "obie w gminie" in s.text_pl
     without, _ = suggest(ttl, with_findings=False)
-    assert without == ()
+    assert without == ()  # near and complementary is not a reason on its own
+
+
+def test_every_suggestion_has_a_named_reason_and_a_positive_score():
+    ttl = AGREEMENT + org("hub", "gmina") + org("ops", "ops") + org("pup", "pup") + org("owes", "owes", "2661011")
+    ttl += "".join(org(f"ss{i}", k) for i, k in enumerate(["association", "social_cooperative", "kis", "firm"]))
+    ttl += tie("hub", "funding", "ops") + tie("hub", "funding", "pup") + tie("owes", "advice", "ss0")
+    ttl += "".join(tie("hub", "cofounding", f"ss{i}") for i in range(4))
+    found, _ = suggest(ttl, top=50, per_org=0)
+    assert found
+    for s in found:
+        assert s.score > 0
+        reasons = ("wspólni partnerzy: ", "spełni oczekiwanie „", "zakończyło się")
+        assert any(r in s.text_pl for r in reasons), s.text_pl
+
+
+def test_a_tie_that_ended_is_a_reason():
+    from graph.analysis.gaps import ended_ties
+
+    ttl = AGREEMENT + org("pup", "pup") + org("ss", "association") + tie("pup", "referral", "ss", start="2017-01-01", end="2018-12-31")
+    store = store_of(ttl)
+    ended = ended_ties(store, "2020-01-01")
+    assert [t[2] for t in ended] == ["https://w3id.org/es-pl/id/tie/pup-referral-ss"]
+    g = to_networkx(store, as_of="2020-01-01")
+    (s,) = suggest_ties(g, pes_kinds=pes_kinds(store), ended=ended)
+    assert (s.rule, s.score) == ("pes-pup", pytest.approx(WEIGHTS["ended"] + WEIGHTS["same_gmina"]))
+    assert "zakończyło się 2018-12-31" in s.text_pl and "ended on 2018-12-31" in s.text_en
+    assert s.basis == ("https://w3id.org/es-pl/id/tie/pup-referral-ss",)
+    assert suggest_ties(g, pes_kinds=pes_kinds(store)) == ()  # without the ended tie: no reason, no suggestion
+    assert ended_ties(store, "2018-06-30") == () and ended_ties(store, None) == ()
 
 
 def test_ranking_and_per_org_limit():
