@@ -153,7 +153,7 @@ _SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
 def finding_rows(findings, lang: str = "pl") -> list[dict]:
     """Findings (or suggestions) as display rows, most serious first.
 
-    Each row: severity, category, code, text (in ``lang``), the first
+    Each row: severity, kind (``cooperation`` or ``data``), category, code, text (in ``lang``), the first
     resource's IRI and label (``iri``, ``label``), all labels (``about``),
     and ``score``/``reason`` for suggestions.
     """
@@ -164,6 +164,7 @@ def finding_rows(findings, lang: str = "pl") -> list[dict]:
         rows.append(
             {
                 "severity": f.severity,
+                "kind": getattr(f, "kind", "cooperation"),
                 "category": f.category,
                 "code": f.code,
                 "text": f.text(lang),

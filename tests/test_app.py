@@ -325,4 +325,6 @@ def test_gaps_coverage_has_readable_headings(monkeypatch):
     frame = next(df.value for df in at.dataframe if "Gmina" in df.value.columns)
     assert list(frame["Gmina"]) == ["Brody", "Mirzec", "Pawłów", "Starachowice", "Wąchock"]
     assert "PES: spółdzielnia socjalna" in frame.columns and "powiat" not in frame.columns
-    assert frame.set_index("Gmina").loc["Mirzec", "PES (razem)"] == 0
+    # a 0 beside the unnamed PES signatories reads "0 + grupa, liczba nieznana" (the data has a group, number unknown)
+    assert frame.set_index("Gmina").loc["Mirzec", "PES (razem)"] == "0 + grupa, liczba nieznana"
+    assert frame.set_index("Gmina").loc["Starachowice", "OPS"] == "1" and "Powiat" in frame.columns

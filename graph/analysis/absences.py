@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..model import ESK
 from ..store import Store
 
-__all__ = ["ABSENCE_QUERY", "VerifiedAbsence", "verified_absences", "matching", "absence_text"]
+__all__ = ["ABSENCE_QUERY", "VerifiedAbsence", "verified_absences", "matching", "absence_text", "absences_about"]
 
 ABSENCE_QUERY = """
 SELECT ?a ?at ?kind ?date ?by ?src ?kind_pl ?kind_en WHERE {
@@ -98,3 +98,9 @@ def absence_text(a: VerifiedAbsence, lang: str = "pl", message: str = "") -> str
         tail = [f"sprawdził(a): {a.checked_by}" if a.checked_by else "", f"źródło: {a.source}" if a.source else ""]
     tail = [x for x in tail if x]
     return head + (f" ({'; '.join(tail)})" if tail else "")
+
+
+def absences_about(absences, *iris: str) -> tuple[VerifiedAbsence, ...]:
+    """The records about any of ``iris`` (an organisation, its gmina), newest first."""
+    wanted = {i for i in iris if i}
+    return tuple(sorted((a for a in absences if a.at in wanted), key=lambda a: (a.checked_on, a.iri), reverse=True))

@@ -41,6 +41,7 @@ __all__ = [
     "kind_labels",
     "coverage",
     "coverage_findings",
+    "coverage_view",
 ]
 
 #: Coverage columns besides one ``pes:<kind>`` column per PES kind.
@@ -48,7 +49,7 @@ COVERAGE_COLUMNS: tuple[str, ...] = ("ops", "pes", "firm", "pup_tie", "owes_supp
 #: Column -> (Polish, English) heading.
 COVERAGE_LABELS: dict[str, tuple[str, str]] = {
     "ops": ("OPS", "OPS"),
-    "pes": ("PES", "PES"),
+    "pes": ("PES (razem)", "PES (all)"),
     "firm": ("firmy", "firms"),
     "pup_tie": ("powiązania z PUP", "ties to a PUP"),
     "owes_support": ("wsparcie OWES", "OWES support"),
@@ -287,3 +288,34 @@ def coverage_findings(frame: pd.DataFrame, *, as_of: str | None = None, absences
                 )
             )
     return tuple(out)
+
+
+def coverage_view(frame: pd.DataFrame, lang: str = "pl", kinds: dict | None = None) -> pd.DataFrame:
+    """The coverage matrix as a reader sees it: headings in ``lang``, counts
+    formatted (:func:`graph.wording.number`), "0 + grupa, liczba nieznana"
+    where an unnamed signatory group stands beside a 0; IRIs and helper
+    columns left out.  ``kinds``: kind notation -> (Polish, English) label."""
+    from ..wording import number
+
+    en = lang == "en"
+    group_note = "group, number unknown" if en else "grupa, liczba nieznana"
+    out = pd.DataFrame(index=frame.index)
+    out["Gmina"] = frame["label"] if "label" in frame.columns else list(frame.index)
+    out["Powiat"] = frame["powiat_label"] if "powiat_label" in frame.columns else ""
+    for col in frame.columns:
+        if col in ("label", "powiat", "powiat_label", "organisations", *GROUP_COLUMNS.values()):
+            continue
+        if col.startswith("pes:"):
+            k = col[4:]
+            name = "PES: " + (kinds or {}).get(k, (k, k))[1 if en else 0]
+        else:
+            name = COVERAGE_LABELS.get(col, (col, col))[1 if en else 0]
+        group = GROUP_COLUMNS.get(col)
+        cells = []
+        for iri, value in frame[col].items():
+            text = number(int(value), lang)
+            if group and group in frame.columns and int(frame.at[iri, group]) > 0 and int(value) == 0:
+                text += f" + {group_note}"
+            cells.append(text)
+        out[name] = cells
+    return out.reset_index(drop=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph.analysis.absences import absence_text
+from graph.analysis.coverage import coverage_view
 from graph.overview import finding_rows
+from graph.wording import number
 from ui import state
 from ui.i18n import lang, t, tm
 from ui.widgets import profile_url
@@ -16,13 +19,15 @@ def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> 
     if not rows:
         st.success(t("gaps.none"))
         return
+    language = lang()
     data = {
-        t("gaps.col.severity"): [t(f"gaps.severity.{r['severity']}") for r in rows],
+        t("gaps.col.severity"): [t(f"glossary.term.{r['severity']}") for r in rows],
+        t("gaps.col.kind"): [_kind(r.get("kind")) for r in rows],
         t("gaps.col.text"): [r["text"] for r in rows],
         t("gaps.col.about"): [r["about"] for r in rows],
     }
     if with_score:
-        data[t("gaps.col.score")] = [r["score"] for r in rows]
+        data[t("gaps.col.score")] = [number(r["score"], language, 3) for r in rows]
     data[t("gaps.col.profile")] = [profile_url(r["iri"]) if r["iri"] else None for r in rows]
     st.dataframe(
         pd.DataFrame(data),
@@ -30,9 +35,34 @@ def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> 
         column_config={
             t("gaps.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile")),
             t("gaps.col.text"): st.column_config.TextColumn(width="large"),
-            t("gaps.col.score"): st.column_config.NumberColumn(format="%.3f"),
         },
         key=key,
+    )
+
+
+def _kind(kind: str | None) -> str:
+    """A finding's kind in the glossary's words (a data gap says: complete the data)."""
+    if kind == "data":
+        return f"{t('glossary.term.data_gap')} – {t('glossary.term.complete_data')}"
+    return t("glossary.term.cooperation_gap")
+
+
+def _absences(report, language: str) -> None:
+    """The verified absences the findings may rest on, and how to record one."""
+    st.subheader(t("gaps.absences"))
+    st.caption(t("gaps.absences_help"))
+    if not report.absences:
+        st.info(t("gaps.no_absences"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("gaps.col.about"): [a.at for a in report.absences],
+                t("gaps.col.text"): [absence_text(a, language) for a in report.absences],
+            }
+        ),
+        hide_index=True,
+        key="gaps_absences",
     )
 
 
@@ -103,16 +133,9 @@ def _change(language: str) -> None:
 
 
 def _coverage_view(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    """The coverage matrix with headings a coordinator reads (IRIs left out)."""
-    kinds = state.vocab().get("kind", {})
-    names = {"label": t("gaps.cov.gmina"), "powiat_label": t("gaps.cov.powiat")}
-    for col in frame.columns:
-        if col.startswith("pes:"):
-            kind = col[4:]
-            names[col] = t("gaps.cov.pes_kind", kind=kinds.get(kind, {}).get(language, kind))
-        elif col in ("ops", "pes", "firm", "pup_tie", "owes_support", "rops_advice"):
-            names[col] = t(f"gaps.cov.{col}")
-    return frame.drop(columns=["powiat"], errors="ignore").rename(columns=names)
+    """The coverage matrix with headings a coordinator reads (IRIs left out, counts formatted)."""
+    kinds = {k: (v.get("pl", k), v.get("en", k)) for k, v in state.vocab().get("kind", {}).items()}
+    return coverage_view(frame, language, kinds)
 
 
 def render() -> None:
@@ -145,6 +168,7 @@ def render() -> None:
             st.info(t("common.analysis_pending"))
         else:
             _findings_table(finding_rows([f for f in report.findings if f.category != "structure"], language), "gaps_findings")
+            _absences(report, language)
     with tabs[2]:
         _what_if(language, as_of)
     with tabs[3]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph.analysis.absences import absence_text, absences_about
+from graph.model import TERC
 from graph.overview import finding_rows, findings_about
+from graph.wording import number
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
@@ -151,7 +154,7 @@ def render() -> None:
         for i, name in enumerate(("degree", "betweenness", "pagerank", "harmonic")):
             if name in row.index:
                 value = row[name]
-                cols[i].metric(t(f"viz.metric.{name}"), f"{value:.3g}" if isinstance(value, float) else str(value))
+                cols[i].metric(t(f"viz.metric.{name}"), number(value, language, 3) if isinstance(value, float) else number(value, language))
     else:
         st.caption(t("profile.no_metrics"))
 
@@ -164,4 +167,10 @@ def render() -> None:
     if not rows:
         st.success(t("profile.no_findings"))
     for r in rows:
-        st.markdown(f"- **{t('gaps.severity.' + r['severity'])}** · {md_escape(r['text'])}")
+        kind = t("glossary.term.data_gap") if r.get("kind") == "data" else t("glossary.term.cooperation_gap")
+        st.markdown(f"- **{t('glossary.term.' + r['severity'])}** · {md_escape(kind)} · {md_escape(r['text'])}")
+    checked = absences_about(report.absences, p.iri, f"{TERC}{p.gmina}" if p.gmina else "")
+    if checked:
+        st.markdown(f"**{t('profile.absences')}**")
+        for a in checked:
+            st.markdown(f"- {md_escape(absence_text(a, language))}")
