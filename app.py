@@ -47,7 +47,7 @@ with st.sidebar:
         st.text(t("app.source.bundled"))
     else:
         st.text(t("app.source.files", files=", ".join(p.name for p in cfg.data)))
-    st.text(t("app.source.triples", n=f"{len(store):,}".replace(",", " "), orgs=counts["organisations"], ties=counts["ties"]))
+    st.text(t("app.source.triples", n=len(store), orgs=counts["organisations"], ties=counts["ties"]))
     if counts["synthetic_nodes"]:
         st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
 

@@ -47,6 +47,7 @@ from .guard import guard_query
 from .io import format_for, read_bytes, syntax_error
 from .model import BASE, PREFIXES
 from .settings import Settings
+from .wording import count as count_of
 
 __all__ = ["Upstream", "EndpointServer", "OxigraphProcess", "negotiate", "build_store_dir", "serve"]
 
@@ -461,7 +462,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878, cors
             upstream = Upstream(oxigraph.url)
         server = EndpointServer((host, port), upstream, timeout_s=settings.timeout_s, max_rows=settings.max_rows,
                                 cors=cors, verbose=verbose)
-        what = f"{count} triples" if count is not None else f"remote {settings.query_url}"
+        what = count_of(count, "triple", "en") if count is not None else f"remote {settings.query_url}"
         print(f"SPARQL endpoint: {server.url} (read-only; {what}; limits {settings.timeout_s:g} s, {settings.max_rows} rows)",
               file=sys.stderr, flush=True)
         if host not in ("127.0.0.1", "localhost", "::1"):

@@ -9,6 +9,7 @@ import json
 from rdflib import BNode, Literal, URIRef
 
 from .store import Result
+from .wording import count
 
 __all__ = ["to_csv", "to_tsv", "to_json", "to_table", "to_turtle", "FORMATS"]
 
@@ -75,7 +76,7 @@ def to_table(result: Result, *, width: int = 60) -> str:
     widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(result.vars)]
     line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
     out = [line(result.vars), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''})")
+    out.append(f"({count(len(rows), 'row', 'en')}{', truncated' if result.truncated else ''})")
     return "\n".join(out)
 
 

@@ -7,7 +7,16 @@ import pytest
 import rdflib
 from analysis_support import AGREEMENT, ORG, TERC, member, org, store_of, tie
 
-from graph.analysis import check_expectations, coverage, coverage_findings, gap_report, load_expectations, render_csv, render_json, to_networkx
+from graph.analysis import (
+    check_expectations,
+    coverage,
+    coverage_findings,
+    gap_report,
+    load_expectations,
+    render_csv,
+    render_json,
+    to_networkx,
+)
 from graph.analysis.absences import verified_absences
 from graph.analysis.errors import ExpectationsError
 from graph.analysis.report import render_markdown
@@ -18,7 +27,9 @@ ENGINES = ("oxigraph", "pyshacl")
 PAWLOW = TERC + "2611042"
 
 
-def absence(name="pawlow-pes", at="terc:2611042", kind="esk:pes", on="2024-03-01", by="Jan Kowalski, koordynator", src="rozmowa z GOPS") -> str:
+def absence(
+    name="pawlow-pes", at="terc:2611042", kind="esk:pes", on="2024-03-01", by="Jan Kowalski, koordynator", src="rozmowa z GOPS"
+) -> str:
     """Turtle of one verified absence (a test fixture: the bundled file holds none)."""
     return (
         f"<https://w3id.org/es-pl/id/absence/{name}> a es:VerifiedAbsence ; es:absenceAt {at} ; es:absentKind {kind} ; "
@@ -42,7 +53,10 @@ def about(findings, code, iri):
 def test_without_a_record_the_finding_says_what_the_data_lacks(shapes, engine):
     f = about(check_expectations(store_of(AGREEMENT), shapes, engine=engine), "gmina-has-pes", PAWLOW)
     assert f.kind == "data" and f.severity == "warning"
-    assert f.text_pl == "Pawłów: W danych brak podmiotu ekonomii społecznej (PES) z siedzibą w tej gminie; uzupełnij dane albo zapisz sprawdzony brak."
+    assert (
+        f.text_pl
+        == "Pawłów: W danych brak podmiotu ekonomii społecznej (PES) z siedzibą w tej gminie; uzupełnij dane albo zapisz sprawdzony brak."
+    )
     assert f.text_en.startswith("Pawłów: The data shows no social-economy entity (PES) seated in this gmina; complete the data")
     assert f.value("verified") is None
 
@@ -96,7 +110,7 @@ def test_absence_records_are_checked_by_the_shapes():
         return validate_graph(g, load_shapes())
 
     assert report(absence()).conforms
-    bad = report('<https://w3id.org/es-pl/id/absence/x> a es:VerifiedAbsence ; es:absenceAt terc:2611042 ; es:absentKind esk:pes .')
+    bad = report("<https://w3id.org/es-pl/id/absence/x> a es:VerifiedAbsence ; es:absenceAt terc:2611042 ; es:absentKind esk:pes .")
     assert not bad.conforms
     assert {f.path for f in bad.findings} >= {str(rdflib.URIRef("https://w3id.org/es-pl/def#checkedOn")), "http://purl.org/dc/terms/source"}
 
@@ -117,7 +131,13 @@ def test_bundled_absences_file_holds_no_record():
 
 def test_verified_absences_read_back():
     (a,) = verified_absences(store_of(absence()))
-    assert (a.at, a.kind, a.checked_on, a.checked_by, a.source) == (PAWLOW, "https://w3id.org/es-pl/kind/pes", "2024-03-01", "Jan Kowalski, koordynator", "rozmowa z GOPS")
+    assert (a.at, a.kind, a.checked_on, a.checked_by, a.source) == (
+        PAWLOW,
+        "https://w3id.org/es-pl/kind/pes",
+        "2024-03-01",
+        "Jan Kowalski, koordynator",
+        "rozmowa z GOPS",
+    )
 
 
 # ---------------------------------------------------------------- two kinds; data gaps are never violations
@@ -125,7 +145,9 @@ def test_verified_absences_read_back():
 
 def test_a_data_gap_rule_cannot_be_a_violation(tmp_path):
     text = open("data/expectations.ttl", encoding="utf-8").read()
-    text = text.replace("    sh:severity sh:Warning ;\n    es:findingKind es:dataGap ;", "    sh:severity sh:Violation ;\n    es:findingKind es:dataGap ;")
+    text = text.replace(
+        "    sh:severity sh:Warning ;\n    es:findingKind es:dataGap ;", "    sh:severity sh:Violation ;\n    es:findingKind es:dataGap ;"
+    )
     path = tmp_path / "exp.ttl"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ExpectationsError, match="never a violation"):
@@ -164,7 +186,9 @@ def test_coverage_findings_in_two_kinds_and_both_languages():
 
 def test_rops_advice_counts_the_offers_the_data_holds():
     ttl = AGREEMENT + org("rops", "rops", "2661011") + org("ops", "ops") + org("ss", "social_cooperative") + org("firm", "firm")
-    ttl += "<https://w3id.org/es-pl/id/offer/o> a es:ServiceOffer ; es:offeredBy eso:rops ; es:offeredTo esk:ops , esk:social_cooperative .\n"
+    ttl += (
+        "<https://w3id.org/es-pl/id/offer/o> a es:ServiceOffer ; es:offeredBy eso:rops ; es:offeredTo esk:ops , esk:social_cooperative .\n"
+    )
     store = store_of(ttl)
     cov = coverage(to_networkx(store), store)
     assert cov.loc[TERC + "2611011", "rops_advice"] == 2  # the OPS and the cooperative; not the firm
@@ -222,7 +246,9 @@ def test_number_format(x, lang, digits, want):
 def test_glossary_has_one_word_for_each_thing():
     assert term("spof") == "pojedyncze punkty awarii" and term("suggested_ties") == "sugerowane powiązania"
     assert term("violation") == "poważne" and "naruszenie" not in {term(k) for k in ("violation", "warning", "info")}
-    assert term("gops", "en").startswith("Commune Social Assistance Centre") and term("mops", "en").startswith("City Social Assistance Centre")
+    assert term("gops", "en").startswith("Commune Social Assistance Centre") and term("mops", "en").startswith(
+        "City Social Assistance Centre"
+    )
 
 
 def test_ui_catalogue_counts_through_the_helper():
@@ -237,7 +263,14 @@ def test_ui_catalogue_counts_through_the_helper():
 
 
 def test_report_numbers_use_decimal_commas_in_polish():
-    store = store_of(AGREEMENT + org("a", "gmina") + org("b", "ops") + org("c", "social_cooperative") + tie("a", "funding", "b") + tie("a", "funding", "c"))
+    store = store_of(
+        AGREEMENT
+        + org("a", "gmina")
+        + org("b", "ops")
+        + org("c", "social_cooperative")
+        + tie("a", "funding", "b")
+        + tie("a", "funding", "c")
+    )
     r = gap_report(store)
     pl, en = render_markdown(r, lang="pl"), render_markdown(r, lang="en")
     assert "- gęstość: 0,667" in pl and "- density: 0.667" in en and "indeks E-I (gminy): -1,000" in pl

@@ -68,8 +68,14 @@ _ENTITY = {
     "firm": ("firmy z siedzibą w gminie", "firm seated in the gmina", ESK.firm),
 }
 _GROUP_NOTE = {
-    "pes": ("porozumienie podpisała grupa przedstawicieli PES bez nazw, liczba nieznana", "unnamed PES representatives signed the agreement, number unknown"),
-    "firm": ("porozumienie podpisała grupa przedstawicieli firm bez nazw, liczba nieznana", "unnamed firm representatives signed the agreement, number unknown"),
+    "pes": (
+        "porozumienie podpisała grupa przedstawicieli PES bez nazw, liczba nieznana",
+        "unnamed PES representatives signed the agreement, number unknown",
+    ),
+    "firm": (
+        "porozumienie podpisała grupa przedstawicieli firm bez nazw, liczba nieznana",
+        "unnamed firm representatives signed the agreement, number unknown",
+    ),
 }
 #: Tie columns (a 0 is a gap in cooperation where the gmina has organisations in the data).
 _TIES = {

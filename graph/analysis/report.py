@@ -54,7 +54,10 @@ _T = {
 }
 
 _STRUCT = {
-    "articulation-point": ("Pojedyncze punkty awarii (bez nich sieć się rozpada)", "Single points of failure (without them the network falls apart)"),
+    "articulation-point": (
+        "Pojedyncze punkty awarii (bez nich sieć się rozpada)",
+        "Single points of failure (without them the network falls apart)",
+    ),
     "bridge": ("Mosty (jedyne połączenia między częściami)", "Bridges (the only links between parts)"),
     "isolate": ("Organizacje bez powiązań", "Organisations with no tie"),
     "peripheral": ("Organizacje z jednym partnerem", "Organisations with one partner"),

@@ -6,6 +6,7 @@ import json
 
 from ..edit.editor import Editor
 from ..store import RdflibStore
+from ..wording import count
 
 NAME = "history"
 HELP = "list the changes made to the data (id, when, who, what); --show ID prints a change's triples"
@@ -23,7 +24,7 @@ def run(args, settings) -> int:
     if args.show:
         hits = [e for e in entries if e.id.startswith(args.show)]
         if len(hits) != 1:
-            print(f"error: {len(hits)} changes match {args.show!r}")
+            print(f"error: {count(len(hits), 'change matches|changes match', 'en')} {args.show!r}")
             return 2
         e = hits[0]
         print(f"{e.id}  {e.when}  {e.who}  {e.what}")

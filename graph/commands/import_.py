@@ -7,6 +7,7 @@ import sys
 
 from ..edit.editor import Editor
 from ..edit.importer import ENCODINGS, plan_import, read_files
+from ..wording import count
 
 NAME = "import"
 HELP = "import organisations and ties from CSV/XLSX (all or nothing; --dry-run writes nothing)"
@@ -27,7 +28,7 @@ def run(args, settings) -> int:
     plan = plan_import(editor.context(), tables, who=who)
     for t in tables:
         enc = f", {t.encoding}" if t.encoding else ""
-        print(f"{t.name}: {t.kind}, {len(t.rows)} rows{enc}")
+        print(f"{t.name}: {t.kind}, {count(len(t.rows), 'row', 'en')}{enc}")
     for p in plan.problems:
         print(p.text(args.lang), file=sys.stderr)
     n_err = len(plan.errors)

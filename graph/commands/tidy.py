@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..edit.writeback import locked, read_triples, render, save
+from ..wording import count
 
 NAME = "tidy"
 HELP = "rewrite data files in the stable sorted Turtle that edits use (same triples; --check only reports)"
@@ -22,12 +23,12 @@ def run(args, settings) -> int:
         with locked(path):
             triples, original = read_triples(path, max_bytes=settings.max_file_bytes)
             if render(triples, original) == original:
-                print(f"{path}: already tidy ({len(triples)} triples)")
+                print(f"{path}: already tidy ({count(len(triples), 'triple', 'en')})")
                 continue
             untidy += 1
             if args.check:
                 print(f"{path}: not in the stable form")
             else:
                 save(path, triples, original=original)
-                print(f"{path}: rewritten ({len(triples)} triples, same graph)")
+                print(f"{path}: rewritten ({count(len(triples), 'triple', 'en')}, same graph)")
     return 1 if args.check and untidy else 0

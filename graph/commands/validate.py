@@ -6,6 +6,7 @@ import json
 
 from ..store import open_store
 from ..validate import load_shapes, validate_graph
+from ..wording import count
 
 NAME = "validate"
 HELP = "SHACL report (exit 0 conforms, 1 violations, 2 unreadable input)"
@@ -28,5 +29,8 @@ def run(args, settings) -> int:
             where = f" {f.path}" if f.path else ""
             print(f"{f.severity}: {f.focus}{where}: {msg} [{f.constraint}; {f.shape}]")
         n = len(report.violations)
-        print(("conforms" if report.conforms else f"does not conform: {n} violation(s)") + f", {len(report.findings)} finding(s)")
+        print(
+            ("conforms" if report.conforms else f"does not conform: {count(n, 'violation|violations', 'en')}")
+            + f", {count(len(report.findings), 'finding', 'en')}"
+        )
     return 0 if report.conforms else 1

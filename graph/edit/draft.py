@@ -21,6 +21,7 @@ from rdflib import Literal, URIRef
 
 from ..model import DCTERMS, ES, ESG, ESSRC, FOAF, PROV, RDF, SDO, SKOS, TERC, XSD
 from ..terms import checked_iri
+from ..wording import count
 from .changes import Change, EditError, Problem, editor_iri, with_provenance
 from .lookup import Context, OrgRecord
 from .naming import normalise_name, slugify
@@ -230,7 +231,9 @@ def find_one_org(draft: Draft, text: str, fld: str) -> OrgRecord | None:
         return None
     if len(found) > 1:
         draft.error(
-            fld, f"{len(found)} organizacje pasują do {text!r}; podaj id", f"{len(found)} organisations match {text!r}; give the id"
+            fld,
+            f"{count(len(found), 'organizacja pasuje|organizacje pasują|organizacji pasuje')} do {text!r}; podaj id",
+            f"{count(len(found), 'organisation matches|organisations match', 'en')} {text!r}; give the id",
         )
         return None
     return found[0]

@@ -20,6 +20,7 @@ import rdflib
 from ..settings import Settings
 from ..store import Store, open_store
 from ..terms import to_oxigraph, to_rdflib
+from ..wording import count
 from . import history as hist
 from .changes import Change, EditError, Problem
 from .check import check_change
@@ -103,8 +104,8 @@ class Editor:
                 [
                     Problem(
                         "entry",
-                        f"dane zmieniły się w międzyczasie albo leżą w innym pliku niż {self.path.name}: {len(gone)} trójek do usunięcia nie ma; odśwież i spróbuj ponownie",
-                        f"the data changed meanwhile or lives in a file other than {self.path.name}: {len(gone)} triples to remove are not there; reload and try again",
+                        f"dane zmieniły się w międzyczasie albo leżą w innym pliku niż {self.path.name}: brak {count(len(gone), 'trójki|trójek|trójek')} do usunięcia; odśwież i spróbuj ponownie",
+                        f"the data changed meanwhile or lives in a file other than {self.path.name}: {count(len(gone), 'triple to remove is|triples to remove are', 'en')} not there; reload and try again",
                         rule="conflict",
                     )
                 ]

@@ -31,6 +31,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..errors import GraphError
+from ..wording import count
 from .changes import Change, EditError, Problem
 from .check import check_change
 from .draft import Draft, finish
@@ -304,7 +305,12 @@ def plan_import(ctx: Context, tables: list[Table], *, who: str, shapes=None, che
         return ImportPlan(None, problems, tables, counts)
     draft.problems = [p for p in draft.problems if p.severity == "error"]  # warnings already reported with their rows
     try:
-        change = finish(draft, op="import", what=f"import {names}: {counts['organisations']} organisations, {counts['ties']} ties", who=who)
+        change = finish(
+            draft,
+            op="import",
+            what=f"import {names}: {count(counts['organisations'], 'organisation', 'en')}, {count(counts['ties'], 'tie', 'en')}",
+            who=who,
+        )
     except EditError as exc:
         return ImportPlan(None, problems + list(exc.problems), tables, counts)
     if check and not change.empty:
