@@ -9,7 +9,7 @@ measures want the organisations only, with at most one edge per pair:
 * :func:`organisation_digraph` - directed, simple (tie from -> to).
 
 Agreements, people and memberships are left out: signing the agreement is not
-a working tie (the "paper partner" expectation checks exactly that).
+a working tie (the signatory expectation, "cooperation beyond signing", checks exactly that).
 """
 
 from __future__ import annotations

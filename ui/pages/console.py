@@ -37,6 +37,7 @@ from graph.guard import Limits, RunningQuery, start_limited
 from graph.library import SavedQuery, expand_iri, load_library
 from graph.model import PREFIXES
 from graph.viz import HARD_MAX
+from graph.wording import number
 from ui import state
 from ui.i18n import lang, t, viz_texts
 
@@ -71,6 +72,11 @@ class Job:
     bindings: dict
     stem: str
     request: ConsoleRequest
+
+
+def _seconds(x: float) -> str:
+    """A limit in seconds as the reader writes it: 10, 2,5."""
+    return number(int(x), lang()) if float(x).is_integer() else number(x, lang(), 1)
 
 
 def _viz_texts(language: str) -> tuple[dict, dict]:
@@ -131,7 +137,7 @@ def _poll(language: str) -> None:
         st.session_state.pop(_RUNNING, None)
         st.session_state[_OUTCOME] = _finish(running, stem, language)
         st.rerun()
-    st.info(t("console.running", seconds=f"{running.elapsed:.1f}", limit=f"{running.limits.timeout_s:g}"))
+    st.info(t("console.running", seconds=number(running.elapsed, lang(), 1), limit=_seconds(running.limits.timeout_s)))
     if st.button(t("console.stop"), key="console_stop"):
         running.cancel()
         st.session_state.pop(_RUNNING, None)
@@ -276,7 +282,7 @@ def _show(out: Outcome, language: str) -> None:
         return
     if out.truncated:
         st.warning(t("console.truncated", n=state.settings().max_rows))
-    seconds = f"{out.seconds:.2f}"
+    seconds = number(out.seconds, lang(), 2)
     if out.kind == "ASK":
         (st.success if out.boolean else st.info)(t("console.yes") if out.boolean else t("console.no"))
     elif out.kind == "SELECT":
