@@ -276,3 +276,35 @@ def test_report_numbers_use_decimal_commas_in_polish():
     assert "- gęstość: 0,667" in pl and "- density: 0.667" in en and "indeks E-I (gminy): -1,000" in pl
     assert "(wynik 1," in pl and "(score 1." in en
     assert "naruszenie" not in pl and "Proponowane" not in pl and "Punkty krytyczne" not in pl
+
+
+# ---------------------------------------------------------------- recording an absence (CLI, editing path)
+
+
+def test_record_an_absence_through_the_cli_and_undo_it(tmp_path, capsys):
+    import shutil
+
+    from graph.cli import main
+    from graph.settings import DATA_DIR, Settings
+    from graph.store import open_store
+
+    entities, absences = tmp_path / "entities.ttl", tmp_path / "absences.ttl"
+    shutil.copy(DATA_DIR / "entities.ttl", entities)
+    shutil.copy(DATA_DIR / "absences.ttl", absences)
+    args = ["absence", "--at", "2611042", "--kind", "pes", "--on", "2024-03-01", "--by", "Jan Kowalski", "--source", "rozmowa z GOPS"]
+    assert main([*args, "--file", str(absences), "--user", "Ula", "--data", str(entities)]) == 0
+    (a,) = verified_absences(open_store(Settings(data=(entities, absences))))
+    assert (a.at, a.checked_on, a.checked_by) == (PAWLOW, "2024-03-01", "Jan Kowalski")
+    assert entities.read_bytes() == (DATA_DIR / "entities.ttl").read_bytes()  # written beside the data, not into it
+    # the report now states the absence as a fact
+    r = gap_report(open_store(Settings(data=(entities, absences))), as_of="2024-06-01")
+    assert about(r.findings, "gmina-has-pes", PAWLOW).kind == "cooperation"
+    # bad input names the field; nothing is written
+    before = absences.read_bytes()
+    bad = ["absence", "--at", "9999999", "--kind", "nosuch", "--on", "2024-02-30", "--by", "x", "--source", "y"]
+    assert main([*bad, "--file", str(absences), "--user", "Ula", "--data", str(entities)]) == 2
+    err = capsys.readouterr().err
+    assert "9999999" in err and "nosuch" in err and "2024-02-30" in err and absences.read_bytes() == before
+    # undone through the history beside the absences file
+    assert main(["undo", "--user", "Ula", "--data", str(absences)]) == 0
+    assert verified_absences(open_store(Settings(data=(entities, absences)))) == ()

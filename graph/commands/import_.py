@@ -33,7 +33,7 @@ def run(args, settings) -> int:
         print(p.text(args.lang), file=sys.stderr)
     n_err = len(plan.errors)
     if not plan.ok:
-        print(f"{n_err} error(s): nothing was written", file=sys.stderr)
+        print(f"{count(n_err, 'error', 'en')}: nothing was written", file=sys.stderr)
         return 1
     change = plan.change
     if change.empty:
@@ -42,7 +42,7 @@ def run(args, settings) -> int:
     if args.dry_run:
         print(
             f"dry run: would add {len(change.added)} and remove {len(change.removed)} triples "
-            f"({plan.counts['organisations']} organisations, {plan.counts['ties']} ties); nothing was written"
+            f"({count(plan.counts['organisations'], 'organisation', 'en')}, {count(plan.counts['ties'], 'tie', 'en')}); nothing was written"
         )
         return 0
     done = editor.commit(change, check=False)  # plan_import already checked it against the shapes
