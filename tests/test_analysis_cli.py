@@ -45,7 +45,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 def test_gaps_markdown_pl_and_en(data, capsys):
     code, out, _ = run(capsys, "gaps", "--data", str(data))
-    assert code == 0 and out.startswith("# Luki we współpracy") and "## Oczekiwania" in out and "## Proponowane powiązania" in out
+    assert code == 0 and out.startswith("# Luki we współpracy") and "## Oczekiwania" in out and "## Sugerowane powiązania" in out and "_luka w danych – uzupełnij dane_" in out
     assert "Spółdzielnia &lt;b&gt;Socjalna&lt;/b&gt;" in out and "<b>" not in out
     code, out, _ = run(capsys, "gaps", "--data", str(data), "--lang", "en", "--as-of", "2019-06-30")
     assert code == 0 and out.startswith("# Gaps in cooperation") and "as of 2019-06-30" in out
@@ -55,15 +55,17 @@ def test_gaps_csv_and_json(data, capsys):
     code, out, _ = run(capsys, "gaps", "--data", str(data), "--format", "csv", "--as-of", "2018-01-01")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert (
-        code == 0 and rows and set(rows[0]) == {"category", "code", "severity", "iri", "label", "iri2", "label2", "text", "score", "basis"}
+        code == 0 and rows and set(rows[0]) == {"category", "code", "severity", "kind", "iri", "label", "iri2", "label2", "text", "score", "basis"}
     )
     assert {"expectation", "coverage", "structure", "suggestion"} <= {r["category"] for r in rows}
+    assert {r["kind"] for r in rows} == {"cooperation", "data"}
     ops = [r for r in rows if r["code"] == "ops-works-with-pes"]
     assert [r["label"] for r in ops] == ["ops"]  # contracting starts in 2019
     code, out, _ = run(capsys, "gaps", "--data", str(data), "--format", "json", "--as-of", "2019-06-30")
     doc = json.loads(out)
     assert code == 0 and doc["as_of"] == "2019-06-30"
     assert not any(f["code"] == "ops-works-with-pes" for f in doc["findings"])
+    assert {f["kind"] for f in doc["findings"]} <= {"cooperation", "data"} and doc["absences"] == []
     assert doc["network"]["organisations"] == 5 and doc["coverage"][0]["gmina"].startswith("https://w3id.org/es-pl/id/terc/")
 
 
