@@ -42,6 +42,14 @@ _T = {
     "suggestions": ("Sugerowane powiązania", "Suggested ties"),
     "absences": ("Sprawdzone braki", "Verified absences"),
     "group_unknown": ("grupa, liczba nieznana", "group, number unknown"),
+    "coverage_note": (
+        "Liczby organizacji z siedzibą w gminie, które są w danych (0: dane ich nie wskazują). "
+        "Doradztwo ROPS: powiązania doradztwa ROPS oraz oferta doradztwa ROPS dla rodzajów organizacji (S6; data strony nieznana, "
+        "więc oferta liczy się na każdy dzień).",
+        "Counts of organisations seated in the gmina that the data holds (0: the data names none). "
+        "ROPS advice: advice ties from a ROPS and the ROPS advice offered to kinds of organisations (S6; the page is undated, "
+        "so the offer counts on every date).",
+    ),
     "more": ("… i {n} więcej (pełna lista: --format csv lub json)", "… and {n} more (full list: --format csv or json)"),
     "basis": ("podstawa", "basis"),
     "score": ("wynik", "score"),
@@ -158,7 +166,7 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
         from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS
 
         cols = [c for c in COVERAGE_COLUMNS if c in cov.columns]
-        lines += ["", f"## {_t('coverage', lang)}", ""]
+        lines += ["", f"## {_t('coverage', lang)}", "", f"_{md_escape(_t('coverage_note', lang))}_", ""]
         lines.append(f"| {_t('gmina', lang)} | {_t('powiat', lang)} | " + " | ".join(_pick(COVERAGE_LABELS[c], lang) for c in cols) + " |")
         lines.append("|---|---|" + "---:|" * len(cols))
         for _, row in cov.head(max(limit, 1) * 5).iterrows():
