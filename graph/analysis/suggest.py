@@ -226,7 +226,8 @@ def _suggestion(g, key, s, ra, partners, met, past, unmet, titles, h) -> Suggest
         why_en.append(f"their tie ({kind_en}) ended on {str(end)[:10]}")
     pl = f"{res_a.label} → {res_b.label} ({where_pl}): {action_pl}; " + "; ".join(why_pl) + "."
     en = f"{res_a.label_en} → {res_b.label_en} ({where_en}): {action_en}; " + "; ".join(why_en) + "."
-    basis = tuple(t for w in partners for x in (a, b) for t in h.edges[x, w].get("ties", [])) + tuple(t for t, _, _ in past)
+    # sorted: engines list a pair's ties in their own order
+    basis = tuple(sorted({t for w in partners for x in (a, b) for t in h.edges[x, w].get("ties", [])})) + tuple(t for t, _, _ in past)
     same = bool(g.nodes[a].get("gmina")) and g.nodes[a].get("gmina") == g.nodes[b].get("gmina")
     return Suggestion(
         category="suggestion",
