@@ -6,7 +6,7 @@ Each file holds keys whose leaves are tables with ``pl`` and ``en``::
     pl = "Przegląd"
     en = "Overview"
 
-    "network.count" = { pl = "{n} organizacji", en = "{n} organisations" }
+    "network.count" = { pl = "{n|organisation}", en = "{n|organisation}" }
 
 Nested tables are flattened with dots (``overview.title``).  A key defined in
 two files is an error, and ``tests/test_i18n.py`` proves every key has both

@@ -41,7 +41,7 @@ def run(args, settings) -> int:
         return 0
     if args.dry_run:
         print(
-            f"dry run: would add {len(change.added)} and remove {len(change.removed)} triples "
+            f"dry run: would add {len(change.added)} and remove {count(len(change.removed), 'triple', 'en')} "
             f"({count(plan.counts['organisations'], 'organisation', 'en')}, {count(plan.counts['ties'], 'tie', 'en')}); nothing was written"
         )
         return 0

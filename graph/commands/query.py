@@ -11,6 +11,7 @@ from ..guard import Limits, run_limited
 from ..library import coerce, expand_iri, load_library
 from ..results import FORMATS, to_csv, to_json, to_table, to_tsv, to_turtle
 from ..store import open_store
+from ..wording import count
 
 NAME = "query"
 HELP = "run a saved question (by name), a .rq file or SPARQL text"
@@ -67,5 +68,5 @@ def run(args, settings) -> int:
         raise GraphError(f"--format {args.format}: {exc}") from None
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     if result.truncated:
-        print(f"note: truncated at {settings.max_rows} rows (GRAPH_MAX_ROWS)", file=sys.stderr)
+        print(f"note: truncated at {count(settings.max_rows, 'row', 'en')} (GRAPH_MAX_ROWS)", file=sys.stderr)
     return 0
