@@ -124,6 +124,7 @@ def render() -> None:
     for r in rows:
         icon = {"violation": ":material/error:", "warning": ":material/warning:"}.get(r["severity"], ":material/info:")
         with st.container(border=True):
-            st.markdown(f"{icon} {md_escape(r['text'])}")
+            kind = t("glossary.term.data_gap") if r.get("kind") == "data" else t("glossary.term.cooperation_gap")
+            st.markdown(f"{icon} **{md_escape(kind)}** · {md_escape(r['text'])}")
             if r["iri"]:
                 st.link_button(tm("overview.open_profile_of", name=r["label"]), profile_url(r["iri"]), type="tertiary")
