@@ -308,3 +308,22 @@ def test_record_an_absence_through_the_cli_and_undo_it(tmp_path, capsys):
     # undone through the history beside the absences file
     assert main(["undo", "--user", "Ula", "--data", str(absences)]) == 0
     assert verified_absences(open_store(Settings(data=(entities, absences)))) == ()
+
+
+def test_every_rule_says_what_the_data_shows_in_both_languages(shapes):
+    from graph.analysis import describe_expectations
+
+    rules = {r.code: r for r in describe_expectations(shapes)}
+    assert rules["ops-works-with-pes"].message == (
+        "W danych brak powiązania tego ośrodka pomocy społecznej z PES (prowadzenie, współzałożenie, zlecanie usług, kierowanie klientów)."
+    )
+    assert rules["ops-works-with-pes"].message_en == (
+        "The data shows no tie of this social assistance centre to any PES (running, co-founding, contracting, client referral)."
+    )
+    assert rules["pes-has-owes-support"].message == "W danych brak powiązania tego przedsiębiorstwa społecznego z OWES."
+    assert rules["pes-has-owes-support"].message_en == "The data shows no tie of this social enterprise to any OWES."
+    assert rules["firm-has-pes-tie"].message_en == "The firm is in the agreement; the data shows no tie of it to any PES."
+    for r in rules.values():
+        assert r.message.startswith(("W danych", "Dane nie pokazują", "Firma należy do porozumienia; w danych")), r.code
+        assert "The data shows" in r.message_en or "the data shows" in r.message_en, r.code
+        assert "?" not in r.message + r.message_en  # no insinuating questions ("partner tylko na papierze?")

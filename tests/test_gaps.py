@@ -126,7 +126,9 @@ def test_pes_has_owes_support(shapes, engine):
         + "eso:ngo-trading es:economicActivity true .\n"
         + org("ngo", "foundation")  # no economic activity in the data: not a social enterprise
         + org("cis", "cis")
+        + org("wtz", "wtz")
         + org("elsewhere", "social_cooperative", "1465011")
+        + tie("owes", "advice", "wtz")
         + tie("owes", "advice", "supported")
         + tie("partner", "project_partnership", "owes")
     )
