@@ -21,11 +21,13 @@ rule, or on pySHACL (``engine="pyshacl"``), with the same findings.
 
 from __future__ import annotations
 
+from .absences import VerifiedAbsence, absence_text, verified_absences
 from .brokerage import BROKERAGE_ROLES, brokerage, role_of
+from .coverage import coverage_view
 from .errors import AnalysisError, ExpectationsError, InvalidDate, UnknownResource
 from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
 from .export import EXPORT_FORMATS, export_network, flat_graph
-from .findings import CATEGORIES, SEVERITIES, Finding, Resource, Suggestion
+from .findings import CATEGORIES, KINDS, SEVERITIES, Finding, Resource, Suggestion
 from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport, coverage, coverage_findings, gap_report, pes_kinds
 from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
 from .network import organisation_digraph, organisation_graph, resolve_organisation
@@ -33,7 +35,7 @@ from .projection import to_networkx
 from .report import CSV_COLUMNS, md_escape, render_csv, render_json, render_markdown
 from .stats import stats
 from .structure import SUPPORT_KINDS, Structure, WhatIf, cut_parts, structure, what_if
-from .suggest import RULE_MEETS, SUGGESTION_RULES, suggest_ties
+from .suggest import RULE_MEETS, SUGGESTION_RULES, WEIGHTS, suggest_ties
 from .timeline import Diff, diff_report, parse_date, snapshot_store, tie_kind_labels
 
 __all__ = [
@@ -68,6 +70,10 @@ __all__ = [
     "pes_kinds",
     "coverage",
     "coverage_findings",
+    "coverage_view",
+    "VerifiedAbsence",
+    "verified_absences",
+    "absence_text",
     "GapReport",
     "gap_report",
     # structure and what-if
@@ -80,6 +86,7 @@ __all__ = [
     # suggestions
     "SUGGESTION_RULES",
     "RULE_MEETS",
+    "WEIGHTS",
     "suggest_ties",
     # time
     "parse_date",
@@ -93,6 +100,7 @@ __all__ = [
     "Suggestion",
     "SEVERITIES",
     "CATEGORIES",
+    "KINDS",
     "render_markdown",
     "render_csv",
     "render_json",
