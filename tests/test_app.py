@@ -328,3 +328,32 @@ def test_gaps_coverage_has_readable_headings(monkeypatch):
     # a 0 beside the unnamed PES signatories reads "0 + grupa, liczba nieznana" (the data has a group, number unknown)
     assert frame.set_index("Gmina").loc["Mirzec", "PES (razem)"] == "0 + grupa, liczba nieznana"
     assert frame.set_index("Gmina").loc["Starachowice", "OPS"] == "1" and "Powiat" in frame.columns
+
+
+def test_verified_absence_on_the_gaps_page_and_the_profile(monkeypatch, tmp_path):
+    import streamlit as st
+
+    from graph.settings import DATA_DIR
+
+    absences = tmp_path / "absences.ttl"
+    absences.write_text(
+        "@prefix es: <https://w3id.org/es-pl/def#> . @prefix esk: <https://w3id.org/es-pl/kind/> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://w3id.org/es-pl/id/absence/pawlow-pes> a es:VerifiedAbsence ;"
+        " es:absenceAt <https://w3id.org/es-pl/id/terc/2611042> ; es:absentKind esk:pes ;"
+        ' es:checkedOn "2024-03-01"^^xsd:date ; es:checkedBy "Jan Kowalski" ; dcterms:source "rozmowa z GOPS" .\n',
+        encoding="utf-8",
+    )
+    st.cache_resource.clear()
+    data = f"{DATA_DIR / 'entities.ttl'}:{absences}"
+    at = _open(_app(monkeypatch, data), "gaps")
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Ustalenie" in d.value.columns and "sprawdzono" in d.value.to_string())
+    assert "stan na 2024-03-01" in table.to_string() and "Jan Kowalski" in table.to_string()
+    kinds = next(d.value for d in at.dataframe if "Rodzaj" in d.value.columns)["Rodzaj"].tolist()
+    assert "luka w danych – uzupełnij dane" in kinds and "luka we współpracy" in kinds
+    prof = _open(_app(monkeypatch, data), "profile", org=ORG + "gops-pawlow")
+    texts = _texts(prof)
+    assert "Sprawdzone braki (tej organizacji i jej gminy)" in texts and "stan na 2024\\-03\\-01" in texts
+    assert "sugerowane powiązanie · Gminny Ośrodek Pomocy Społecznej w Pawłowie → " in texts
+    st.cache_resource.clear()

@@ -22,7 +22,7 @@ def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> 
     language = lang()
     data = {
         t("gaps.col.severity"): [t(f"glossary.term.{r['severity']}") for r in rows],
-        t("gaps.col.kind"): [_kind(r.get("kind")) for r in rows],
+        t("gaps.col.kind"): [_kind(r) for r in rows],
         t("gaps.col.text"): [r["text"] for r in rows],
         t("gaps.col.about"): [r["about"] for r in rows],
     }
@@ -40,9 +40,11 @@ def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> 
     )
 
 
-def _kind(kind: str | None) -> str:
+def _kind(row: dict) -> str:
     """A finding's kind in the glossary's words (a data gap says: complete the data)."""
-    if kind == "data":
+    if row.get("category") == "suggestion":
+        return t("glossary.term.suggested_tie")
+    if row.get("kind") == "data":
         return f"{t('glossary.term.data_gap')} – {t('glossary.term.complete_data')}"
     return t("glossary.term.cooperation_gap")
 

@@ -168,6 +168,8 @@ def render() -> None:
         st.success(t("profile.no_findings"))
     for r in rows:
         kind = t("glossary.term.data_gap") if r.get("kind") == "data" else t("glossary.term.cooperation_gap")
+        if r.get("category") == "suggestion":
+            kind = t("glossary.term.suggested_tie")
         st.markdown(f"- **{t('glossary.term.' + r['severity'])}** · {md_escape(kind)} · {md_escape(r['text'])}")
     checked = absences_about(report.absences, p.iri, f"{TERC}{p.gmina}" if p.gmina else "")
     if checked:
