@@ -327,3 +327,17 @@ def test_every_rule_says_what_the_data_shows_in_both_languages(shapes):
         assert r.message.startswith(("W danych", "Dane nie pokazują", "Firma należy do porozumienia; w danych")), r.code
         assert "The data shows" in r.message_en or "the data shows" in r.message_en, r.code
         assert "?" not in r.message + r.message_en  # no insinuating questions ("partner tylko na papierze?")
+
+
+def test_a_verified_absence_in_coverage_replaces_the_data_note():
+    store = store_of(AGREEMENT + org("g", "gmina", "2611032") + absence(name="mirzec-ops", at="terc:2611032", kind="esk:ops"))
+    r = gap_report(store, as_of="2024-06-01")
+    mirzec = [f for f in r.findings if f.category == "coverage" and f.resources[0].iri == TERC + "2611032"]
+    verified = next(f for f in mirzec if f.code == "coverage-verified")
+    assert verified.kind == "cooperation" and verified.basis[0] == "https://w3id.org/es-pl/id/absence/mirzec-ops"
+    assert "stan na 2024-03-01" in verified.text_pl and "as of 2024-03-01" in verified.text_en
+    data = next(f for f in mirzec if f.code == "coverage-data")
+    assert "ośrodka pomocy społecznej" not in data.text_pl and "podmiotu ekonomii społecznej" in data.text_pl
+    # before the day it was checked, the data note stands
+    earlier = gap_report(store, as_of="2020-01-01")
+    assert not any(f.code == "coverage-verified" for f in earlier.findings)
