@@ -85,7 +85,7 @@ def test_pes_firm_and_pes_pup():
     got = pairs(found)
     assert ("pes-firm", "firm", "ss") in got and ("pes-pup", "pup", "ss") in got
     firm = next(s for s in found if s.rule == "pes-firm")
-    assert "firm-has-pes-tie" in firm.meets and "ten sam powiat" in firm.text_pl  # Brody and Starachowice
+    assert "firm-has-pes-tie" in firm.meets and "w tym samym powiecie" in firm.text_pl  # Brody and Starachowice
 
 
 def test_gmina_owes_only_where_the_owes_works():

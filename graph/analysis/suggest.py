@@ -200,7 +200,7 @@ def _where(g, a, b) -> tuple[str, str]:
     if ga and ga == gb:
         return f"obie w gminie {la}", f"both in gmina {la}"
     if ga[:4] and ga[:4] == gb[:4]:
-        return f"gminy {la} i {lb}, ten sam powiat", f"gminy {la} and {lb}, the same powiat"
+        return f"gminy {la} i {lb} w tym samym powiecie", f"gminy {la} and {lb} in the same powiat"
     return f"OWES ma partnerów w powiecie gminy {lb}", f"the OWES has partners in the powiat of gmina {lb}"
 
 
