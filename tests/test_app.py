@@ -10,6 +10,8 @@ import pytest
 from streamlit.navigation.page import calc_hash
 from streamlit.testing.v1 import AppTest
 
+from graph.wording import count
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 ORG = "https://w3id.org/es-pl/id/org/"
@@ -89,7 +91,7 @@ def test_search_with_and_without_diacritics(monkeypatch, query):
     at.text_input(key="net_search").set_value(query).run()
     options = at.selectbox(key="net_focus").options
     assert any(o.startswith("Gmina Wąchock") for o in options), options
-    assert any("Znaleziono 2" in c.value for c in at.caption)
+    assert any("Znaleziono: 2 wyniki" in c.value for c in at.caption)  # 2 wyniki, not "2 wyników"
 
 
 def test_focus_narrows_the_view(monkeypatch):
@@ -97,7 +99,7 @@ def test_focus_narrows_the_view(monkeypatch):
     at.text_input(key="net_search").set_value("Wachock").run()
     label = next(o for o in at.selectbox(key="net_focus").options if o.startswith("Miejsko-Gminny"))
     at.selectbox(key="net_focus").set_value(ORG + "mgops-wachock").run()
-    assert label and "organizacji" in _count_line(at)
+    assert label and "Widoczne: " in _count_line(at)
     assert int(_count_line(at).split("Widoczne: ")[1].split(" ")[0]) < 26
 
 
@@ -186,12 +188,12 @@ def test_changed_data_file_is_reloaded(monkeypatch, tmp_path):
     path = tmp_path / "tiny.ttl"
     path.write_text(TINY, encoding="utf-8")
     at = _open(_app(monkeypatch, str(path)), "network")
-    assert "3 organizacji" in _count_line(at)
+    assert "3 organizacje" in _count_line(at)  # Polish plural: 3 organizacje
     extra = '\neso:d a org:Organization ; skos:prefLabel "Nowa"@pl ; org:classification esk:cis ; schema:location terc:2611011 ; prov:wasDerivedFrom essrc:doc .\n'
     path.write_text(TINY + extra, encoding="utf-8")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     at.run()
-    assert "4 organizacji" in _count_line(at)
+    assert "4 organizacje" in _count_line(at)
 
 
 def test_missing_data_file(monkeypatch, tmp_path):
@@ -229,7 +231,7 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     size = int(first.rsplit("(", 1)[1].rstrip(")"))
     at.selectbox(key="net_drill_pick").select_index(1).run()
     at.button(key="net_drill_go").click().run()
-    assert f"Widoczne: {size} organizacji" in _count_line(at)
+    assert f"Widoczne: {count(size, 'organisation')}" in _count_line(at)
     assert not any("grup" in i.value for i in at.info)
     at.button(key="net_drill_up").click().run()
     assert "węzłów na rysunku: 102" in _count_line(at)
