@@ -145,7 +145,7 @@ def test_hostile_labels_render_literally_in_streamlit(session, server):
     page.keyboard.press("Enter")
     page.wait_for_timeout(500)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-    assert page.get_by_text("Znaleziono 1").count() == 1
+    assert page.get_by_text("Znaleziono: 1 wynik").count() == 1
     _no_script_ran(page, rec)
     assert not any(u.rstrip("/").endswith("/x") or "example.invalid" in u for u in rec.requests)
     page.screenshot(path=str(ARTIFACTS / "network-search.png"))

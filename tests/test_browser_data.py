@@ -113,7 +113,7 @@ def test_a_windows_1250_csv_is_previewed_then_applied(page, data_file: Path):
 
     before = data_file.read_bytes()
     _upload(page, "organizacje.csv", GOOD_CSV)
-    ready = page.get_by_text("Gotowe do zapisu: 1 organizacji, 0 powiązań")
+    ready = page.get_by_text("Gotowe do zapisu: 1 organizacja, 0 powiązań")
     expect(ready).to_be_visible(timeout=30_000)
     # one table read (encoding detected), no table of problems: not even a warning
     assert _grids(page, 1) == {"Plik": [{"Plik": "organizacje.csv", "Tabela": "organizacje", "Wiersze": "1", "Kodowanie": "windows-1250"}]}
