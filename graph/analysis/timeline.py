@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from ..model import EST
 from ..store import OxigraphStore, Store
 from ..terms import to_oxigraph
+from ..wording import number
 from .errors import InvalidDate
 from .findings import Finding, Resource
 from .network import organisation_graph, resource
@@ -253,8 +254,8 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
                 _change(
                     "broker-in",
                     [r],
-                    f"{r.label}: wchodzi do {top} głównych pośredników (pośrednictwo {x:.3f}).",
-                    f"{r.label_en}: enters the top {top} brokers (betweenness {x:.3f}).",
+                    f"{r.label}: wchodzi do {top} głównych pośredników (pośrednictwo {number(x, 'pl', 3)}).",
+                    f"{r.label_en}: enters the top {top} brokers (betweenness {number(x, 'en', 3)}).",
                     [v],
                     betweenness=round(x, 6),
                 )
@@ -266,8 +267,8 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
                 _change(
                     "broker-out",
                     [r],
-                    f"{r.label}: wypada z {top} głównych pośredników (było {x:.3f}).",
-                    f"{r.label_en}: leaves the top {top} brokers (was {x:.3f}).",
+                    f"{r.label}: wypada z {top} głównych pośredników (było {number(x, 'pl', 3)}).",
+                    f"{r.label_en}: leaves the top {top} brokers (was {number(x, 'en', 3)}).",
                     [v],
                     betweenness=round(x, 6),
                 )
