@@ -341,3 +341,14 @@ def test_a_verified_absence_in_coverage_replaces_the_data_note():
     # before the day it was checked, the data note stands
     earlier = gap_report(store, as_of="2020-01-01")
     assert not any(f.code == "coverage-verified" for f in earlier.findings)
+
+
+def test_no_second_word_for_a_glossary_term():
+    """The glossary picks one word; the others appear nowhere in the UI strings, reports or CLI."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    banned = ("punkty krytyczne", "punkt krytyczny", "proponowane powiązania", "naruszenie", "partner tylko na papierze")
+    files = [*root.glob("ui/**/*.py"), *root.glob("ui/strings/*.toml"), *root.glob("graph/**/*.py"), root / "data" / "expectations.ttl"]
+    hits = [(f.name, w) for f in files for w in banned if w in f.read_text(encoding="utf-8").casefold() and f.name != "wording.py"]
+    assert hits == []

@@ -39,7 +39,7 @@ _T = {
     "powiat": ("Powiat", "Powiat"),
     "structure": ("Struktura sieci", "Structure of the network"),
     "brokers": ("Główni pośrednicy", "Main brokers"),
-    "suggestions": ("Sugerowane powiązania", "Suggested ties"),
+    "suggestions": (term("suggested_ties", "pl").capitalize(), term("suggested_ties", "en").capitalize()),
     "absences": ("Sprawdzone braki", "Verified absences"),
     "group_unknown": ("grupa, liczba nieznana", "group, number unknown"),
     "coverage_note": (
@@ -63,8 +63,8 @@ _T = {
 
 _STRUCT = {
     "articulation-point": (
-        "Pojedyncze punkty awarii (bez nich sieć się rozpada)",
-        "Single points of failure (without them the network falls apart)",
+        f"{term('spof', 'pl').capitalize()} (bez nich sieć się rozpada)",
+        f"{term('spof', 'en').capitalize()} (without them the network falls apart)",
     ),
     "bridge": ("Mosty (jedyne połączenia między częściami)", "Bridges (the only links between parts)"),
     "isolate": ("Organizacje bez powiązań", "Organisations with no tie"),
