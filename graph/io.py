@@ -6,11 +6,17 @@ naming the file, the place and the problem; a missing, empty, binary or
 non-UTF-8 file gets its own message.  Content is always passed as bytes,
 never as a location, so nothing is opened or fetched by accident (T3); remote
 JSON-LD contexts are refused by pyoxigraph.  RDF/XML is not accepted (T4).
+
+Every file is read through :func:`read_limited` (T20): it refuses what is not
+a regular file once symlinks are followed (``/dev/zero``, a FIFO, a socket)
+and reads at most the limit, whatever ``stat()`` reports.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -25,6 +31,8 @@ __all__ = [
     "FORMATS",
     "format_for",
     "read_bytes",
+    "read_limited",
+    "check_regular",
     "parse_bytes",
     "iter_quads",
     "parse_file",
@@ -78,21 +86,80 @@ def format_for(path: str | Path, fmt: str | None = None) -> ox.RdfFormat:
     raise DataError(str(path), f"unknown file type {suffix or '(no suffix)'!r}; use .ttl, .trig, .nt, .nq or .jsonld")
 
 
-def read_bytes(path: str | Path, *, max_bytes: int = 1 << 30) -> bytes:
-    """The file's bytes, after the checks that have their own messages."""
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(p: Path, mode: int) -> DataError:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    target = f" (a link to {os.path.realpath(p)})" if p.is_symlink() else ""
+    return DataError(str(p), f"is {kind}{target}, not a regular file; give a file saved on disk")
+
+
+def check_regular(path: str | Path) -> os.stat_result | None:
+    """The ``stat`` of ``path`` (symlinks followed) when it is a regular file, None
+    when nothing is there; a folder, device, FIFO or socket is a DataError."""
     p = Path(path)
-    if not p.exists():
-        raise DataError(str(p), "file not found")
-    if p.is_dir():
-        raise DataError(str(p), "is a folder, not a file")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise DataError(str(p), f"file is {size:,} bytes, over the limit of {max_bytes:,} (GRAPH_MAX_FILE_BYTES)")
     try:
-        data = p.read_bytes()
+        st = os.stat(p)
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise DataError(str(p), f"cannot read: {exc.strerror or exc}") from None
-    check_bytes(data, str(p))
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError(str(p), "is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(p, st.st_mode)
+    return st
+
+
+def read_limited(path: str | Path, *, max_bytes: int, setting: str = "GRAPH_MAX_FILE_BYTES") -> bytes:
+    """The bytes of the regular file ``path``, reading at most ``max_bytes`` (T20).
+
+    A FIFO swapped in after the check cannot block (the file is opened
+    non-blocking and checked again through its descriptor); a file that grows
+    past the limit while it is read is refused like a large one.
+    """
+    p = Path(path)
+    st = check_regular(p)
+    if st is None:
+        raise DataError(str(p), "file not found")
+    too_big = f"over the limit of {max_bytes:,} bytes ({setting})"
+    if st.st_size > max_bytes:
+        raise DataError(str(p), f"file is {st.st_size:,} bytes, {too_big}")
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise DataError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(p, mode)
+        chunks: list[bytes] = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise DataError(str(p), f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if left <= 0:
+        raise DataError(str(p), f"file is {too_big}")
+    return b"".join(chunks)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = 1 << 30) -> bytes:
+    """The file's bytes (at most ``max_bytes``), after the checks that have their own messages."""
+    data = read_limited(path, max_bytes=max_bytes)
+    check_bytes(data, str(path))
     return data
 
 

@@ -8,7 +8,6 @@ are escaped so a name with ``<``, ``|`` or ``*`` stays text.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -17,6 +16,7 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from ..results import spreadsheet_writer
 from ..wording import count, number, term
 from .absences import absence_text
 from .findings import Finding
@@ -281,7 +281,7 @@ def _findings_of(report) -> tuple[Finding, ...]:
 def render_csv(report, *, lang: str = "pl") -> str:
     """Every finding as CSV, one row per finding (columns :data:`CSV_COLUMNS`)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = spreadsheet_writer(buf, lineterminator="\n")  # names from imported data never run as formulas (T19)
     w.writerow(CSV_COLUMNS)
     for f in _findings_of(report):
         r1 = f.resources[0] if f.resources else None

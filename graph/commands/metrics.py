@@ -7,6 +7,7 @@ import sys
 
 from ..analysis import network_metrics, node_metrics, parse_date, to_networkx
 from ..analysis.report import _plain
+from ..results import spreadsheet_frame
 from ..store import open_store
 
 NAME = "metrics"
@@ -30,5 +31,5 @@ def run(args, settings) -> int:
         out = {"network": _plain(network_metrics(g)), "organisations": _plain(frame.reset_index().to_dict(orient="records"))}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(frame.to_csv(lineterminator="\n", float_format="%.6g"))
+        sys.stdout.write(spreadsheet_frame(frame).to_csv(lineterminator="\n", float_format="%.6g"))
     return 0

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from ..errors import GraphError
-from ..guard import Limits, run_limited
+from ..guard import MAX_QUERY_CHARS, Limits, run_limited
+from ..io import read_limited
 from ..library import coerce, expand_iri, load_library
 from ..results import FORMATS, to_csv, to_json, to_table, to_tsv, to_turtle
 from ..store import open_store
@@ -20,7 +21,14 @@ HELP = "run a saved question (by name), a .rq file or SPARQL text"
 def add_arguments(p) -> None:
     p.add_argument("query", help="a saved query's name (see `queries`), a .rq file, or SPARQL text ('-' reads stdin)")
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE", help="bind a variable (repeatable); IRIs as <...> or prefix:local")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="csv/tsv: keep values exactly; by default a cell starting with = + - @ (not a number) gets a leading ' so Excel shows it as text",
+    )
+    p.add_argument(
+        "--bind", action="append", default=[], metavar="NAME=VALUE", help="bind a variable (repeatable); IRIs as <...> or prefix:local"
+    )
 
 
 def _guess(value: str, name: str):
@@ -34,6 +42,26 @@ def _guess(value: str, name: str):
         except ValueError:
             pass
     return coerce("string", value, field=name)
+
+
+def _names_a_file(text: str) -> bool:
+    """True for ``*.rq`` or an existing file; SPARQL text of any length is never taken for a path."""
+    if "\n" in text or "{" in text or len(text) > 4096:
+        return False
+    if text.endswith(".rq"):
+        return True
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
+
+
+def _read_query_file(path: Path) -> str:
+    data = read_limited(path, max_bytes=4 * MAX_QUERY_CHARS, setting="the query length limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GraphError(f"{path}: not UTF-8 (byte 0x{data[exc.start]:02X} at offset {exc.start}); save the query as UTF-8") from None
 
 
 def run(args, settings) -> int:
@@ -50,18 +78,21 @@ def run(args, settings) -> int:
         text = saved.text
     else:
         if args.query == "-":
-            text = sys.stdin.read()
-        elif args.query.endswith(".rq") or Path(args.query).is_file():
-            path = Path(args.query)
-            if not path.is_file():
-                raise GraphError(f"{path}: file not found")
-            text = path.read_text(encoding="utf-8")
+            text = sys.stdin.read(MAX_QUERY_CHARS + 1)  # the guard refuses anything longer
+        elif _names_a_file(args.query):
+            text = _read_query_file(Path(args.query))
         else:
             text = args.query
         bindings = {k: _guess(v, k) for k, v in pairs.items()}
     store = open_store(settings)
     result = run_limited(store, text, bindings, limits=Limits(settings.timeout_s, settings.max_rows))
-    render = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "turtle": to_turtle}[args.format]
+    render = {
+        "table": to_table,
+        "csv": lambda r: to_csv(r, raw=args.raw),
+        "tsv": lambda r: to_tsv(r, raw=args.raw),
+        "json": to_json,
+        "turtle": to_turtle,
+    }[args.format]
     try:
         out = render(result)
     except ValueError as exc:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
 from ..analysis.stats import stats
+from ..results import spreadsheet_writer
 from ..store import open_store
 
 NAME = "stats"
@@ -22,7 +22,7 @@ def run(args, settings) -> int:
     if args.format == "json":
         print(json.dumps({k: [{"iri": i, "label": lab, "count": n} for i, lab, n in v] for k, v in data.items()}, ensure_ascii=False, indent=1))
     elif args.format == "csv":
-        w = csv.writer(sys.stdout)
+        w = spreadsheet_writer(sys.stdout)
         w.writerow(["dimension", "iri", "label", "count"])
         for dim, rows in data.items():
             for i, lab, n in rows:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import rdflib
 
+from ..io import read_limited
 from ..settings import Settings
 from ..store import Store, open_store
 from ..terms import to_oxigraph, to_rdflib
@@ -88,7 +89,7 @@ class Editor:
             return read_triples(self.path, max_bytes=self.settings.max_file_bytes)
         if self.path.stat().st_size > self.settings.max_file_bytes:
             return read_triples(self.path, max_bytes=self.settings.max_file_bytes)  # raises the size error
-        data = self.path.read_bytes()
+        data = read_limited(self.path, max_bytes=self.settings.max_file_bytes)
         digest = hashlib.sha256(data).digest()
         if self._last is not None and self._last[0] == digest:
             return set(self._last[1]), data

@@ -13,7 +13,11 @@ silently dropped):
 CSV files in UTF-8 (with or without BOM) or Windows-1250 (Polish Excel) are
 detected (charset-normalizer) or the encoding is given; ``;``, ``,`` and tab
 separators are detected.  An XLSX workbook may hold both tables, one per
-sheet.  :func:`plan_import` reports every problem with its file, spreadsheet
+sheet.  Input is bounded: a file of at most :data:`MAX_FILE_BYTES`, a
+workbook that unpacks to at most :data:`MAX_EXPANDED_BYTES`, at most
+:data:`MAX_ROWS` rows per table and :data:`MAX_COLUMNS` columns; a workbook
+whose XML declares entities (billion laughs, XXE) is refused by name
+(defusedxml, which openpyxl uses when installed).  :func:`plan_import` reports every problem with its file, spreadsheet
 row (the header is row 1) and column, and writes nothing; the change it
 returns is applied as a whole or not at all.
 """
@@ -23,14 +27,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..errors import GraphError
+from ..io import read_limited
 from ..wording import count
 from .changes import Change, EditError, Problem
 from .check import check_change
@@ -60,6 +68,11 @@ REQUIRED = {"organisations": ("name", "kind", "teryt", "source"), "ties": ("from
 COLUMNS = {"organisations": ORG_COLUMNS, "ties": TIE_COLUMNS}
 ENCODINGS = ("utf-8", "cp1250", "iso-8859-2")
 _SKIP_SHEETS = {"help", "pomoc", "instrukcja", "readme"}
+#: Limits of one import (SECURITY T20): a partnership's lists are hundreds of rows.
+MAX_FILE_BYTES = 20 << 20
+MAX_EXPANDED_BYTES = 100 << 20
+MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 
 
 class ImportError_(GraphError):
@@ -142,26 +155,90 @@ def _table(name: str, header: list, body: list[tuple[int, list]], encoding: str 
     return Table(name, kind, cols, rows, letters, encoding, extra)
 
 
-def read_table(data: bytes, name: str, *, encoding: str | None = None) -> list[Table]:
-    """The tables of one uploaded or named file: one for a CSV, one per sheet for an XLSX."""
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-            raise ImportError_(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})") from None
-        tables = []
+def _check_zip(data: bytes, name: str, max_expanded: int) -> None:
+    """Refuse a workbook that is not a zip or unpacks to more than ``max_expanded`` bytes,
+    before any XML is parsed (zipfile never inflates a member past its stated size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportError_(f"{name}: not a readable XLSX workbook (not a zip archive: {exc})") from None
+    if expanded > max_expanded:
+        raise ImportError_(
+            f"{name}: the workbook unpacks to {expanded:,} bytes, over the limit of {max_expanded:,}; split it or save each sheet as CSV"
+        )
+
+
+def _xml_cause(exc: BaseException | None) -> Exception | None:
+    """The XML error behind ``exc`` (openpyxl wraps them in a ValueError), if any."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException | ParseError):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _xml_problem(name: str, exc: Exception) -> ImportError_:
+    if isinstance(exc, DefusedXmlException):
+        return ImportError_(
+            f"{name}: the workbook's XML declares entities or a DTD ({exc.__class__.__name__}), which Excel and "
+            "LibreOffice never write (a billion-laughs or external-entity attack?); refused"
+        )
+    where = f" at line {exc.position[0]}, column {exc.position[1] + 1}" if getattr(exc, "position", None) else ""
+    return ImportError_(f"{name}: the workbook's XML is damaged{where} ({exc}); save it again from the spreadsheet program")
+
+
+def _limited_rows(rows, name: str, max_rows: int) -> list:
+    out = []
+    for row in rows:
+        if isinstance(row, tuple):  # a worksheet row, padded to MAX_COLUMNS: drop the empty tail
+            end = len(row)
+            while end and row[end - 1] is None:
+                end -= 1
+            row = row[:end]
+        if len(out) > max_rows:  # the header and max_rows rows are allowed
+            raise ImportError_(f"{name}: more than {max_rows:,} rows; import at most {max_rows:,} rows at a time")
+        out.append(row)
+    return out
+
+
+def _read_xlsx(data: bytes, name: str, *, max_rows: int, max_expanded: int) -> list[Table]:
+    _check_zip(data, name, max_expanded)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ValueError around an XML error...
+        if xml := _xml_cause(exc):
+            raise _xml_problem(name, xml) from None
+        raise ImportError_(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})") from None
+    tables = []
+    try:
         for ws in wb.worksheets:
             if ws.title.strip().lower() in _SKIP_SHEETS:
                 continue
-            rows = list(ws.iter_rows(values_only=True))
+            sheet = f"{name} [{ws.title}]"
+            rows = _limited_rows(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), sheet, max_rows)
             if not rows or all(v is None for v in rows[0]):
                 continue
             body = [(i + 2, list(r)) for i, r in enumerate(rows[1:])]
-            tables.append(_table(f"{name} [{ws.title}]", list(rows[0]), body, None))
+            tables.append(_table(sheet, list(rows[0]), body, None))
+    except Exception as exc:
+        if xml := _xml_cause(exc):
+            raise _xml_problem(name, xml) from None
+        raise
+    finally:
         wb.close()
-        if not tables:
-            raise ImportError_(f"{name}: no sheet with a header row")
-        return tables
+    if not tables:
+        raise ImportError_(f"{name}: no sheet with a header row")
+    return tables
+
+
+def read_table(
+    data: bytes, name: str, *, encoding: str | None = None, max_rows: int = MAX_ROWS, max_expanded: int = MAX_EXPANDED_BYTES
+) -> list[Table]:
+    """The tables of one uploaded or named file: one for a CSV, one per sheet for an XLSX."""
+    if name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, name, max_rows=max_rows, max_expanded=max_expanded)
     enc = encoding or detect_encoding(data)
     try:
         text = data.decode(enc)
@@ -173,7 +250,10 @@ def read_table(data: bytes, name: str, *, encoding: str | None = None) -> list[T
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count) if any(d in first for d in ";,\t") else ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = [r[:MAX_COLUMNS] for r in _limited_rows(reader, name, max_rows)]
+    except csv.Error as exc:
+        raise ImportError_(f"{name}: row {reader.line_num}: {exc}") from None
     if not rows:
         raise ImportError_(f"{name}: the file is empty")
     body = [(i + 2, r) for i, r in enumerate(rows[1:])]
@@ -384,7 +464,6 @@ def read_files(paths: list[str | Path], *, encoding: str | None = None) -> list[
     tables = []
     for p in paths:
         path = Path(p)
-        if not path.is_file():
-            raise ImportError_(f"{path}: file not found")
-        tables += read_table(path.read_bytes(), path.name, encoding=encoding)
+        data = read_limited(path, max_bytes=MAX_FILE_BYTES, setting="the import limit")
+        tables += read_table(data, path.name, encoding=encoding)
     return tables

@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
 
-from ..errors import DataError, GraphError
-from ..io import syntax_error
+from ..errors import GraphError
+from ..io import check_regular, read_limited, syntax_error
 from ..model import BASE, PREFIXES
 from .turtle import declared_prefixes, header_comments, serialise
 
@@ -74,13 +74,12 @@ def locked(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S):
 def read_triples(path: str | Path, *, max_bytes: int = 1 << 30) -> tuple[set[ox.Triple], bytes]:
     """The triples of a Turtle data file and its bytes; a missing or empty file holds none."""
     p = Path(path)
-    if not p.exists() or p.stat().st_size == 0:
+    st = check_regular(p)  # never /dev/zero, a FIFO or a link to a device (T20): it would be replaced on save
+    if st is None or st.st_size == 0:
         return set(), b""
     if p.suffix.lower() not in (".ttl", ".turtle"):
         raise WriteError(f"{p}: only Turtle (.ttl) data files can be edited")
-    if p.stat().st_size > max_bytes:
-        raise DataError(str(p), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
-    data = p.read_bytes()
+    data = read_limited(p, max_bytes=max_bytes)
     return parse_turtle(data, str(p)), data
 
 
