@@ -12,6 +12,7 @@ import pytest
 from rdflib import Literal
 from streamlit.testing.v1 import AppTest
 
+from graph.access import Throttle
 from graph.analysis.projection import to_networkx
 from graph.io import load_graph
 from graph.model import ES, ESO, SKOS
@@ -49,13 +50,37 @@ def data_file(tmp_path: Path, monkeypatch) -> Path:
     return p
 
 
+class FakeClock:
+    """The password delay's clock, moved by the test instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> FakeClock:
+    """A fresh process-wide password delay for each test, on a clock the test moves."""
+    fake = FakeClock()
+    monkeypatch.setattr("ui.state._GATE", Throttle(clock=fake))
+    return fake
+
+
 def _unlocked(monkeypatch) -> AppTest:
+    from ui import state
+
     monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", PASSWORD)
     at = AppTest.from_function(_data_page, default_timeout=60).run()
     at.text_input(key="data_password").set_value("zle")
     at.button[0].click().run()
     assert any("Złe hasło" in e.value for e in at.error)
     assert not [w for w in at.text_input if w.key == "data_who"]
+    state.password_gate().clock.advance(1.0)  # the delay after one wrong try
     at.text_input(key="data_password").set_value(PASSWORD)
     at.button[0].click().run()
     at.text_input(key="data_who").set_value("Anna Nowak").run()
@@ -84,6 +109,54 @@ def test_editing_is_hidden_without_the_password(data_file: Path, monkeypatch):
     at = AppTest.from_function(_data_page, default_timeout=60).run()
     assert [w.key for w in at.text_input] == ["data_password"]
     assert [b.label for b in at.button] == ["Odblokuj edycję"]
+
+
+def test_wrong_passwords_make_even_the_right_one_wait(data_file: Path, monkeypatch, clock: FakeClock, caplog):
+    monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", PASSWORD)
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    waits = []
+    for _ in range(4):  # four wrong tries, each once the previous delay has passed
+        at.text_input(key="data_password").set_value("zgaduję-hasło")
+        at.button[0].click().run()
+        [error] = at.error
+        waits.append(int(re.search(r"za (\d+) s", error.value).group(1)))
+        clock.advance(waits[-1])
+    assert waits == [1, 2, 4, 8]  # the delay doubles
+    clock.advance(-8 + 7.5)  # half a second before the last delay ends
+    at.text_input(key="data_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert "Za wcześnie" in at.error[0].value and "1 s" in at.error[0].value
+    assert not [w for w in at.text_input if w.key == "data_who"]  # the right password, refused
+    # another session of the same process is not slowed by four failures...
+    other = AppTest.from_function(_data_page, default_timeout=60).run()
+    other.text_input(key="data_password").set_value("zgaduję-hasło")
+    other.button[0].click().run()
+    assert "za 1 s" in other.error[0].value
+    clock.advance(0.5)
+    at.text_input(key="data_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert [w.key for w in at.text_input if w.key == "data_who"] == ["data_who"]  # unlocked once the delay passed
+    # failures are logged, the password never
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "graph.access")
+    assert logged.count("wrong try") == 5 and "zgaduję" not in logged and PASSWORD not in logged
+
+
+def test_many_sessions_guessing_slow_every_session(data_file: Path, monkeypatch, clock: FakeClock):
+    from ui import state
+
+    gate = state.password_gate()
+    monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", PASSWORD)
+    for _ in range(gate.free + 2):  # a fresh session for each guess: the session delay never bites
+        at = AppTest.from_function(_data_page, default_timeout=60).run()
+        at.text_input(key="data_password").set_value("zgaduję-hasło")
+        at.button[0].click().run()
+    at = AppTest.from_function(_data_page, default_timeout=60).run()
+    at.text_input(key="data_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert "Za wcześnie" in at.error[0].value  # a new session must wait too
+    clock.advance(2.0)
+    at.button[0].click().run()
+    assert any(w.key == "data_who" for w in at.text_input)
 
 
 def test_a_valid_organisation_appears_in_the_graph_the_network_and_the_profile(data_file: Path, monkeypatch):

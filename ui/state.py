@@ -25,6 +25,7 @@ from typing import Any
 
 import streamlit as st
 
+from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.store import Store, open_store
@@ -41,6 +42,7 @@ __all__ = [
     "GraphError",
     "DEFAULT_DATA",
     "shared",
+    "password_gate",
 ]
 
 
@@ -447,3 +449,12 @@ def _report_text(as_of: str | None, fmt: str, lang: str) -> str | None:
 def report_text(as_of: str | None, fmt: str, lang: str = "pl") -> str | None:
     """The gap report as Markdown (``md``) or CSV (``csv``), or None."""
     return derived(_report_text, as_of, fmt, lang)
+
+
+#: The delay after wrong editor passwords, shared by every session of this process.
+_GATE = Throttle()
+
+
+def password_gate() -> Throttle:
+    """The process-wide :class:`graph.access.Throttle` of the editor password."""
+    return _GATE

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
+import math
 
 import pandas as pd
 import streamlit as st
 
+from graph.access import Attempts
 from graph.edit.changes import Change, EditError, Problem
 from graph.edit.editor import Editor
 from graph.edit.importer import ImportError_, plan_import, read_table, template_csv, template_xlsx
@@ -39,6 +40,7 @@ from ui.i18n import lang, md_escape, t, tm
 
 _OK = "data_unlocked"
 _FLASH = "data_flash"
+_ATTEMPTS = "data_password_attempts"
 _MIN_DATE = dt.date(1990, 1, 1)
 _AGREEMENT_ROLES = ("signatory", "initiator", "supporter")
 
@@ -403,14 +405,17 @@ def _history(language: str) -> None:
 def _unlock(password: str) -> bool:
     if st.session_state.get(_OK) == hashlib.sha256(password.encode()).hexdigest():
         return True
+    attempts = st.session_state.setdefault(_ATTEMPTS, Attempts())
     with st.form("data_form_login"):
         given = st.text_input(t("data.password"), type="password", key="data_password")
         submitted = st.form_submit_button(t("data.unlock"))
     if submitted:
-        if hmac.compare_digest(given.encode(), password.encode()):
+        verdict = state.password_gate().try_password(given, password, attempts)  # hmac.compare_digest inside
+        if verdict.ok:
             st.session_state[_OK] = hashlib.sha256(password.encode()).hexdigest()
             st.rerun()
-        st.error(t("data.wrong_password"))
+        seconds = math.ceil(verdict.wait)
+        st.error(t("data.wrong_password_wait" if verdict.checked else "data.password_too_soon", seconds=seconds))
     return False
 
 

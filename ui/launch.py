@@ -1,0 +1,110 @@
+"""``./run app``: the dashboard on this machine only, or on the LAN for a meeting.
+
+By default Streamlit listens on 127.0.0.1 and accepts WebSocket connections
+only for the names of this machine (``server.allowedHosts``: DNS rebinding
+gets nothing).  ``./run app --lan`` (or ``GRAPH_LAN=1``) listens on every
+interface for a meeting, accepts this machine's LAN addresses and host name,
+and warns on the terminal when the editor password is weak
+(:func:`graph.access.password_weakness`).
+
+Streamlit looks outside on its own in two places (``streamlit.net_util``,
+SECURITY T18): ``get_external_ip`` asks checkip.amazonaws.com for the public
+address (at start when headless without a fixed ``server.address``, and for
+any WebSocket from an unknown origin), and ``get_internal_ip`` "connects" a
+UDP socket to 8.8.8.8 to learn the LAN address.  Both are replaced here before
+Streamlit starts: no public address, and the LAN address read from the
+interfaces (psutil).  Usage statistics are off in ``.streamlit/config.toml``
+(``browser.gatherUsageStats``); Streamlit has no version check, and its
+e-mail prompt is skipped when headless.  ``tests/test_local.py`` starts the app
+as the README does and records every socket call of the server.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import tomllib
+from pathlib import Path
+
+from graph.access import MIN_PASSWORD_LENGTH, password_weakness
+
+__all__ = ["main", "lan_addresses", "streamlit_args"]
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback, read from the interfaces (no packet sent)."""
+    import psutil
+
+    found = []
+    for addrs in psutil.net_if_addrs().values():
+        for a in addrs:
+            if a.family == socket.AF_INET and not a.address.startswith("127."):
+                found.append(a.address)
+    return sorted(set(found))
+
+
+def _editor_password() -> str | None:
+    """GRAPH_EDITOR_PASSWORD as the dashboard will see it: Streamlit secrets win over the environment."""
+    value = os.environ.get("GRAPH_EDITOR_PASSWORD")
+    for path in (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml"):
+        try:
+            found = tomllib.loads(path.read_text(encoding="utf-8")).get("GRAPH_EDITOR_PASSWORD")
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue  # a broken secrets file is reported by the dashboard itself
+        if isinstance(found, str):
+            value = found
+    return value or None
+
+
+def streamlit_args(argv: list[str], *, lan: bool, addresses: list[str]) -> list[str]:
+    """The ``streamlit run`` command line: our address and hosts first, the user's options after (they win)."""
+    hosts = list(LOCAL_HOSTS)
+    if lan:
+        hosts += addresses + [socket.gethostname()]
+    args = ["run", str(APP), "--server.address", "0.0.0.0" if lan else "127.0.0.1"]
+    for h in dict.fromkeys(hosts):
+        args += ["--server.allowedHosts", h]
+    return args + argv
+
+
+def _no_outside_lookups(internal: str | None) -> None:
+    from streamlit import net_util
+
+    for name in ("get_external_ip", "get_internal_ip"):
+        if not callable(getattr(net_util, name, None)):
+            sys.exit(f"error: streamlit.net_util.{name} is gone; check what this Streamlit looks up before starting it")
+    net_util.get_external_ip = lambda: None
+    net_util.get_internal_ip = lambda: internal
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lan = "--lan" in argv or os.environ.get("GRAPH_LAN", "").strip().lower() in _TRUE
+    argv = [a for a in argv if a != "--lan"]
+    addresses = lan_addresses() if lan else []
+    if lan:
+        print(f"LAN mode: the dashboard listens on every interface ({', '.join(addresses) or 'no LAN address found'}).", file=sys.stderr)
+        password = _editor_password()
+        weakness = password_weakness(password)
+        if password is None:
+            print("LAN mode: no editor password is set, so editing is off; everyone on the network can view the data.", file=sys.stderr)
+        elif weakness:
+            print(
+                f"WARNING: the editor password is weak ({weakness}); anyone on this network can try it. "
+                f"Use at least {MIN_PASSWORD_LENGTH} characters that are not a common phrase.",
+                file=sys.stderr,
+            )
+    _no_outside_lookups(addresses[0] if addresses else None)
+    from streamlit.web import cli
+
+    cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses), prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
