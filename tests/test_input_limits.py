@@ -86,9 +86,10 @@ def test_an_inline_query_longer_than_a_file_name_runs(capsys):
 # ------------------------------------------------------------------ workbooks
 
 
-def _workbook(rows: int = 1) -> bytes:
-    wb = Workbook()
-    ws = wb.active
+def _workbook(rows: int = 1, *, write_only: bool = False) -> bytes:
+    """A workbook of ``rows`` organisations; ``write_only`` ones declare no size (no <dimension>)."""
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("organisations") if write_only else wb.active
     ws.title = "organisations"
     ws.append(list(ORG_COLUMNS))
     for i in range(rows):
@@ -140,8 +141,9 @@ def test_a_damaged_workbook_names_the_place():
         read_table(broken, "lista.xlsx")
 
 
-def test_rows_and_unpacked_size_are_capped():
-    data = _workbook(rows=3)
+@pytest.mark.parametrize("write_only", [False, True], ids=["declared-size", "counted"])
+def test_rows_and_unpacked_size_are_capped(write_only):
+    data = _workbook(rows=3, write_only=write_only)
     assert len(read_table(data, "lista.xlsx", max_rows=3)[0].rows) == 3
     with pytest.raises(ImportError_, match=r"lista.xlsx \[organisations\]: more than 2 rows; import at most 2 rows at a time"):
         read_table(data, "lista.xlsx", max_rows=2)

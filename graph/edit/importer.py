@@ -71,7 +71,7 @@ _SKIP_SHEETS = {"help", "pomoc", "instrukcja", "readme"}
 #: Limits of one import (SECURITY T20): a partnership's lists are hundreds of rows.
 MAX_FILE_BYTES = 20 << 20
 MAX_EXPANDED_BYTES = 100 << 20
-MAX_ROWS = 50_000
+MAX_ROWS = 10_000
 MAX_COLUMNS = 100
 
 
@@ -217,6 +217,8 @@ def _read_xlsx(data: bytes, name: str, *, max_rows: int, max_expanded: int) -> l
             if ws.title.strip().lower() in _SKIP_SHEETS:
                 continue
             sheet = f"{name} [{ws.title}]"
+            if (ws.max_row or 0) > max_rows + 1:  # the size Excel declares (<dimension>); counted below as well
+                raise ImportError_(f"{sheet}: more than {max_rows:,} rows; import at most {max_rows:,} rows at a time")
             rows = _limited_rows(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), sheet, max_rows)
             if not rows or all(v is None for v in rows[0]):
                 continue
