@@ -93,7 +93,7 @@ def test_cli_csv_files_show_the_payloads_inert(hostile_data: Path, capsys):
     assert set(cells) == {"'" + NAME, "'" + NAME_EN, "'" + ADDRESS}  # nothing else changed
     # TSV keeps Turtle syntax: the apostrophe goes inside the literal
     tsv = _cli(capsys, "query", QUERY, "--format", "tsv", *data)
-    assert '"\'@SUM(1+1)*cmd|\' /C calc\'!A0"' in tsv and '"@SUM' not in tsv
+    assert "\"'@SUM(1+1)*cmd|' /C calc'!A0\"" in tsv and '"@SUM' not in tsv
     # --raw: exactly what the data holds, for analysts' tools
     raw = _cells(_cli(capsys, "query", QUERY, "--format", "csv", "--raw", *data))
     assert set(raw) == {NAME, NAME_EN, ADDRESS}

@@ -119,7 +119,11 @@ def _with_doctype(doctype: bytes, entity: bytes):
     return change
 
 
-LAUGHS = b"<!DOCTYPE lolz [<!ENTITY lol0 'lol'>" + b"".join(b"<!ENTITY lol%d '%s'>" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>"
+LAUGHS = (
+    b"<!DOCTYPE lolz [<!ENTITY lol0 'lol'>"
+    + b"".join(b"<!ENTITY lol%d '%s'>" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b"]>"
+)
 XXE = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 

@@ -28,7 +28,7 @@ from graph.access import password_weakness
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HOOK = '''
+HOOK = """
 import json, os, socket, sys
 _LOG = os.environ.get("GRAPH_TEST_SOCKET_LOG")
 _EVENTS = {"socket.connect", "socket.sendto", "socket.sendmsg", "socket.bind",
@@ -56,7 +56,7 @@ def _hook(event, args):
 
 if _LOG:
     sys.addaudithook(_hook)
-'''
+"""
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "", None}
 

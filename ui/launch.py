@@ -66,7 +66,8 @@ def streamlit_args(argv: list[str], *, lan: bool, addresses: list[str]) -> list[
     """The ``streamlit run`` command line: our address and hosts first, the user's options after (they win)."""
     hosts = list(LOCAL_HOSTS)
     if lan:
-        hosts += addresses + [socket.gethostname()]
+        name = socket.gethostname()
+        hosts += addresses + [name, f"{name}.local"]
     args = ["run", str(APP), "--server.address", "0.0.0.0" if lan else "127.0.0.1"]
     for h in dict.fromkeys(hosts):
         args += ["--server.allowedHosts", h]
