@@ -160,3 +160,10 @@ def test_rows_and_unpacked_size_are_capped(write_only):
     w.writerows([[f"Org {i}", "association", "2611011", "Statut"] for i in range(3)])
     with pytest.raises(ImportError_, match=r"orgs.csv: more than 2 rows"):
         read_table(buf.getvalue().encode(), "orgs.csv", max_rows=2)
+
+
+@pytest.mark.timeout(60)
+def test_a_history_that_is_a_fifo_is_refused(fifo: Path, monkeypatch, capsys):
+    monkeypatch.setenv("GRAPH_HISTORY", str(fifo))
+    assert main(["history"]) == 2
+    assert "named pipe (FIFO)" in capsys.readouterr().err

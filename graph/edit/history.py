@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..io import check_regular
 from ..terms import to_oxigraph, to_rdflib
 from .changes import Change, EditError, Problem
 
@@ -86,7 +87,7 @@ def append(path: str | Path, change: Change) -> Entry:
 def read_history(path: str | Path) -> list[Entry]:
     """Every readable entry, oldest first (an unreadable line is skipped)."""
     p = Path(path)
-    if not p.exists():
+    if check_regular(p) is None:  # a device or FIFO is refused, not read forever (T20)
         return []
     entries = []
     for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
