@@ -6,10 +6,15 @@ updates (including LOAD, CLEAR, DROP, INSERT), SERVICE anywhere (subqueries,
 OPTIONAL, FILTER EXISTS, nested groups), and FROM / FROM NAMED of any IRI
 outside the project's own base (SECURITY T1, T2).
 
-Engines must parse exactly what the guard parsed.  SPARQL expands ``\\uXXXX``
-escapes before parsing (SPARQL 1.1, 19.2), rdflib does so and Oxigraph does
-not, so a text can read differently to the two; :func:`guard_query` therefore
-returns the *expanded* text, and the engines run that.  Belt and braces:
+Engines must parse exactly what the guard parsed (SECURITY T15).  SPARQL
+expands ``\\uXXXX`` escapes before parsing (SPARQL 1.1, 19.2), rdflib does so
+and Oxigraph does not; the grammar ends a ``#`` comment at CR or LF, Oxigraph
+does so and rdflib only at LF.  So ``# x<CR>SERVICE <...>`` or ``\\u000D`` was
+a comment to the guard and a federated query to Oxigraph.  :func:`guard_query`
+therefore expands the escapes, then turns every CR and CRLF into LF (a CR in a
+value is written ``\\r``), parses that, and returns it as the *only* text the
+engines run.  The query form comes from the same parse, and the worker checks
+that the engine's answer has that form (:class:`RunningQuery`).  Belt and braces:
 a SERVICE keyword anywhere outside strings, IRIs and comments is refused even
 if the parser missed it, and :func:`start_limited` runs the query in a forked
 worker (:mod:`graph.workers`) that has no network (a fresh network namespace,
@@ -37,12 +42,14 @@ from .model import BASE, PREFIXES
 from .store import Bindings, Result, Store
 from .workers import pool_for, run_once, watchdog
 
-__all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "start_limited", "run_limited"]
+__all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "normalise", "start_limited", "run_limited"]
 
 # Never let rdflib fetch FROM graphs, whoever calls it (T2).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+#: What a worker may answer to each form (wire kinds of :mod:`graph.wire`).
+_ANSWER_KINDS = {"SELECT": ("TSV", "SELECT"), "ASK": ("ASK",), "CONSTRUCT": ("NT", "GRAPH"), "DESCRIBE": ("NT", "GRAPH")}
 _UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 #: rdflib's parser (pyparsing) is not thread-safe; the dashboard and the endpoint are threaded.
@@ -76,7 +83,7 @@ class Checked:
     """A query the guard allows: its form and the exact text engines must run."""
 
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    text: str  # with \\u escapes expanded: what the guard parsed
+    text: str  # \\u escapes expanded, line ends LF: what the guard parsed and what engines run
 
     @property
     def is_graph(self) -> bool:
@@ -93,6 +100,20 @@ def expand_escapes(text: str) -> str:
         return chr(code)
 
     return _UNESCAPE.sub(one, text)
+
+
+def normalise(text: str) -> str:
+    """``text`` with its escapes expanded and every CR / CRLF turned into LF.
+
+    After this, rdflib and the SPARQL grammar (Oxigraph) end comments at the
+    same places.  A raw CR is allowed only in long strings, where it becomes
+    LF; a CR in a value is written ``\\r``.
+    """
+    expanded = expand_escapes(text)
+    if _UNESCAPE.search(expanded):
+        # an escape that produces an escape: engines that expand twice would read something else
+        raise QueryError("escape sequences may not produce further \\u escapes")
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _walk(node):
@@ -181,10 +202,7 @@ def _guard_cached(text: str) -> Checked:
         raise QueryError("the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
-    expanded = expand_escapes(text)
-    if _UNESCAPE.search(expanded):
-        # an escape that produces an escape: engines that expand twice would read something else
-        raise QueryError("escape sequences may not produce further \\u escapes")
+    expanded = normalise(text)
     try:
         with _PARSE_LOCK:
             tree = parseQuery(expanded)
@@ -280,6 +298,11 @@ class RunningQuery:
                     self._answer = ("error", QueryTimeout(self.limits.timeout_s))
                 else:
                     self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
+                self._finish(keep=False)
+                return True
+            if self._answer[0] == "ok" and self._answer[1][0] not in _ANSWER_KINDS[self.checked.form]:
+                # the engine read another query than the guard: never hand its answer out (T15)
+                self._answer = ("error", QueryRefused(f"the engine read this query as another form than {self.checked.form}"))
                 self._finish(keep=False)
                 return True
             self._finish(keep=True)
