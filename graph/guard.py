@@ -259,7 +259,7 @@ class RunningQuery:
     goes back to its pool; one that overruns or is cancelled is killed.
     """
 
-    def __init__(self, store: Store, checked: Checked, bindings: Bindings, limits: Limits) -> None:
+    def __init__(self, store: Store, checked: Checked, bindings: Bindings, limits: Limits, dataset: tuple | None = None) -> None:
         self.checked = checked
         self.limits = limits
         self.started = time.monotonic()
@@ -267,12 +267,13 @@ class RunningQuery:
         self._answer = None
         self._pool = pool_for(store, memory_bytes=limits.memory_bytes)
         self._worker = self._pool.acquire()
+        job = (checked.text, bindings, limits.max_rows, dataset)
         try:
-            self._worker.conn.send((checked.text, bindings, limits.max_rows))
+            self._worker.conn.send(job)
         except (OSError, ValueError):  # the worker died between queries: one more try with a fresh one
             self._worker.kill()
             self._worker = self._pool.acquire()
-            self._worker.conn.send((checked.text, bindings, limits.max_rows))
+            self._worker.conn.send(job)
         # the worker dies at the limit even if nobody polls (a page left while a query runs)
         self._kill = watchdog.schedule(limits.timeout_s + 0.5, self._worker.kill)
 
@@ -316,13 +317,18 @@ class RunningQuery:
     def done(self) -> bool:
         return self.wait(0)
 
-    def result(self) -> Result:
-        """The answer, waiting until it comes or the time limit passes."""
+    def wire(self) -> tuple:
+        """The answer as the worker sent it (:mod:`graph.wire`), waiting as :meth:`result` does."""
         while not self.wait(None):
             pass
         status, payload = self._answer
         if status == "error":
             raise payload
+        return payload
+
+    def result(self) -> Result:
+        """The answer, waiting until it comes or the time limit passes."""
+        payload = self.wire()
         if isinstance(payload, tuple):
             from .wire import decode
 

@@ -42,6 +42,7 @@ class Settings:
     include_schema: bool = True
     editor_password: str | None = field(default=None, repr=False)
     history: Path | None = None
+    serve_hosts: tuple[str, ...] = ()
 
     @property
     def edit_file(self) -> Path:
@@ -90,6 +91,8 @@ class Settings:
         kwargs["editor_password"] = get("GRAPH_EDITOR_PASSWORD")
         if history := get("GRAPH_HISTORY"):
             kwargs["history"] = Path(history)
+        if hosts := get("GRAPH_SERVE_HOSTS"):
+            kwargs["serve_hosts"] = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
         if kwargs["query_url"] and "backend" not in kwargs:
             kwargs["backend"] = "remote"
         for name, key, conv in (

@@ -14,16 +14,22 @@ watches the store's writing methods (``update``, ``add_graph``,
 
 In every worker: a fresh network namespace (no network at all, where the
 kernel allows unprivileged user namespaces; remote stores keep theirs), and
-an address-space cap of the inherited size plus ``memory_bytes``.
+an address-space cap of the inherited size plus ``memory_bytes``.  Whether
+the namespace is there is checked (the namespace's inode changes), probed
+once per process (:func:`network_sandbox`) and, where it is missing, said
+once on stderr; ``GRAPH_WORKER_NETNS=off`` skips it (machines that forbid
+user namespaces, and the test of that path).
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import heapq
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import weakref
@@ -32,20 +38,42 @@ from collections.abc import Callable
 from .errors import GraphError
 from .store import Store
 
-__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "Watchdog", "watchdog"]
+__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "isolate", "network_sandbox",
+           "warn_once_without_sandbox", "Watchdog", "watchdog"]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _CTX = multiprocessing.get_context("fork")
 
 
-def isolate(memory_bytes: int | None, network: bool) -> None:
-    """In a worker: no network (where user namespaces are allowed), bounded memory."""
-    if not network:
-        try:
-            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNET)
-        except (OSError, AttributeError):
-            pass  # the guard already refused anything that reaches out
+def _unshare_network() -> str | None:
+    """Move the calling process into a fresh network namespace; None when that worked, else why not.
+
+    It worked only if ``/proc/self/ns/net`` now names another namespace:
+    the return code of ``unshare`` alone is not taken on trust.
+    """
+    if os.environ.get("GRAPH_WORKER_NETNS", "").strip().lower() == "off":
+        return "switched off by GRAPH_WORKER_NETNS=off"
+    try:
+        before = os.stat("/proc/self/ns/net").st_ino
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+            return f"user namespaces are unavailable: unshare failed: {os.strerror(ctypes.get_errno())}"
+        if os.stat("/proc/self/ns/net").st_ino == before:
+            return "unshare returned but the network namespace did not change"
+    except (OSError, AttributeError) as exc:
+        return f"user namespaces are unavailable: {exc}"
+    return None
+
+
+def isolate(memory_bytes: int | None, network: bool) -> str | None:
+    """In a worker: no network (where user namespaces are allowed), bounded memory.
+
+    Returns why the worker kept the network (None when it has none or was
+    meant to keep it).  Without a namespace every other guard still holds:
+    the query guard refuses SERVICE, LOAD and remote FROM before any worker.
+    """
+    reason = None if network else _unshare_network()
     if memory_bytes:
         try:
             import resource
@@ -56,6 +84,30 @@ def isolate(memory_bytes: int | None, network: bool) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (OSError, ValueError, ImportError):
             pass
+    return reason
+
+
+@functools.lru_cache(maxsize=1)
+def network_sandbox() -> str | None:
+    """Whether query workers get a network namespace here: None if so, else why not (probed once, in a fork)."""
+    answer = run_once(_unshare_network, (), 10.0, network=True)
+    if answer is None or answer[0] != "ok":
+        return "the probe of user namespaces did not answer"
+    return answer[1]
+
+
+def warn_once_without_sandbox() -> None:
+    """Say once per process, on stderr, that query workers keep the network (CLI, dashboard, serve)."""
+    global _WARNED
+    if _WARNED:
+        return
+    _WARNED = True
+    if (reason := network_sandbox()) is not None:
+        print(f"warning: query workers keep the network ({reason}); SERVICE, LOAD and remote FROM are still refused "
+              "by the query guard", file=sys.stderr, flush=True)
+
+
+_WARNED = False
 
 
 def _answer(fn, args) -> tuple[str, object]:
@@ -136,8 +188,8 @@ def _serve(store: Store, conn, network: bool, memory_bytes: int | None) -> None:
             return
         if job is None:
             return
-        text, bindings, max_rows = job
-        answer = _answer(run_encoded, (store, text, bindings, max_rows))
+        text, bindings, max_rows, dataset = job
+        answer = _answer(run_encoded, (store, text, bindings, max_rows, dataset))
         try:
             conn.send(answer)
         except (OSError, ValueError):
@@ -219,6 +271,8 @@ def pool_for(store: Store, *, memory_bytes: int | None) -> WorkerPool:
         pool = _POOLS.get(store)
         if pool is None:
             network = store.backend == "remote"
+            if not network:
+                warn_once_without_sandbox()
             pool = WorkerPool(store, network=network, memory_bytes=None if network else memory_bytes)
             _POOLS[store] = pool
             weakref.finalize(store, pool.close)
