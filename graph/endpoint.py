@@ -162,6 +162,7 @@ class LocalEngine:
         try:
             return RunningQuery(self.store, checked, None, self.limits, dataset).wire()
         except QueryTimeout:
+            _log(f"a query ran past {self.limits.timeout_s:g} s: its worker was killed, the next query gets a fresh one")
             raise HTTPProblem(503, f"query stopped at the time limit of {self.limits.timeout_s:g} s") from None
         except QueryRefused as exc:
             raise HTTPProblem(403, str(exc)) from None
@@ -169,10 +170,15 @@ class LocalEngine:
             raise HTTPProblem(400, str(exc)) from None
         except GraphError as exc:
             if "memory" in str(exc):
+                _log(f"{exc}; the next query gets a fresh worker")
                 raise HTTPProblem(503, "the query needed more memory than a query may use") from None
             raise HTTPProblem(500, str(exc)) from None
         finally:
             self.slots.release()
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} endpoint: {message}", file=sys.stderr, flush=True)
 
 
 class RemoteEngine:
@@ -386,9 +392,9 @@ class EndpointServer(HardenedServer):
 
     def __init__(self, address: tuple[str, int], engine: LocalEngine | RemoteEngine | Upstream, *, timeout_s: float,
                  max_rows: int, cors: bool = False, verbose: bool = False, hosts: frozenset[str] | None = None,
-                 max_connections: int = 64) -> None:
+                 max_connections: int = 256, idle_s: float = 5.0, read_s: float = 10.0) -> None:
         super().__init__(address, _Handler, hosts=hosts, cors=cors, max_connections=max_connections,
-                         idle_s=10.0, read_s=max(10.0, timeout_s))
+                         idle_s=idle_s, read_s=read_s)
         self.engine = RemoteEngine(engine, timeout_s, max_rows) if isinstance(engine, Upstream) else engine
         self.timeout_s = timeout_s
         self.max_rows = max_rows
@@ -466,7 +472,7 @@ def local_engine(settings: Settings, parallel: int | None = None) -> tuple[Local
     """An Oxigraph store of the settings' files behind query workers; the engine and the triple count."""
     store = OxigraphStore()
     store.load_files(settings.files, max_bytes=settings.max_file_bytes)
-    limits = Limits(timeout_s=settings.timeout_s, max_rows=settings.max_rows)
+    limits = Limits.from_settings(settings)
     return LocalEngine(store, limits, parallel or max(2, os.cpu_count() or 2)), len(store)
 
 

@@ -75,7 +75,8 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings) -> Limits:
-        return cls(timeout_s=settings.timeout_s, max_rows=settings.max_rows)
+        return cls(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
+                   memory_bytes=getattr(settings, "query_memory_mb", 2048) << 20)
 
 
 @dataclass(frozen=True)
@@ -295,11 +296,13 @@ class RunningQuery:
             try:
                 self._answer = self._worker.conn.recv()
             except (EOFError, OSError, ValueError):
+                self._finish(keep=False)
                 if time.monotonic() >= self.deadline:  # the watchdog killed it
                     self._answer = ("error", QueryTimeout(self.limits.timeout_s))
-                else:
-                    self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
-                self._finish(keep=False)
+                else:  # Oxigraph aborts (SIGABRT) when an allocation fails under the memory cap
+                    code = self._worker.proc.exitcode
+                    self._answer = ("error", GraphError(f"the query needed more memory than a query may use "
+                                                        f"(its worker stopped with exit code {code})"))
                 return True
             if self._answer[0] == "ok" and self._answer[1][0] not in _ANSWER_KINDS[self.checked.form]:
                 # the engine read another query than the guard: never hand its answer out (T15)

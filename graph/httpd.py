@@ -73,7 +73,7 @@ class HardenedServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address, handler, *, hosts: frozenset[str] | None = None, cors: bool = False,
-                 max_connections: int = 64, idle_s: float = 10.0, read_s: float = 20.0) -> None:
+                 max_connections: int = 256, idle_s: float = 5.0, read_s: float = 10.0) -> None:
         super().__init__(address, handler)
         self.hosts = hosts if hosts is not None else host_names(address[0])
         self.cors = cors

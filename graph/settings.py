@@ -38,6 +38,7 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    query_memory_mb: int = 2048
     max_file_bytes: int = 1 << 30
     include_schema: bool = True
     editor_password: str | None = field(default=None, repr=False)
@@ -56,6 +57,8 @@ class Settings:
             raise SettingsError("GRAPH_SPARQL_QUERY_URL: the remote backend needs a query URL")
         if self.timeout_s <= 0:
             raise SettingsError(f"GRAPH_QUERY_TIMEOUT: must be positive, got {self.timeout_s}")
+        if self.query_memory_mb < 64:
+            raise SettingsError(f"GRAPH_QUERY_MEMORY_MB: at least 64, got {self.query_memory_mb}")
         if self.max_rows <= 0:
             raise SettingsError(f"GRAPH_MAX_ROWS: must be positive, got {self.max_rows}")
 
@@ -99,6 +102,7 @@ class Settings:
             ("GRAPH_QUERY_TIMEOUT", "timeout_s", float),
             ("GRAPH_MAX_ROWS", "max_rows", int),
             ("GRAPH_MAX_FILE_BYTES", "max_file_bytes", int),
+            ("GRAPH_QUERY_MEMORY_MB", "query_memory_mb", int),
         ):
             if (raw := get(name)) is not None:
                 try:

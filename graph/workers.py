@@ -75,6 +75,7 @@ def isolate(memory_bytes: int | None, network: bool) -> str | None:
     """
     reason = None if network else _unshare_network()
     if memory_bytes:
+        os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation aborts with one line, not a 10 kB backtrace
         try:
             import resource
 
