@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from sparql_servers)
 """The query workers' network sandbox is checked, and its absence is said (SECURITY T1, T15).
 
 Both paths run for real: on this kernel a worker gets a network namespace of
