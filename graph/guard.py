@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -299,10 +300,13 @@ class RunningQuery:
                 self._finish(keep=False)
                 if time.monotonic() >= self.deadline:  # the watchdog killed it
                     self._answer = ("error", QueryTimeout(self.limits.timeout_s))
-                else:  # Oxigraph aborts (SIGABRT) when an allocation fails under the memory cap
+                else:
                     code = self._worker.proc.exitcode
-                    self._answer = ("error", GraphError(f"the query needed more memory than a query may use "
-                                                        f"(its worker stopped with exit code {code})"))
+                    if code in (-signal.SIGABRT, -signal.SIGKILL):  # Oxigraph aborts when an allocation fails under the cap
+                        why = "the query needed more memory than a query may use"
+                    else:
+                        why = "the query worker stopped without an answer"
+                    self._answer = ("error", GraphError(f"{why} (its worker stopped with exit code {code})"))
                 return True
             if self._answer[0] == "ok" and self._answer[1][0] not in _ANSWER_KINDS[self.checked.form]:
                 # the engine read another query than the guard: never hand its answer out (T15)
