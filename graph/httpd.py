@@ -10,7 +10,8 @@
   however slowly it drips (one watchdog closes the socket);
 * the ``Host`` header must name this server (DNS rebinding gets 421), and a
   request from a web page of another origin (an ``Origin`` header naming
-  another site) is refused with 403 unless CORS was asked for;
+  another origin, or ``Sec-Fetch-Site: cross-site``) is refused with 403
+  unless CORS was asked for;
 * a body needs a numeric ``Content-Length`` (400 when negative or not a
   number; 411 when missing on POST; 413 at once when too large, without
   reading it); chunked bodies are refused with 411, and the connection is
@@ -162,9 +163,14 @@ class HardenedHandler(BaseHTTPRequestHandler):
         if host not in self.server.hosts:
             # DNS rebinding: a page of another site resolved its name to this machine
             raise HTTPProblem(421, f"this server does not answer to the name {host!r} (see GRAPH_SERVE_HOSTS)", close=True)
+        if self.server.cors:
+            return
         origin = self.headers.get("Origin")
-        if origin is not None and not self.server.cors and not self._same_origin(origin):
+        if origin is not None and not self._same_origin(origin):
             raise HTTPProblem(403, f"requests from web pages of other origins ({origin}) are refused; start with --cors to allow them")
+        if (self.headers.get("Sec-Fetch-Site") or "").strip().lower() == "cross-site":
+            # a browser says another site made this request (an <img>, a link, a form without Origin)
+            raise HTTPProblem(403, "requests made by web pages of other sites are refused; start with --cors to allow them")
 
     def _same_origin(self, origin: str) -> bool:
         parts = urlsplit(origin.strip())

@@ -156,6 +156,10 @@ def test_a_cross_site_form_post_runs_nothing(server):
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(len(body)), "Origin": origin, "Connection": "close"}
         reply, _ = _raw(server, _request(server, "POST", "/sparql", headers, body))
         assert _statuses(reply) == [status], origin
+    # an <img> or a link on another site: no Origin, but the browser says where it came from
+    for site, status in (("cross-site", 403), ("none", 200), ("same-origin", 200)):
+        reply, _ = _raw(server, _request(server, "GET", "/sparql?query=" + quote(ASK), {"Sec-Fetch-Site": site, "Connection": "close"}))
+        assert _statuses(reply) == [status], site
 
 
 def test_an_idle_connection_is_closed(server):
