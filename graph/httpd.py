@@ -192,6 +192,8 @@ class HardenedHandler(BaseHTTPRequestHandler):
             raise HTTPProblem(400, f"bad Content-Length {lengths[0][:40]!r}: expected one number of bytes", close=True)
         length = int(lengths[0])
         if length > max_bytes:
+            if not max_bytes:
+                raise HTTPProblem(400, f"a {self.command} request has no body", close=True)
             raise HTTPProblem(413, f"request body larger than {max_bytes} bytes", close=True)
         data = self.rfile.read(length) if length else b""
         if len(data) != length:
