@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     took = time.monotonic() - t0
     c = diff.counts
     print(f"{checked} examples in {took:.1f} s: {checked / took:.1f} examples/s "
-          f"(allowed {c['allowed']}, refused {c['refused']}, broken {c['broken']}); listener hits: {len(listener.hits)}")
+          f"(allowed {c['allowed']}, of which the engine refused {c['engine refused']}; refused {c['refused']}, "
+          f"broken {c['broken']}); listener hits: {len(listener.hits)}")
     return 1 if failed else 0
 
 

@@ -155,7 +155,7 @@ class Differential:
 
     listener: object  # has .hits and .url
     max_rows: int = 5
-    counts: dict = field(default_factory=lambda: {"allowed": 0, "refused": 0, "broken": 0})
+    counts: dict = field(default_factory=lambda: {"allowed": 0, "refused": 0, "broken": 0, "engine refused": 0})
 
     def __post_init__(self) -> None:
         self.raw = ox.Store()  # with the network: the unguarded engine the guard must protect
@@ -177,12 +177,17 @@ class Differential:
         try:
             answer = self.raw.query(checked.text, prefixes=PREFIXES, use_default_graph_as_union=True)
             rows = None if isinstance(answer, ox.QueryBoolean) else list(answer)
-        except (SyntaxError, OSError, RuntimeError) as exc:
-            raise AssertionError(f"the guard allowed what Oxigraph cannot run ({exc}): {text!r}") from None
+        except SyntaxError:
+            # rdflib's grammar is laxer in places (a variable bound twice by BIND): Oxigraph refuses, nothing runs
+            assert len(self.listener.hits) == hits, f"reached the listener: {self.listener.hits[hits:]} from {text!r}"
+            self.counts["engine refused"] += 1
+            return
+        except (OSError, RuntimeError) as exc:
+            raise AssertionError(f"Oxigraph failed on what the guard allowed ({exc}): {text!r}") from None
         assert len(self.listener.hits) == hits, f"reached the listener: {self.listener.hits[hits:]} from {text!r}"
         assert isinstance(answer, _KINDS[checked.form]), f"guard form {checked.form}, Oxigraph {type(answer).__name__}: {text!r}"
         try:
-            result = run_limited(self.store, text, limits=Limits(timeout_s=5, max_rows=self.max_rows))
+            result = run_limited(self.store, text, limits=Limits(timeout_s=10, max_rows=self.max_rows))
         except GraphError as exc:
             raise AssertionError(f"the guarded path failed ({exc}): {text!r}") from None
         if rows is not None:
