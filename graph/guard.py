@@ -153,8 +153,10 @@ def _keywords(text: str):
 def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
     """Line, column and message from pyoxigraph's parser (positions in the text as typed).
 
-    pyoxigraph can only parse by running, so this runs on an empty store in a
-    worker without network, killed after two seconds.
+    pyoxigraph can only parse by running (its Python API has no parser of
+    its own), so this runs on an empty store in a worker without network,
+    killed after two seconds; where the worker cannot drop the network, it
+    does not run at all and rdflib's position is used.
     """
 
     def parse(text: str):
@@ -168,7 +170,8 @@ def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
             pass
         return None, None, None
 
-    answer = run_once(parse, (text,), 2.0)
+    # the text as typed is unguarded here: it runs only where the worker surely has no network
+    answer = run_once(parse, (text,), 2.0, sandboxed_only=True)
     if answer is None or answer[0] != "ok":
         return None, None, None
     return answer[1]

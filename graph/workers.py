@@ -125,18 +125,25 @@ def _answer(fn, args) -> tuple[str, object]:
 # ---------------------------------------------------------------- one-shot
 
 
-def _once_main(fn, args, conn, network: bool, memory_bytes: int | None) -> None:
+def _once_main(fn, args, conn, network: bool, memory_bytes: int | None, sandboxed_only: bool) -> None:
     try:
-        isolate(memory_bytes, network)
-        conn.send(_answer(fn, args))
+        reason = isolate(memory_bytes, network)
+        if reason is not None and sandboxed_only:
+            conn.send(("error", GraphError(f"not run without a network sandbox: {reason}")))
+        else:
+            conn.send(_answer(fn, args))
     finally:
         conn.close()
 
 
-def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None):
-    """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout."""
+def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None,
+             sandboxed_only: bool = False):
+    """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout.
+
+    ``sandboxed_only``: where the worker could not drop the network, ``fn`` is not run at all (an error).
+    """
     receive, send = _CTX.Pipe(duplex=False)
-    worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes), daemon=True)
+    worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes, sandboxed_only), daemon=True)
     worker.start()
     send.close()
     try:

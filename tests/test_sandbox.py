@@ -85,3 +85,20 @@ def test_serve_says_it_once_at_start_and_still_refuses_service(listener, tiny_fi
         stop(proc)
     assert proc.stderr.read().decode().count(WARNING) == 1
     assert listener.hits == []
+
+
+def test_without_a_sandbox_unguarded_text_never_runs_and_errors_keep_their_place(fresh_probe, monkeypatch):
+    """The syntax-error locator runs Oxigraph on the text as typed: never where the worker keeps the network."""
+    from graph.errors import QueryError
+    from graph.guard import guard_query
+
+    ran = run_once(_net_inode, (), 10.0, sandboxed_only=True)
+    if network_sandbox() is None:
+        assert ran[0] == "ok"
+    monkeypatch.setenv("GRAPH_WORKER_NETNS", "off")
+    status, error = run_once(_net_inode, (), 10.0, sandboxed_only=True)
+    assert status == "error" and "not run without a network sandbox" in str(error)
+    with pytest.raises(QueryError) as info:
+        guard_query("SELECT * WHERE {\n  ?s ?p }")
+    assert info.value.line == 2 and info.value.column is not None  # rdflib's place: less exact, still a place
+
