@@ -310,7 +310,7 @@ def test_a_cross_product_leaves_no_core_busy_after_its_limit(served):
     time.sleep(0.7)  # the watchdog kills at the limit + 0.5 s
     before = _cpu_seconds(proc.pid)
     time.sleep(1.5)
-    assert _cpu_seconds(proc.pid) - before < 0.3  # a query still running would add ~1.5 s
+    assert _cpu_seconds(proc.pid) - before < 0.1  # a query still running adds up to 1.5 s (0.4 s on a busy machine)
     assert requests.get(url, params={"query": "ASK {}"}, timeout=5).json()["boolean"] is True
     assert "was killed" in (proc.stderr.read() or b"").decode()  # the log says why the worker went
 
