@@ -24,6 +24,7 @@ where the kernel allows it), a memory cap, and is killed at the time limit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import signal
@@ -57,6 +58,11 @@ _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 _PARSE_LOCK = threading.Lock()
 #: Longer texts are refused before any parser sees them.
 MAX_QUERY_CHARS = 100_000
+#: Texts up to this length are parsed here (rdflib: at most about half a second, measured on
+#: adversarial 1-2 kB texts); longer ones in a forked worker killed after PARSE_TIMEOUT_S.
+INLINE_PARSE_CHARS = 1_000
+PARSE_TIMEOUT_S = 5.0
+PARSE_MEMORY = 512 << 20
 
 REFUSED_UPDATE = "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: queries here are read-only"
 REFUSED_SERVICE = "SERVICE (federated query) is refused: queries may not reach other servers"
@@ -208,23 +214,47 @@ def _guard_cached(text: str) -> Checked:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
     expanded = normalise(text)
+    if len(expanded) <= INLINE_PARSE_CHARS:
+        verdict = _verdict(expanded, True)
+    else:
+        # rdflib's parser cannot be stopped and takes seconds on long texts (90 kB of FILTERs: 36 s):
+        # a long text is checked in a worker killed at the limit, so it never holds the parser for others
+        answer = run_once(_verdict, (expanded, False), PARSE_TIMEOUT_S, memory_bytes=PARSE_MEMORY, hold=_PARSE_LOCK)
+        if answer is None:
+            raise QueryRefused(f"the query could not be checked within {PARSE_TIMEOUT_S:g} s: make it shorter or simpler")
+        if answer[0] != "ok":
+            raise answer[1] if isinstance(answer[1], (QueryError, QueryRefused)) else QueryRefused(f"the query could not be checked: {answer[1]}")
+        verdict = answer[1]
+    if isinstance(verdict, tuple):  # a syntax error: ask Oxigraph for the exact place (it names positions as typed)
+        line, column, problem, locate = verdict
+        if locate:
+            ox_line, ox_column, ox_problem = _oxigraph_check(text)
+            if ox_line is not None:
+                line, column = ox_line, ox_column
+            problem = ox_problem or problem
+        raise QueryError(problem, line, column)
+    return Checked(verdict, expanded)
+
+
+def _verdict(expanded: str, lock: bool):
+    """Parse and walk ``expanded``: its form, or (line, column, problem, locate) for a syntax error.
+
+    Raises QueryRefused / QueryError.  ``lock``: hold the parser lock (not in
+    a forked worker, which has one thread and may inherit the lock held).
+    """
+    held = _PARSE_LOCK if lock else contextlib.nullcontext()
     try:
-        with _PARSE_LOCK:
+        with held:
             tree = parseQuery(expanded)
     except ParseException as exc:
         try:
-            with _PARSE_LOCK:
+            with held:
                 parseUpdate(expanded)
         except Exception:  # noqa: BLE001 - not an update either
             pass
         else:
             raise QueryRefused(REFUSED_UPDATE) from None
-        line, column, problem = (None, None, None)
-        if "SERVICE" not in _keywords(expanded):
-            line, column, problem = _oxigraph_check(text)
-        if line is None:
-            line, column, problem = exc.lineno, exc.col, problem or exc.msg
-        raise QueryError(problem or exc.msg, line, column) from None
+        return exc.lineno, exc.col, exc.msg, "SERVICE" not in _keywords(expanded)
     except RecursionError:
         # rdflib's parser never ends on a SERVICE nested in a SERVICE
         raise QueryRefused(REFUSED_SERVICE if "SERVICE" in _keywords(expanded) else "the query is nested too deeply") from None
@@ -245,7 +275,7 @@ def _guard_cached(text: str) -> Checked:
     if "SERVICE" in _keywords(expanded):
         # the parser saw none, yet the word is there: refuse rather than trust one parser
         raise QueryRefused(REFUSED_SERVICE)
-    return Checked(form, expanded)
+    return form
 
 
 def check_query(text: str) -> str:

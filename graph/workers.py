@@ -23,6 +23,7 @@ user namespaces, and the test of that path).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import heapq
@@ -137,14 +138,16 @@ def _once_main(fn, args, conn, network: bool, memory_bytes: int | None, sandboxe
 
 
 def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None,
-             sandboxed_only: bool = False):
+             sandboxed_only: bool = False, hold=None):
     """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout.
 
     ``sandboxed_only``: where the worker could not drop the network, ``fn`` is not run at all (an error).
+    ``hold``: a lock held while forking (no other thread is inside what it guards at that moment).
     """
     receive, send = _CTX.Pipe(duplex=False)
     worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes, sandboxed_only), daemon=True)
-    worker.start()
+    with hold if hold is not None else contextlib.nullcontext():
+        worker.start()
     send.close()
     try:
         if not receive.poll(timeout_s):

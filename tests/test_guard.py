@@ -174,6 +174,44 @@ def test_the_worker_refuses_an_answer_of_another_form(county_file):
         RunningQuery(store, forged, None, Limits(5, 10)).result()
 
 
+def test_a_long_query_is_checked_in_a_killable_worker_and_never_holds_up_others(monkeypatch):
+    """rdflib's parser takes seconds on long texts (90 kB of FILTERs: 36 s) and cannot be stopped."""
+    import graph.guard as guard
+
+    monkeypatch.setattr(guard, "PARSE_TIMEOUT_S", 1.0)
+    slow = "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o = 1) " * 6000 + "}"
+    outcome = {}
+
+    def check_slow():
+        t0 = time.monotonic()
+        try:
+            guard_query(slow)
+        except QueryRefused as exc:
+            outcome["refused"] = str(exc)
+        outcome["took"] = time.monotonic() - t0
+
+    thread = threading.Thread(target=check_slow)
+    thread.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert guard_query("SELECT ?unique_to_this_test WHERE { ?unique_to_this_test ?p ?o }").form == "SELECT"
+    assert time.monotonic() - t0 < 0.5  # not queued behind the long text
+    thread.join(10)
+    assert "could not be checked within 1 s" in outcome["refused"] and outcome["took"] < 3
+
+
+def test_long_queries_get_the_same_verdicts_through_the_worker():
+    long_tail = " " + "#" * 1200 + "\n"
+    assert guard_query("ASK { ?s ?p ?o }" + long_tail).form == "ASK"
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        guard_query("SELECT * WHERE { # x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\n}" + long_tail)
+    with pytest.raises(QueryRefused, match="updates"):
+        guard_query("LOAD <http://127.0.0.1:9/>" + long_tail)
+    with pytest.raises(QueryError) as info:
+        guard_query("SELECT * WHERE {\n  ?s ?p }" + long_tail)
+    assert info.value.line == 2 and info.value.column in (10, 11)  # Oxigraph's place, through the worker path too
+
+
 def test_empty_and_oversized_queries():
     with pytest.raises(QueryError, match="empty"):
         guard_query("  \n ")
