@@ -14,7 +14,9 @@ a comment to the guard and a federated query to Oxigraph.  :func:`guard_query`
 therefore expands the escapes, then turns every CR and CRLF into LF (a CR in a
 value is written ``\\r``), parses that, and returns it as the *only* text the
 engines run.  The query form comes from the same parse, and the worker checks
-that the engine's answer has that form (:class:`RunningQuery`).  Belt and braces:
+that the engine's answer has that form (:class:`RunningQuery`).  rdflib's
+parser cannot be stopped, so a text over ``INLINE_PARSE_CHARS`` is checked
+in a forked worker killed after ``PARSE_TIMEOUT_S``.  Belt and braces:
 a SERVICE keyword anywhere outside strings, IRIs and comments is refused even
 if the parser missed it, and :func:`start_limited` runs the query in a forked
 worker (:mod:`graph.workers`) that has no network (a fresh network namespace,
