@@ -10,6 +10,7 @@ strings, IRIs and comments, so a ``{`` inside them is never taken for a group.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rdflib.term import Node
@@ -19,13 +20,16 @@ from .terms import sparql_term
 
 __all__ = ["inject_values", "where_brace", "skip_token", "block_end"]
 
+_LINE_END = re.compile(r"[\r\n]")
+
 
 def skip_token(text: str, i: int) -> int:
     """Index after the string, IRI or comment starting at ``i`` (else ``i``)."""
     c = text[i]
     if c == "#":
-        j = text.find("\n", i)
-        return len(text) if j < 0 else j + 1
+        # the grammar ends a comment at LF or CR (rdflib only at LF: SECURITY T15)
+        m = _LINE_END.search(text, i)
+        return len(text) if m is None else m.end()
     if c == "<":
         # an IRI has no spaces; otherwise it is the less-than operator
         j = i + 1

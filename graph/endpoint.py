@@ -1,55 +1,52 @@
-"""A read-only SPARQL 1.1 Protocol endpoint: a guard in front of a well-kept server.
+"""A read-only SPARQL 1.1 Protocol endpoint: the query guard in front of killable workers.
 
-The server that evaluates queries is Oxigraph's own (``oxigraph
-serve-read-only --timeout-s``, over an on-disk copy of the configured data),
-or, with the remote backend, the configured SPARQL endpoint.  In front of it
-sits this small proxy (stdlib ``ThreadingHTTPServer``), which for every
-request:
+Queries on the configured data run in the project's own query workers
+(:mod:`graph.workers`: forked processes with no network, a memory cap, killed
+at the time limit), as the console's do; with the remote backend they are
+forwarded to the configured SPARQL server.  Why not ``oxigraph
+serve-read-only``: see ``docs/adr/0005-endpoint-workers.md``.  For every
+request, on the hardened HTTP server of :mod:`graph.httpd` (Host, Origin,
+body framing, deadlines, connection cap), this module:
 
 * takes the query from GET ``?query=``, a form-encoded POST or an
-  ``application/sparql-query`` POST; updates are refused (403);
+  ``application/sparql-query`` POST (the query in both body and URL is a
+  400); updates are refused (403);
 * runs :func:`graph.guard.guard_query`: bad syntax is a 400 with line and
   column, SERVICE, remote FROM and updates are a 403; ``default-graph-uri`` /
   ``named-graph-uri`` obey the same rule as FROM;
-* forwards the checked text (the project's prefixes known) upstream in a
-  line-based format (TSV, N-Triples), reads at most ``max_rows`` results, then
-  closes the connection; a longer answer is cut and marked with the header
-  ``X-Result-Truncated``;
+* runs exactly the checked text, gets the answer in a line-based format (TSV,
+  N-Triples) cut at ``max_rows`` results (then the header
+  ``X-Result-Truncated``), and refuses an answer of another form than the
+  guard's;
 * re-serialises with pyoxigraph into the negotiated format: JSON, XML, CSV,
   TSV for results; Turtle, N-Triples, JSON-LD, RDF/XML for graphs (406 if none
-  fits); a query past the time limit is a 503.
-
-Why a proxy and not our own engine: see ``docs/adr/0004-endpoint.md``.
+  fits); a query past the time limit or its memory is a 503.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 import requests
 
-from .errors import GraphError, QueryError, QueryRefused
-from .guard import guard_query
-from .io import format_for, read_bytes, syntax_error
+from .errors import GraphError, QueryError, QueryRefused, QueryTimeout
+from .guard import Checked, Limits, RunningQuery, guard_query
+from .httpd import HardenedHandler, HardenedServer, HTTPProblem, host_names
 from .model import BASE, PREFIXES
 from .settings import Settings
+from .store import OxigraphStore
 from .wording import count as count_of
+from .workers import pool_for, warn_once_without_sandbox
 
-__all__ = ["Upstream", "EndpointServer", "OxigraphProcess", "negotiate", "build_store_dir", "serve"]
+__all__ = ["Upstream", "EndpointServer", "LocalEngine", "RemoteEngine", "HTTPProblem", "negotiate", "local_engine", "serve"]
 
 _PREFIX_LINE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
 MAX_BODY = 1 << 20
@@ -89,15 +86,6 @@ SHORT_NAMES = {
     "rdf+xml": (None, "application/rdf+xml"),
 }
 
-
-class HTTPProblem(Exception):
-    """An answer other than 200: a status and a one-line message (sent as text/plain)."""
-
-    def __init__(self, status: int, message: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 def negotiate(accept: str | None, graph: bool, short: str | None = None) -> str:
@@ -150,86 +138,130 @@ class Upstream:
     password: str | None = None
 
 
-class OxigraphProcess:
-    """``oxigraph serve-read-only`` over a store folder, on a free localhost port."""
-
-    def __init__(self, location: Path, *, timeout_s: float, executable: str | None = None) -> None:
-        self.location = location
-        self.timeout_s = timeout_s
-        self.executable = executable or find_oxigraph()
-        self.proc: subprocess.Popen | None = None
-        self.url = ""
-
-    def start(self) -> OxigraphProcess:
-        from socket import socket
-
-        with socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        cmd = [self.executable, "serve-read-only", "--location", str(self.location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph", "--timeout-s", str(max(1, math.ceil(self.timeout_s)))]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
-        self.url = f"http://127.0.0.1:{port}/query"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise GraphError(f"oxigraph serve-read-only stopped: {self.proc.stderr.read().decode(errors='replace').strip()[:300]}")
-            try:
-                requests.get(self.url, params={"query": "ASK {}"}, timeout=1)
-                return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        self.stop()
-        raise GraphError("oxigraph serve-read-only did not start within 30 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+# ---------------------------------------------------------------- engines
 
 
-def _die_with_parent() -> None:
-    """In the Oxigraph child: stop when the endpoint process dies, however it dies (Linux)."""
-    try:
-        import ctypes
-        import signal
+class LocalEngine:
+    """Checked queries on an embedded Oxigraph store, each in a killable worker without network.
 
-        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    At most ``parallel`` queries run at once (one per worker process); a
+    request that finds none free within the time limit is a 503.  A worker
+    that overruns is killed (no core stays busy), one that runs out of its
+    memory cap dies alone (SECURITY T8, T16); the next query gets a fresh one.
+    """
 
+    def __init__(self, store: OxigraphStore, limits: Limits, parallel: int) -> None:
+        self.store = store
+        self.limits = limits
+        self.slots = threading.BoundedSemaphore(parallel)
+        pool_for(store, memory_bytes=limits.memory_bytes).keep = parallel
 
-def find_oxigraph() -> str:
-    """The ``oxigraph`` server executable (PATH, else beside this Python)."""
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not os.access(exe, os.X_OK):
-        raise GraphError("the oxigraph server is not installed (pip install oxigraph)")
-    return exe
-
-
-def build_store_dir(settings: Settings, location: Path) -> int:
-    """Load the settings' files into an on-disk Oxigraph store at ``location``; the triple count."""
-    store = ox.Store(str(location))
-    for path in settings.files:
-        data = read_bytes(path, max_bytes=settings.max_file_bytes)
+    def run(self, checked: Checked, dataset: tuple | None) -> tuple:
+        if not self.slots.acquire(timeout=self.limits.timeout_s):
+            raise HTTPProblem(503, "every query worker is busy: try again shortly", {"Retry-After": "1"})
         try:
-            store.bulk_load(data, format=format_for(path))
-        except SyntaxError as exc:
-            raise syntax_error(str(path), exc) from None
-    store.flush()
-    store.optimize()  # compacted once now: reads of a fresh bulk load are ~35% slower without it
-    count = len(store)
-    del store
-    return count
+            return RunningQuery(self.store, checked, None, self.limits, dataset).wire()
+        except QueryTimeout:
+            _log(f"a query ran past {self.limits.timeout_s:g} s: its worker was killed, the next query gets a fresh one")
+            raise HTTPProblem(503, f"query stopped at the time limit of {self.limits.timeout_s:g} s") from None
+        except QueryRefused as exc:
+            raise HTTPProblem(403, str(exc)) from None
+        except QueryError as exc:
+            raise HTTPProblem(400, str(exc)) from None
+        except GraphError as exc:
+            if "memory" in str(exc):
+                _log(f"{exc}; the next query gets a fresh worker")
+                raise HTTPProblem(503, "the query needed more memory than a query may use") from None
+            raise HTTPProblem(500, str(exc)) from None
+        finally:
+            self.slots.release()
 
 
-class _Handler(BaseHTTPRequestHandler):
+def _log(message: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} endpoint: {message}", file=sys.stderr, flush=True)
+
+
+class RemoteEngine:
+    """Checked queries forwarded to a SPARQL server (the remote backend), answers cut at the row limit."""
+
+    def __init__(self, upstream: Upstream, timeout_s: float, max_rows: int) -> None:
+        self.upstream = upstream
+        self.timeout_s = timeout_s
+        self.max_rows = max_rows
+        self.local = threading.local()
+
+    def _http(self) -> requests.Session:
+        if not hasattr(self.local, "session"):
+            s = requests.Session()
+            if self.upstream.user:
+                s.auth = (self.upstream.user, self.upstream.password or "")
+            self.local.session = s
+        return self.local.session
+
+    def run(self, checked: Checked, dataset: tuple | None) -> tuple:
+        data: dict = {"query": _PREFIX_LINE + checked.text}
+        if dataset:
+            data["default-graph-uri"], data["named-graph-uri"] = list(dataset[0]), list(dataset[1])
+        if checked.is_graph:
+            lines, truncated = self._fetch(data, "application/n-triples", keep_header=False)
+            return ("NT", (), b"\n".join(lines) + b"\n", truncated)
+        if checked.form == "ASK":
+            body = self._fetch(data, "application/sparql-results+json", keep_header=False)[0][0]
+            try:
+                return ("ASK", ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).__bool__())
+            except (SyntaxError, ValueError, TypeError) as exc:
+                raise HTTPProblem(502, f"the SPARQL server sent an answer that does not parse: {exc}") from None
+        lines, truncated = self._fetch(data, "text/tab-separated-values", keep_header=True)
+        return ("TSV", (), b"\n".join(lines) + b"\n", truncated)
+
+    def _fetch(self, data: dict, accept: str, *, keep_header: bool) -> tuple[list[bytes], bool]:
+        """At most ``max_rows`` result lines (plus the header line for TSV), and whether more came."""
+        deadline = time.monotonic() + self.timeout_s + 1
+        timeout = HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s")
+        try:
+            response = self._http().post(self.upstream.query_url, data=data, headers={"Accept": accept},
+                                         stream=True, timeout=(5, self.timeout_s + 1))
+        except requests.Timeout:
+            raise timeout from None
+        except requests.RequestException as exc:
+            raise HTTPProblem(502, f"the SPARQL server cannot be reached: {exc.__class__.__name__}") from None
+        with response:
+            if response.status_code == 400:
+                raise HTTPProblem(400, response.text.strip()[:500] or "the query was refused")
+            if response.status_code >= 300:
+                message = response.text.strip()[:300]
+                if "cancel" in message.lower() or "timeout" in message.lower() or response.status_code in (503, 504):
+                    raise timeout
+                raise HTTPProblem(502, f"the SPARQL server answered HTTP {response.status_code}: {message}")
+            if accept == "application/sparql-results+json":
+                # a boolean answer is a few bytes: never read more than that (a misread form must not stream rows)
+                body = response.raw.read(_MAX_ASK_BYTES + 1, decode_content=True)
+                if len(body) > _MAX_ASK_BYTES:
+                    raise HTTPProblem(502, "the SPARQL server answered an ASK with more than a boolean")
+                return [body], False
+            lines: list[bytes] = []
+            limit = self.max_rows + (1 if keep_header else 0)
+            try:
+                for line in response.iter_lines(chunk_size=1 << 16):
+                    if time.monotonic() > deadline:
+                        raise timeout
+                    if not line and not keep_header:
+                        continue  # N-Triples has no empty lines; in TSV one is a row that binds nothing
+                    if len(lines) >= limit:
+                        return lines, True
+                    lines.append(line)
+            except requests.RequestException:
+                raise timeout from None
+            if keep_header and not lines:
+                lines = [b""]  # SELECT with no variables: an empty header line
+            return lines, False
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+class _Handler(HardenedHandler):
     server: EndpointServer
-    protocol_version = "HTTP/1.1"
     server_version = "es-graph-sparql/1"
     disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
 
@@ -245,24 +277,34 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     def do_OPTIONS(self):
+        try:
+            self.check_request()
+            self.read_body(0)
+            self.request_read()
+        except HTTPProblem as problem:
+            self._problem(problem)
+            return
         if self.server.cors:
             self._send(204, b"", "text/plain", {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                                                  "Access-Control-Allow-Headers": "Content-Type, Accept"})
         else:
-            self._problem(HTTPProblem(405, "method not allowed: use GET or POST", {"Allow": "GET, POST"}))
+            self._refuse_method()
 
     def _refuse_method(self):
-        self._problem(HTTPProblem(405, "method not allowed: use GET or POST", {"Allow": "GET, POST"}))
+        self._problem(HTTPProblem(405, "method not allowed: use GET or POST", {"Allow": "GET, POST"}, close=True))
 
     do_PUT = do_DELETE = do_PATCH = do_HEAD = _refuse_method
 
     def _handle(self, method: str) -> None:
         try:
+            self.check_request()
             parts = urlsplit(self.path)
             if parts.path.rstrip("/") != "/sparql":
+                self.read_body(MAX_BODY)
                 raise HTTPProblem(404, "not found: the SPARQL endpoint is at /sparql")
-            params = parse_qs(parts.query, keep_blank_values=True)
+            params = _parse_qs(parts.query, "the URL")
             query = self._read_query(method, params)
+            self.request_read()
             if query is None:
                 self._send(200, self.server.description().encode(), "text/turtle; charset=utf-8")
                 return
@@ -271,28 +313,33 @@ class _Handler(BaseHTTPRequestHandler):
         except HTTPProblem as problem:
             self._problem(problem)
         except Exception as exc:  # noqa: BLE001 - never leave a client hanging
-            self._problem(HTTPProblem(500, f"internal error: {exc.__class__.__name__}"))
+            self._problem(HTTPProblem(500, f"internal error: {exc.__class__.__name__}", close=True))
 
     def _read_query(self, method: str, params: dict) -> str | None:
         if method == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self.close_connection = True  # the unread body must not be taken for a request
-                raise HTTPProblem(413, f"request body larger than {MAX_BODY} bytes", {"Connection": "close"})
-            raw = self.rfile.read(length) if length else b""
+            raw = self.read_body(MAX_BODY)
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
                 raise HTTPProblem(403, "updates are refused: this endpoint is read-only")
             if ctype == "application/sparql-query":
-                return raw.decode("utf-8", errors="strict")
-            if ctype == "application/x-www-form-urlencoded":
-                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
+                if "query" in params:
+                    raise HTTPProblem(400, "the query is both in the body and in ?query=: send it once")
+                try:
+                    params["query"] = [raw.decode("utf-8", errors="strict")]
+                except UnicodeDecodeError as exc:
+                    raise HTTPProblem(400, f"the body is not UTF-8 (byte {exc.start})") from None
+            elif ctype == "application/x-www-form-urlencoded":
+                form = _parse_qs(raw, "the form")
                 if "update" in form:
                     raise HTTPProblem(403, "updates are refused: this endpoint is read-only")
+                if "query" in form and "query" in params:
+                    raise HTTPProblem(400, "the query is both in the body and in ?query=: send it once")
                 for k, v in form.items():
                     params.setdefault(k, []).extend(v)
-            elif ctype:
-                raise HTTPProblem(415, f"unsupported content type {ctype}: send application/sparql-query or a form")
+            elif ctype or raw:
+                raise HTTPProblem(415, f"unsupported content type {ctype or '(none)'}: send application/sparql-query or a form")
+        else:
+            self.read_body(0)  # a GET with a body: refused rather than read as the next request
         if "update" in params:
             raise HTTPProblem(403, "updates are refused: this endpoint is read-only")
         queries = params.get("query")
@@ -319,37 +366,44 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _problem(self, problem: HTTPProblem) -> None:
+        headers = dict(problem.headers)
+        if problem.close:
+            self.close_connection = True  # an unread or unframed body must not be taken for a request
+            headers["Connection"] = "close"
         text = f"{HTTPStatus(problem.status).phrase}: {problem.message}\n"
-        self._send(problem.status, text.encode("utf-8"), "text/plain; charset=utf-8", problem.headers)
+        try:
+            self._send(problem.status, text.encode("utf-8"), "text/plain; charset=utf-8", headers)
+        except OSError:
+            self.close_connection = True
 
 
-class EndpointServer(ThreadingHTTPServer):
-    """The guard proxy; ``answer()`` holds the protocol logic, the handler the HTTP."""
+def _parse_qs(raw: str | bytes, where: str) -> dict:
+    try:
+        text = raw.decode("utf-8", errors="strict") if isinstance(raw, bytes) else raw
+        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=100)
+    except UnicodeDecodeError:
+        raise HTTPProblem(400, f"{where} is not UTF-8") from None
+    except ValueError as exc:
+        raise HTTPProblem(400, f"{where}: {exc}") from None
 
-    daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], upstream: Upstream, *, timeout_s: float, max_rows: int,
-                 cors: bool = False, verbose: bool = False) -> None:
-        super().__init__(address, _Handler)
-        self.upstream = upstream
+class EndpointServer(HardenedServer):
+    """The guard in front of an engine; ``answer()`` holds the protocol logic, the handler the HTTP."""
+
+    def __init__(self, address: tuple[str, int], engine: LocalEngine | RemoteEngine | Upstream, *, timeout_s: float,
+                 max_rows: int, cors: bool = False, verbose: bool = False, hosts: frozenset[str] | None = None,
+                 max_connections: int = 256, idle_s: float = 5.0, read_s: float = 10.0) -> None:
+        super().__init__(address, _Handler, hosts=hosts, cors=cors, max_connections=max_connections,
+                         idle_s=idle_s, read_s=read_s)
+        self.engine = RemoteEngine(engine, timeout_s, max_rows) if isinstance(engine, Upstream) else engine
         self.timeout_s = timeout_s
         self.max_rows = max_rows
-        self.cors = cors
         self.verbose = verbose
-        self.local = threading.local()
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/sparql"
-
-    def _http(self) -> requests.Session:
-        if not hasattr(self.local, "session"):
-            s = requests.Session()
-            if self.upstream.user:
-                s.auth = (self.upstream.user, self.upstream.password or "")
-            self.local.session = s
-        return self.local.session
 
     def description(self) -> str:
         """A SPARQL 1.1 Service Description (GET /sparql with no query)."""
@@ -375,111 +429,81 @@ class EndpointServer(ThreadingHTTPServer):
             raise HTTPProblem(403, str(exc)) from None
         short = (params.get("format") or params.get("output") or [None])[0]
         media = negotiate(accept, checked.is_graph, short)
-        data = {"query": _PREFIX_LINE + checked.text}
-        for key in ("default-graph-uri", "named-graph-uri"):
+        graphs: dict[str, list[str]] = {"default-graph-uri": [], "named-graph-uri": []}
+        for key in graphs:
             for iri in params.get(key, []):
                 if not iri.startswith(BASE):
                     raise HTTPProblem(403, f"{key} <{iri}> is refused: only this store's own graphs can be queried")
-                data.setdefault(key, []).append(iri)
-        if checked.is_graph:
-            upstream_type = "application/n-triples"
-        elif checked.form == "ASK":
-            upstream_type = "application/sparql-results+json"
-        else:
-            upstream_type = "text/tab-separated-values"
-        lines, truncated = self._fetch(data, upstream_type, keep_header=checked.form == "SELECT")
-        payload = b"\n".join(lines) + b"\n"
+                graphs[key].append(iri)
+        dataset = (tuple(graphs["default-graph-uri"]), tuple(graphs["named-graph-uri"])) if any(graphs.values()) else None
+        wire = self.engine.run(checked, dataset)
+        if wire[0] not in _FORM_WIRE[checked.form]:  # the engine read another form than the guard (T15)
+            raise HTTPProblem(403, f"the engine read this query as another form than {checked.form}")
+        truncated = False
         try:
-            if checked.is_graph:
+            if wire[0] == "ASK":
+                body = _ASK_JSON[wire[1]]
+                if media != "application/sparql-results+json":
+                    body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=RESULT_TYPES[media])
+            elif wire[0] == "NT":
+                _, _, payload, truncated = wire
                 triples = ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)
                 body = ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES if GRAPH_TYPES[media] == ox.RdfFormat.TURTLE else None)
             else:
-                fmt = ox.QueryResultsFormat.JSON if checked.form == "ASK" else ox.QueryResultsFormat.TSV
-                body = ox.parse_query_results(payload, format=fmt).serialize(format=RESULT_TYPES[media])
+                _, _, payload, truncated = wire
+                body = ox.parse_query_results(payload, format=ox.QueryResultsFormat.TSV).serialize(format=RESULT_TYPES[media])
         except (SyntaxError, ValueError, OSError) as exc:
-            if b"cancelled" in payload.lower() or b"timeout" in payload.lower():
-                raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s") from None
             raise HTTPProblem(502, f"the SPARQL server sent an answer that does not parse: {exc}") from None
         extra = {"X-Result-Truncated": str(self.max_rows)} if truncated else {}
         charset = "" if media in ("application/ld+json", "application/sparql-results+json") else "; charset=utf-8"
         return body or b"", media + charset, extra
 
-    def _fetch(self, data: dict, accept: str, *, keep_header: bool) -> tuple[list[bytes], bool]:
-        """At most ``max_rows`` result lines (plus the header line for TSV), and whether more came."""
-        deadline = time.monotonic() + self.timeout_s + 1
-        try:
-            response = self._http().post(self.upstream.query_url, data=data, headers={"Accept": accept},
-                                         stream=True, timeout=(5, self.timeout_s + 1))
-        except requests.Timeout:
-            raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s") from None
-        except requests.RequestException as exc:
-            raise HTTPProblem(502, f"the SPARQL server cannot be reached: {exc.__class__.__name__}") from None
-        with response:
-            if response.status_code == 400:
-                raise HTTPProblem(400, response.text.strip()[:500] or "the query was refused")
-            if response.status_code >= 300:
-                message = response.text.strip()[:300]
-                if "cancel" in message.lower() or "timeout" in message.lower() or response.status_code in (503, 504):
-                    raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s")
-                raise HTTPProblem(502, f"the SPARQL server answered HTTP {response.status_code}: {message}")
-            if accept == "application/sparql-results+json":
-                return [response.content], False
-            lines: list[bytes] = []
-            limit = self.max_rows + (1 if keep_header else 0)
-            try:
-                for line in response.iter_lines(chunk_size=1 << 16):
-                    if time.monotonic() > deadline:
-                        raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s")
-                    if not line and not keep_header:
-                        continue  # N-Triples has no empty lines; in TSV one is a row that binds nothing
-                    if len(lines) >= limit:
-                        return lines, True
-                    lines.append(line)
-            except requests.RequestException:
-                raise HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s") from None
-            if keep_header and not lines:
-                lines = [b""]  # SELECT with no variables: an empty header line
-            return lines, False
+
+_FORM_WIRE = {"SELECT": ("TSV",), "ASK": ("ASK",), "CONSTRUCT": ("NT",), "DESCRIBE": ("NT",)}
+_ASK_JSON = {True: b'{"head":{},"boolean":true}', False: b'{"head":{},"boolean":false}'}
+_MAX_ASK_BYTES = 1 << 16
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def local_engine(settings: Settings, parallel: int | None = None) -> tuple[LocalEngine, int]:
+    """An Oxigraph store of the settings' files behind query workers; the engine and the triple count."""
+    store = OxigraphStore()
+    store.load_files(settings.files, max_bytes=settings.max_file_bytes)
+    limits = Limits.from_settings(settings)
+    return LocalEngine(store, limits, parallel or max(2, os.cpu_count() or 2)), len(store)
+
+
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878, cors: bool = False,
-          verbose: bool = True, ready=None) -> None:
-    """Run the endpoint until interrupted: load the data, start Oxigraph, guard it."""
-    workdir = None
-    oxigraph = None
+          verbose: bool = True, ready=None, allow_hosts: tuple[str, ...] = ()) -> None:
+    """Run the endpoint until interrupted: load the data, guard it, answer through killable workers."""
+    if settings.backend == "remote":
+        engine: LocalEngine | RemoteEngine = RemoteEngine(Upstream(settings.query_url, settings.user, settings.password),
+                                                          settings.timeout_s, settings.max_rows)
+        what = f"remote {settings.query_url}"
+    else:
+        warn_once_without_sandbox()  # before the data loads: said once, at start
+        engine, count = local_engine(settings)
+        what = count_of(count, "triple", "en")
+    hosts = host_names(host, tuple(settings.serve_hosts) + tuple(allow_hosts))
+    server = EndpointServer((host, port), engine, timeout_s=settings.timeout_s, max_rows=settings.max_rows,
+                            cors=cors, verbose=verbose, hosts=hosts)
+    print(f"SPARQL endpoint: {server.url} (read-only; {what}; limits {settings.timeout_s:g} s, {settings.max_rows} rows; "
+          f"answers to Host {', '.join(sorted(hosts))})", file=sys.stderr, flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}: anyone who can reach this address can query the data", file=sys.stderr)
+    if ready is not None:
+        ready(server)
+    previous = signal.signal(signal.SIGTERM, _interrupt) if threading.current_thread() is threading.main_thread() else None
     try:
-        if settings.backend == "remote":
-            upstream = Upstream(settings.query_url, settings.user, settings.password)
-            count = None
-        else:
-            workdir = Path(tempfile.mkdtemp(prefix="graph-serve-"))
-            count = build_store_dir(settings, workdir / "store")
-            oxigraph = OxigraphProcess(workdir / "store", timeout_s=settings.timeout_s).start()
-            upstream = Upstream(oxigraph.url)
-        server = EndpointServer((host, port), upstream, timeout_s=settings.timeout_s, max_rows=settings.max_rows,
-                                cors=cors, verbose=verbose)
-        what = count_of(count, "triple", "en") if count is not None else f"remote {settings.query_url}"
-        print(f"SPARQL endpoint: {server.url} (read-only; {what}; limits {settings.timeout_s:g} s, {settings.max_rows} rows)",
-              file=sys.stderr, flush=True)
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            print(f"warning: listening on {host}: anyone who can reach this address can query the data", file=sys.stderr)
-        if ready is not None:
-            ready(server)
-        previous = signal.signal(signal.SIGTERM, _interrupt) if threading.current_thread() is threading.main_thread() else None
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
-        if oxigraph is not None:
-            oxigraph.stop()
-        if workdir is not None:
-            shutil.rmtree(workdir, ignore_errors=True)
+        server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if isinstance(engine, LocalEngine):
+            pool_for(engine.store, memory_bytes=None).close()

@@ -6,10 +6,17 @@ updates (including LOAD, CLEAR, DROP, INSERT), SERVICE anywhere (subqueries,
 OPTIONAL, FILTER EXISTS, nested groups), and FROM / FROM NAMED of any IRI
 outside the project's own base (SECURITY T1, T2).
 
-Engines must parse exactly what the guard parsed.  SPARQL expands ``\\uXXXX``
-escapes before parsing (SPARQL 1.1, 19.2), rdflib does so and Oxigraph does
-not, so a text can read differently to the two; :func:`guard_query` therefore
-returns the *expanded* text, and the engines run that.  Belt and braces:
+Engines must parse exactly what the guard parsed (SECURITY T15).  SPARQL
+expands ``\\uXXXX`` escapes before parsing (SPARQL 1.1, 19.2), rdflib does so
+and Oxigraph does not; the grammar ends a ``#`` comment at CR or LF, Oxigraph
+does so and rdflib only at LF.  So ``# x<CR>SERVICE <...>`` or ``\\u000D`` was
+a comment to the guard and a federated query to Oxigraph.  :func:`guard_query`
+therefore expands the escapes, then turns every CR and CRLF into LF (a CR in a
+value is written ``\\r``), parses that, and returns it as the *only* text the
+engines run.  The query form comes from the same parse, and the worker checks
+that the engine's answer has that form (:class:`RunningQuery`).  rdflib's
+parser cannot be stopped, so a text over ``INLINE_PARSE_CHARS`` is checked
+in a forked worker killed after ``PARSE_TIMEOUT_S``.  Belt and braces:
 a SERVICE keyword anywhere outside strings, IRIs and comments is refused even
 if the parser missed it, and :func:`start_limited` runs the query in a forked
 worker (:mod:`graph.workers`) that has no network (a fresh network namespace,
@@ -19,8 +26,10 @@ where the kernel allows it), a memory cap, and is killed at the time limit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -37,18 +46,25 @@ from .model import BASE, PREFIXES
 from .store import Bindings, Result, Store
 from .workers import pool_for, run_once, watchdog
 
-__all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "start_limited", "run_limited"]
+__all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "normalise", "start_limited", "run_limited"]
 
 # Never let rdflib fetch FROM graphs, whoever calls it (T2).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+#: What a worker may answer to each form (wire kinds of :mod:`graph.wire`).
+_ANSWER_KINDS = {"SELECT": ("TSV", "SELECT"), "ASK": ("ASK",), "CONSTRUCT": ("NT", "GRAPH"), "DESCRIBE": ("NT", "GRAPH")}
 _UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 #: rdflib's parser (pyparsing) is not thread-safe; the dashboard and the endpoint are threaded.
 _PARSE_LOCK = threading.Lock()
 #: Longer texts are refused before any parser sees them.
 MAX_QUERY_CHARS = 100_000
+#: Texts up to this length are parsed here (rdflib: at most about half a second, measured on
+#: adversarial 1-2 kB texts); longer ones in a forked worker killed after PARSE_TIMEOUT_S.
+INLINE_PARSE_CHARS = 1_000
+PARSE_TIMEOUT_S = 5.0
+PARSE_MEMORY = 512 << 20
 
 REFUSED_UPDATE = "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE...) are refused: queries here are read-only"
 REFUSED_SERVICE = "SERVICE (federated query) is refused: queries may not reach other servers"
@@ -68,7 +84,8 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings) -> Limits:
-        return cls(timeout_s=settings.timeout_s, max_rows=settings.max_rows)
+        return cls(timeout_s=settings.timeout_s, max_rows=settings.max_rows,
+                   memory_bytes=getattr(settings, "query_memory_mb", 2048) << 20)
 
 
 @dataclass(frozen=True)
@@ -76,7 +93,7 @@ class Checked:
     """A query the guard allows: its form and the exact text engines must run."""
 
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    text: str  # with \\u escapes expanded: what the guard parsed
+    text: str  # \\u escapes expanded, line ends LF: what the guard parsed and what engines run
 
     @property
     def is_graph(self) -> bool:
@@ -93,6 +110,20 @@ def expand_escapes(text: str) -> str:
         return chr(code)
 
     return _UNESCAPE.sub(one, text)
+
+
+def normalise(text: str) -> str:
+    """``text`` with its escapes expanded and every CR / CRLF turned into LF.
+
+    After this, rdflib and the SPARQL grammar (Oxigraph) end comments at the
+    same places.  A raw CR is allowed only in long strings, where it becomes
+    LF; a CR in a value is written ``\\r``.
+    """
+    expanded = expand_escapes(text)
+    if _UNESCAPE.search(expanded):
+        # an escape that produces an escape: engines that expand twice would read something else
+        raise QueryError("escape sequences may not produce further \\u escapes")
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _walk(node):
@@ -130,8 +161,10 @@ def _keywords(text: str):
 def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
     """Line, column and message from pyoxigraph's parser (positions in the text as typed).
 
-    pyoxigraph can only parse by running, so this runs on an empty store in a
-    worker without network, killed after two seconds.
+    pyoxigraph can only parse by running (its Python API has no parser of
+    its own), so this runs on an empty store in a worker without network,
+    killed after two seconds; where the worker cannot drop the network, it
+    does not run at all and rdflib's position is used.
     """
 
     def parse(text: str):
@@ -145,7 +178,8 @@ def _oxigraph_check(text: str) -> tuple[int | None, int | None, str | None]:
             pass
         return None, None, None
 
-    answer = run_once(parse, (text,), 2.0)
+    # the text as typed is unguarded here: it runs only where the worker surely has no network
+    answer = run_once(parse, (text,), 2.0, sandboxed_only=True)
     if answer is None or answer[0] != "ok":
         return None, None, None
     return answer[1]
@@ -181,27 +215,48 @@ def _guard_cached(text: str) -> Checked:
         raise QueryError("the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
-    expanded = expand_escapes(text)
-    if _UNESCAPE.search(expanded):
-        # an escape that produces an escape: engines that expand twice would read something else
-        raise QueryError("escape sequences may not produce further \\u escapes")
+    expanded = normalise(text)
+    if len(expanded) <= INLINE_PARSE_CHARS:
+        verdict = _verdict(expanded, True)
+    else:
+        # rdflib's parser cannot be stopped and takes seconds on long texts (90 kB of FILTERs: 36 s):
+        # a long text is checked in a worker killed at the limit, so it never holds the parser for others
+        answer = run_once(_verdict, (expanded, False), PARSE_TIMEOUT_S, memory_bytes=PARSE_MEMORY, hold=_PARSE_LOCK)
+        if answer is None:
+            raise QueryRefused(f"the query could not be checked within {PARSE_TIMEOUT_S:g} s: make it shorter or simpler")
+        if answer[0] != "ok":
+            raise answer[1] if isinstance(answer[1], (QueryError, QueryRefused)) else QueryRefused(f"the query could not be checked: {answer[1]}")
+        verdict = answer[1]
+    if isinstance(verdict, tuple):  # a syntax error: ask Oxigraph for the exact place (it names positions as typed)
+        line, column, problem, locate = verdict
+        if locate:
+            ox_line, ox_column, ox_problem = _oxigraph_check(text)
+            if ox_line is not None:
+                line, column = ox_line, ox_column
+            problem = ox_problem or problem
+        raise QueryError(problem, line, column)
+    return Checked(verdict, expanded)
+
+
+def _verdict(expanded: str, lock: bool):
+    """Parse and walk ``expanded``: its form, or (line, column, problem, locate) for a syntax error.
+
+    Raises QueryRefused / QueryError.  ``lock``: hold the parser lock (not in
+    a forked worker, which has one thread and may inherit the lock held).
+    """
+    held = _PARSE_LOCK if lock else contextlib.nullcontext()
     try:
-        with _PARSE_LOCK:
+        with held:
             tree = parseQuery(expanded)
     except ParseException as exc:
         try:
-            with _PARSE_LOCK:
+            with held:
                 parseUpdate(expanded)
         except Exception:  # noqa: BLE001 - not an update either
             pass
         else:
             raise QueryRefused(REFUSED_UPDATE) from None
-        line, column, problem = (None, None, None)
-        if "SERVICE" not in _keywords(expanded):
-            line, column, problem = _oxigraph_check(text)
-        if line is None:
-            line, column, problem = exc.lineno, exc.col, problem or exc.msg
-        raise QueryError(problem or exc.msg, line, column) from None
+        return exc.lineno, exc.col, exc.msg, "SERVICE" not in _keywords(expanded)
     except RecursionError:
         # rdflib's parser never ends on a SERVICE nested in a SERVICE
         raise QueryRefused(REFUSED_SERVICE if "SERVICE" in _keywords(expanded) else "the query is nested too deeply") from None
@@ -222,7 +277,7 @@ def _guard_cached(text: str) -> Checked:
     if "SERVICE" in _keywords(expanded):
         # the parser saw none, yet the word is there: refuse rather than trust one parser
         raise QueryRefused(REFUSED_SERVICE)
-    return Checked(form, expanded)
+    return form
 
 
 def check_query(text: str) -> str:
@@ -241,7 +296,7 @@ class RunningQuery:
     goes back to its pool; one that overruns or is cancelled is killed.
     """
 
-    def __init__(self, store: Store, checked: Checked, bindings: Bindings, limits: Limits) -> None:
+    def __init__(self, store: Store, checked: Checked, bindings: Bindings, limits: Limits, dataset: tuple | None = None) -> None:
         self.checked = checked
         self.limits = limits
         self.started = time.monotonic()
@@ -249,12 +304,13 @@ class RunningQuery:
         self._answer = None
         self._pool = pool_for(store, memory_bytes=limits.memory_bytes)
         self._worker = self._pool.acquire()
+        job = (checked.text, bindings, limits.max_rows, dataset)
         try:
-            self._worker.conn.send((checked.text, bindings, limits.max_rows))
+            self._worker.conn.send(job)
         except (OSError, ValueError):  # the worker died between queries: one more try with a fresh one
             self._worker.kill()
             self._worker = self._pool.acquire()
-            self._worker.conn.send((checked.text, bindings, limits.max_rows))
+            self._worker.conn.send(job)
         # the worker dies at the limit even if nobody polls (a page left while a query runs)
         self._kill = watchdog.schedule(limits.timeout_s + 0.5, self._worker.kill)
 
@@ -276,10 +332,20 @@ class RunningQuery:
             try:
                 self._answer = self._worker.conn.recv()
             except (EOFError, OSError, ValueError):
+                self._finish(keep=False)
                 if time.monotonic() >= self.deadline:  # the watchdog killed it
                     self._answer = ("error", QueryTimeout(self.limits.timeout_s))
                 else:
-                    self._answer = ("error", GraphError("the query worker stopped without an answer (out of memory?)"))
+                    code = self._worker.proc.exitcode
+                    if code in (-signal.SIGABRT, -signal.SIGKILL):  # Oxigraph aborts when an allocation fails under the cap
+                        why = "the query needed more memory than a query may use"
+                    else:
+                        why = "the query worker stopped without an answer"
+                    self._answer = ("error", GraphError(f"{why} (its worker stopped with exit code {code})"))
+                return True
+            if self._answer[0] == "ok" and self._answer[1][0] not in _ANSWER_KINDS[self.checked.form]:
+                # the engine read another query than the guard: never hand its answer out (T15)
+                self._answer = ("error", QueryRefused(f"the engine read this query as another form than {self.checked.form}"))
                 self._finish(keep=False)
                 return True
             self._finish(keep=True)
@@ -293,13 +359,18 @@ class RunningQuery:
     def done(self) -> bool:
         return self.wait(0)
 
-    def result(self) -> Result:
-        """The answer, waiting until it comes or the time limit passes."""
+    def wire(self) -> tuple:
+        """The answer as the worker sent it (:mod:`graph.wire`), waiting as :meth:`result` does."""
         while not self.wait(None):
             pass
         status, payload = self._answer
         if status == "error":
             raise payload
+        return payload
+
+    def result(self) -> Result:
+        """The answer, waiting until it comes or the time limit passes."""
+        payload = self.wire()
         if isinstance(payload, tuple):
             from .wire import decode
 

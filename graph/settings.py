@@ -38,10 +38,12 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    query_memory_mb: int = 2048
     max_file_bytes: int = 1 << 30
     include_schema: bool = True
     editor_password: str | None = field(default=None, repr=False)
     history: Path | None = None
+    serve_hosts: tuple[str, ...] = ()
 
     @property
     def edit_file(self) -> Path:
@@ -55,6 +57,8 @@ class Settings:
             raise SettingsError("GRAPH_SPARQL_QUERY_URL: the remote backend needs a query URL")
         if self.timeout_s <= 0:
             raise SettingsError(f"GRAPH_QUERY_TIMEOUT: must be positive, got {self.timeout_s}")
+        if self.query_memory_mb < 64:
+            raise SettingsError(f"GRAPH_QUERY_MEMORY_MB: at least 64, got {self.query_memory_mb}")
         if self.max_rows <= 0:
             raise SettingsError(f"GRAPH_MAX_ROWS: must be positive, got {self.max_rows}")
 
@@ -90,12 +94,15 @@ class Settings:
         kwargs["editor_password"] = get("GRAPH_EDITOR_PASSWORD")
         if history := get("GRAPH_HISTORY"):
             kwargs["history"] = Path(history)
+        if hosts := get("GRAPH_SERVE_HOSTS"):
+            kwargs["serve_hosts"] = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
         if kwargs["query_url"] and "backend" not in kwargs:
             kwargs["backend"] = "remote"
         for name, key, conv in (
             ("GRAPH_QUERY_TIMEOUT", "timeout_s", float),
             ("GRAPH_MAX_ROWS", "max_rows", int),
             ("GRAPH_MAX_FILE_BYTES", "max_file_bytes", int),
+            ("GRAPH_QUERY_MEMORY_MB", "query_memory_mb", int),
         ):
             if (raw := get(name)) is not None:
                 try:

@@ -22,6 +22,8 @@ import io
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from .errors import QueryError
+from .model import PREFIXES
 from .store import Bindings, OxigraphStore, Result, Store
 from .terms import to_rdflib
 
@@ -95,12 +97,28 @@ def _serialise(answer, fmt, limit: int) -> tuple[bytes, bool]:
     return sink.result()
 
 
-def run_encoded(store: Store, text: str, bindings: Bindings, max_rows: int) -> tuple:
-    """Run ``text`` on ``store`` and encode the answer (Oxigraph: serialised by pyoxigraph itself)."""
+def _run_on(store: OxigraphStore, text: str, dataset: tuple):
+    """``text`` over the graphs a SPARQL Protocol request names (default-graph-uri, named-graph-uri)."""
+    defaults, named = dataset
+    try:
+        return store.ox.query(text, prefixes=PREFIXES, use_default_graph_as_union=not defaults,
+                              default_graph=[ox.NamedNode(g) for g in defaults] or None,
+                              named_graphs=[ox.NamedNode(g) for g in named] or None)
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def run_encoded(store: Store, text: str, bindings: Bindings, max_rows: int, dataset: tuple | None = None) -> tuple:
+    """Run ``text`` on ``store`` and encode the answer (Oxigraph: serialised by pyoxigraph itself).
+
+    ``dataset`` (default graphs, named graphs), from the endpoint only, needs an Oxigraph store.
+    """
     if not isinstance(store, OxigraphStore):
+        if dataset:
+            raise QueryError("default-graph-uri and named-graph-uri need the Oxigraph store")
         return encode(store.query(text, bindings, max_rows=max_rows))
     with store.lock:
-        answer = store._run(text, bindings)
+        answer = _run_on(store, text, dataset) if dataset else store._run(text, bindings)
         if isinstance(answer, ox.QueryBoolean):
             return ("ASK", bool(answer))
         if isinstance(answer, ox.QuerySolutions):

@@ -14,16 +14,23 @@ watches the store's writing methods (``update``, ``add_graph``,
 
 In every worker: a fresh network namespace (no network at all, where the
 kernel allows unprivileged user namespaces; remote stores keep theirs), and
-an address-space cap of the inherited size plus ``memory_bytes``.
+an address-space cap of the inherited size plus ``memory_bytes``.  Whether
+the namespace is there is checked (the namespace's inode changes), probed
+once per process (:func:`network_sandbox`) and, where it is missing, said
+once on stderr; ``GRAPH_WORKER_NETNS=off`` skips it (machines that forbid
+user namespaces, and the test of that path).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import heapq
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import weakref
@@ -32,21 +39,44 @@ from collections.abc import Callable
 from .errors import GraphError
 from .store import Store
 
-__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "Watchdog", "watchdog"]
+__all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "isolate", "network_sandbox",
+           "warn_once_without_sandbox", "Watchdog", "watchdog"]
 
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _CTX = multiprocessing.get_context("fork")
 
 
-def isolate(memory_bytes: int | None, network: bool) -> None:
-    """In a worker: no network (where user namespaces are allowed), bounded memory."""
-    if not network:
-        try:
-            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNET)
-        except (OSError, AttributeError):
-            pass  # the guard already refused anything that reaches out
+def _unshare_network() -> str | None:
+    """Move the calling process into a fresh network namespace; None when that worked, else why not.
+
+    It worked only if ``/proc/self/ns/net`` now names another namespace:
+    the return code of ``unshare`` alone is not taken on trust.
+    """
+    if os.environ.get("GRAPH_WORKER_NETNS", "").strip().lower() == "off":
+        return "switched off by GRAPH_WORKER_NETNS=off"
+    try:
+        before = os.stat("/proc/self/ns/net").st_ino
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+            return f"user namespaces are unavailable: unshare failed: {os.strerror(ctypes.get_errno())}"
+        if os.stat("/proc/self/ns/net").st_ino == before:
+            return "unshare returned but the network namespace did not change"
+    except (OSError, AttributeError) as exc:
+        return f"user namespaces are unavailable: {exc}"
+    return None
+
+
+def isolate(memory_bytes: int | None, network: bool) -> str | None:
+    """In a worker: no network (where user namespaces are allowed), bounded memory.
+
+    Returns why the worker kept the network (None when it has none or was
+    meant to keep it).  Without a namespace every other guard still holds:
+    the query guard refuses SERVICE, LOAD and remote FROM before any worker.
+    """
+    reason = None if network else _unshare_network()
     if memory_bytes:
+        os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation aborts with one line, not a 10 kB backtrace
         try:
             import resource
 
@@ -56,6 +86,30 @@ def isolate(memory_bytes: int | None, network: bool) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (OSError, ValueError, ImportError):
             pass
+    return reason
+
+
+@functools.lru_cache(maxsize=1)
+def network_sandbox() -> str | None:
+    """Whether query workers get a network namespace here: None if so, else why not (probed once, in a fork)."""
+    answer = run_once(_unshare_network, (), 10.0, network=True)
+    if answer is None or answer[0] != "ok":
+        return "the probe of user namespaces did not answer"
+    return answer[1]
+
+
+def warn_once_without_sandbox() -> None:
+    """Say once per process, on stderr, that query workers keep the network (CLI, dashboard, serve)."""
+    global _WARNED
+    if _WARNED:
+        return
+    _WARNED = True
+    if (reason := network_sandbox()) is not None:
+        print(f"warning: query workers keep the network ({reason}); SERVICE, LOAD and remote FROM are still refused "
+              "by the query guard", file=sys.stderr, flush=True)
+
+
+_WARNED = False
 
 
 def _answer(fn, args) -> tuple[str, object]:
@@ -72,19 +126,28 @@ def _answer(fn, args) -> tuple[str, object]:
 # ---------------------------------------------------------------- one-shot
 
 
-def _once_main(fn, args, conn, network: bool, memory_bytes: int | None) -> None:
+def _once_main(fn, args, conn, network: bool, memory_bytes: int | None, sandboxed_only: bool) -> None:
     try:
-        isolate(memory_bytes, network)
-        conn.send(_answer(fn, args))
+        reason = isolate(memory_bytes, network)
+        if reason is not None and sandboxed_only:
+            conn.send(("error", GraphError(f"not run without a network sandbox: {reason}")))
+        else:
+            conn.send(_answer(fn, args))
     finally:
         conn.close()
 
 
-def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None):
-    """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout."""
+def run_once(fn, args: tuple, timeout_s: float, *, network: bool = False, memory_bytes: int | None = None,
+             sandboxed_only: bool = False, hold=None):
+    """``fn(*args)`` in a fresh forked worker: ("ok", value), ("error", GraphError), or None at the timeout.
+
+    ``sandboxed_only``: where the worker could not drop the network, ``fn`` is not run at all (an error).
+    ``hold``: a lock held while forking (no other thread is inside what it guards at that moment).
+    """
     receive, send = _CTX.Pipe(duplex=False)
-    worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes), daemon=True)
-    worker.start()
+    worker = _CTX.Process(target=_once_main, args=(fn, args, send, network, memory_bytes, sandboxed_only), daemon=True)
+    with hold if hold is not None else contextlib.nullcontext():
+        worker.start()
     send.close()
     try:
         if not receive.poll(timeout_s):
@@ -136,8 +199,8 @@ def _serve(store: Store, conn, network: bool, memory_bytes: int | None) -> None:
             return
         if job is None:
             return
-        text, bindings, max_rows = job
-        answer = _answer(run_encoded, (store, text, bindings, max_rows))
+        text, bindings, max_rows, dataset = job
+        answer = _answer(run_encoded, (store, text, bindings, max_rows, dataset))
         try:
             conn.send(answer)
         except (OSError, ValueError):
@@ -219,6 +282,8 @@ def pool_for(store: Store, *, memory_bytes: int | None) -> WorkerPool:
         pool = _POOLS.get(store)
         if pool is None:
             network = store.backend == "remote"
+            if not network:
+                warn_once_without_sandbox()
             pool = WorkerPool(store, network=network, memory_bytes=None if network else memory_bytes)
             _POOLS[store] = pool
             weakref.finalize(store, pool.close)

@@ -11,7 +11,7 @@ For every dataset it loads the data once into an Oxigraph store, starts
 * **pyoxigraph**: ``pyoxigraph.Store.query`` on the same store, every row read;
 * **console**: :func:`graph.guard.run_limited` (guard, forked worker, rows to
   rdflib terms, back over a pipe; at most ``--max-rows`` rows);
-* **endpoint**: an HTTP POST to the endpoint (guard, Oxigraph server, rows cut
+* **endpoint**: an HTTP POST to the endpoint (guard, forked query worker, rows cut
   at ``--max-rows``, re-serialised as SPARQL JSON);
 * **rdflib**: rdflib's own engine on an rdflib graph of the same files, in a
   worker stopped after ``--rdflib-budget`` seconds (shown as ``>N s``).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -35,10 +36,17 @@ CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    url, proc = start_endpoint({"GRAPH_QUERY_TIMEOUT": "2", "GRAPH_MAX_ROWS": str(MAX_ROWS)})
-    yield url
+def served():
+    """The endpoint (its URL, its process), with a query memory of 256 MiB."""
+    url, proc = start_endpoint({"GRAPH_QUERY_TIMEOUT": "2", "GRAPH_MAX_ROWS": str(MAX_ROWS), "GRAPH_QUERY_MEMORY_MB": "256"})
+    os.set_blocking(proc.stderr.fileno(), False)  # its log is read while it runs
+    yield url, proc
     stop(proc)
+
+
+@pytest.fixture(scope="module")
+def endpoint(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -259,13 +267,69 @@ def test_cors_only_when_asked():
         try:
             pre = requests.options(server.url, headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"}, timeout=5)
             bad = requests.get(server.url, params={"query": "SELEC"}, headers={"Origin": "https://yasgui.example"}, timeout=5)
-            assert bad.status_code == 400
             if cors:
+                assert bad.status_code == 400
                 assert pre.status_code == 204 and "POST" in pre.headers["Access-Control-Allow-Methods"]
                 assert bad.headers["Access-Control-Allow-Origin"] == "*"
-            else:
-                assert pre.status_code == 405
+            else:  # a page of another origin gets nothing run (a cross-site form post included)
+                assert bad.status_code == 403 and "other origins" in bad.text
+                assert pre.status_code == 403
                 assert "Access-Control-Allow-Origin" not in bad.headers
         finally:
             server.shutdown()
             server.server_close()
+
+
+# ---------------------------------------------------------------- the endpoint stays up (T15, T16)
+
+CROSS4 = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+#: 40 doublings of a 10-character string: 10 TB if nothing stops it
+BOMB = 'SELECT (STRLEN(?x40) AS ?n) WHERE { BIND("0123456789" AS ?x0) ' + " ".join(
+    f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(40)) + " }"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its children (the query workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def test_a_cross_product_leaves_no_core_busy_after_its_limit(served):
+    url, proc = served
+    r = requests.get(url, params={"query": CROSS4}, timeout=30)
+    _status(r, 503, "time limit")
+    time.sleep(0.7)  # the watchdog kills at the limit + 0.5 s
+    before = _cpu_seconds(proc.pid)
+    time.sleep(1.5)
+    assert _cpu_seconds(proc.pid) - before < 0.1  # a query still running adds up to 1.5 s (0.4 s on a busy machine)
+    assert requests.get(url, params={"query": "ASK {}"}, timeout=5).json()["boolean"] is True
+    assert "was killed" in (proc.stderr.read() or b"").decode()  # the log says why the worker went
+
+
+def test_a_memory_bomb_stops_alone_and_the_next_query_answers_at_once(served):
+    url, proc = served
+    t0 = time.monotonic()
+    r = requests.post(url, data={"query": BOMB}, timeout=60)
+    took = time.monotonic() - t0
+    _status(r, 503, "memory")  # stopped by the memory cap (256 MiB), not the time limit
+    t0 = time.monotonic()
+    assert requests.get(url, params={"query": "ASK {}"}, timeout=10).json()["boolean"] is True
+    assert time.monotonic() - t0 < 2 and took < 10
+    assert "more memory" in (proc.stderr.read() or b"").decode()
+
+
+def test_a_form_hidden_behind_a_cr_comment_keeps_the_row_limit(endpoint):
+    """ASK to a tokenizer ending comments at LF, SELECT of every triple to Oxigraph: now SELECT to both, cut at the limit."""
+    trick = '#\rSELECT * WHERE { ?s ?p ?o FILTER(?o != """\nASK { ?s ?p ?o } # """) }'
+    r = requests.post(endpoint, data=trick.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == MAX_ROWS
+    assert r.headers["X-Result-Truncated"] == str(MAX_ROWS)

@@ -75,6 +75,12 @@ def refused_forms(url: str) -> list[tuple[str, str, str]]:
         ("service-in-construct", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}c> {{ ?s ?p ?o }} }}", SERVICE),
         ("service-in-ask", f"ASK {{ SERVICE <{url}ask> {{ ?s ?p ?o }} }}", SERVICE),
         ("service-escaped", f"SELECT * WHERE {{ SERV\\u0049CE <{url}esc> {{ ?s ?p ?o }} }}", SERVICE),
+        # a comment ends at CR for Oxigraph (the grammar) and only at LF for rdflib (T15)
+        ("service-after-cr-comment", f"SELECT * WHERE {{ # x\rSERVICE <{url}cr> {{ ?s ?p ?o }}\n}}", SERVICE),
+        ("service-after-escaped-cr", f"SELECT * WHERE {{ # x\\u000DSERVICE <{url}ucr> {{ ?s ?p ?o }}\n}}", SERVICE),
+        ("service-after-escaped-cr-lower", f"SELECT * WHERE {{ # x\\u000dservice <{url}ucr2> {{ ?s ?p ?o }}\n}}", SERVICE),
+        ("from-after-cr-comment", f"SELECT * # x\rFROM <{url}crfrom>\nWHERE {{ ?s ?p ?o }}", FROM),
+        ("update-after-cr-comment", f"# x\rLOAD <{url}crload>", UPDATE),
         ("service-prefixed-iri", f"PREFIX x: <{url}> SELECT * WHERE {{ SERVICE x:pn {{ ?s ?p ?o }} }}", SERVICE),
         ("from", f"SELECT * FROM <{url}from> WHERE {{ ?s ?p ?o }}", FROM),
         ("from-named", f"SELECT * FROM NAMED <{url}named> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", FROM),
@@ -133,6 +139,77 @@ def test_engines_run_the_text_the_guard_parsed():
     with pytest.raises(QueryError):
         guard_query("SELECT * WHERE { ?s ?p ?o } # \\u005Cu000A")
     assert expand_escapes("\\u0041\\U0001F600") == "A\U0001f600"
+
+
+#: ASK for a tokenizer that ends comments at LF only, SELECT of every solution for the grammar (T15)
+FORM_TRICK = '#\rSELECT * WHERE { ?s ?p ?o FILTER(?o != """\nASK { ?s ?p ?o } # """) }'
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\\u000D", "\\u000d\\u000A"])
+def test_the_guard_reads_comments_and_line_ends_as_the_engine_does(line_end):
+    """The checked text has no CR left, and its form is the engine's form."""
+    text = FORM_TRICK.replace("\r", line_end, 1)
+    checked = guard_query(text)
+    assert "\r" not in checked.text
+    answer = ox.Store().query(checked.text)
+    assert checked.form == "SELECT" and isinstance(answer, ox.QuerySolutions)
+
+
+def test_a_comment_ends_at_cr_for_the_tokenizer_too():
+    from graph.bind import skip_token, where_brace
+
+    assert skip_token("# a\rb", 0) == 4
+    assert skip_token("# a\nb", 0) == 4
+    assert where_brace("SELECT * # {\rWHERE { ?s ?p ?o }") == 19
+
+
+def test_the_worker_refuses_an_answer_of_another_form(county_file):
+    """Belt and braces: were the guard fooled, the engine's answer of another form is never handed out."""
+    from graph.guard import Checked, RunningQuery
+
+    store = OxigraphStore()
+    store.load_files([county_file])
+    forged = Checked("ASK", FORM_TRICK)  # what the old guard let through as ASK
+    with pytest.raises(QueryRefused, match="another form"):
+        RunningQuery(store, forged, None, Limits(5, 10)).result()
+
+
+def test_a_long_query_is_checked_in_a_killable_worker_and_never_holds_up_others(monkeypatch):
+    """rdflib's parser takes seconds on long texts (90 kB of FILTERs: 36 s) and cannot be stopped."""
+    import graph.guard as guard
+
+    monkeypatch.setattr(guard, "PARSE_TIMEOUT_S", 1.0)
+    slow = "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o = 1) " * 6000 + "}"
+    outcome = {}
+
+    def check_slow():
+        t0 = time.monotonic()
+        try:
+            guard_query(slow)
+        except QueryRefused as exc:
+            outcome["refused"] = str(exc)
+        outcome["took"] = time.monotonic() - t0
+
+    thread = threading.Thread(target=check_slow)
+    thread.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert guard_query("SELECT ?unique_to_this_test WHERE { ?unique_to_this_test ?p ?o }").form == "SELECT"
+    assert time.monotonic() - t0 < 0.5  # not queued behind the long text
+    thread.join(10)
+    assert "could not be checked within 1 s" in outcome["refused"] and outcome["took"] < 3
+
+
+def test_long_queries_get_the_same_verdicts_through_the_worker():
+    long_tail = " " + "#" * 1200 + "\n"
+    assert guard_query("ASK { ?s ?p ?o }" + long_tail).form == "ASK"
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        guard_query("SELECT * WHERE { # x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\n}" + long_tail)
+    with pytest.raises(QueryRefused, match="updates"):
+        guard_query("LOAD <http://127.0.0.1:9/>" + long_tail)
+    with pytest.raises(QueryError) as info:
+        guard_query("SELECT * WHERE {\n  ?s ?p }" + long_tail)
+    assert info.value.line == 2 and info.value.column in (10, 11)  # Oxigraph's place, through the worker path too
 
 
 def test_empty_and_oversized_queries():

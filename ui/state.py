@@ -29,6 +29,7 @@ from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.store import Store, open_store
+from graph.workers import warn_once_without_sandbox
 
 __all__ = [
     "settings",
@@ -88,6 +89,7 @@ def data_signature(cfg: Settings | None = None) -> str:
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _open_store(signature: str, _cfg: Settings) -> Store:
+    warn_once_without_sandbox()  # said once per process, at start, if query workers keep the network
     return open_store(_cfg)
 
 

@@ -85,7 +85,7 @@ def run(args, settings) -> int:
             text = args.query
         bindings = {k: _guess(v, k) for k, v in pairs.items()}
     store = open_store(settings)
-    result = run_limited(store, text, bindings, limits=Limits(settings.timeout_s, settings.max_rows))
+    result = run_limited(store, text, bindings, limits=Limits.from_settings(settings))
     render = {
         "table": to_table,
         "csv": lambda r: to_csv(r, raw=args.raw),
