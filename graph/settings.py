@@ -7,13 +7,14 @@ not.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import SettingsError
 
-__all__ = ["Settings", "PROJECT_ROOT", "DATA_DIR", "DEFAULT_DATA", "SCHEMA_FILES", "SHAPES_FILE", "BACKENDS"]
+__all__ = ["Settings", "PROJECT_ROOT", "DATA_DIR", "DEFAULT_DATA", "SCHEMA_FILES", "SHAPES_FILE", "BACKENDS", "AUTH_SCHEMES"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -24,6 +25,7 @@ DEFAULT_DATA: tuple[Path, ...] = (DATA_DIR / "entities.ttl", DATA_DIR / "absence
 SCHEMA_FILES: tuple[Path, ...] = (DATA_DIR / "vocabulary.ttl", DATA_DIR / "territory.ttl")
 SHAPES_FILE = DATA_DIR / "shapes.ttl"
 BACKENDS = ("oxigraph", "rdflib", "remote")
+AUTH_SCHEMES = ("basic", "digest")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class Settings:
     update_url: str | None = None
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
+    #: HTTP authentication scheme for the SPARQL server: basic or digest (Virtuoso's /sparql-auth)
+    sparql_auth: str = "basic"
+    #: the named graph read (sent as default-graph-uri) and written (GRAPH in INSERT/DELETE DATA)
+    sparql_graph: str | None = None
+    #: the server's own cap on answers (Virtuoso's ResultSetMaxRows): an answer that long counts as cut
+    server_max_rows: int | None = None
     timeout_s: float = 10.0
     max_rows: int = 10_000
     query_memory_mb: int = 2048
@@ -55,6 +63,12 @@ class Settings:
             raise SettingsError(f"GRAPH_BACKEND: unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
         if self.backend == "remote" and not self.query_url:
             raise SettingsError("GRAPH_SPARQL_QUERY_URL: the remote backend needs a query URL")
+        if self.sparql_auth not in AUTH_SCHEMES:
+            raise SettingsError(f"GRAPH_SPARQL_AUTH: unknown scheme {self.sparql_auth!r}; choose one of {', '.join(AUTH_SCHEMES)}")
+        if self.sparql_graph is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+", self.sparql_graph):
+            raise SettingsError(f"GRAPH_SPARQL_GRAPH: not an absolute IRI: {self.sparql_graph!r}")
+        if self.server_max_rows is not None and self.server_max_rows <= 0:
+            raise SettingsError(f"GRAPH_SPARQL_SERVER_MAX_ROWS: must be positive, got {self.server_max_rows}")
         if self.timeout_s <= 0:
             raise SettingsError(f"GRAPH_QUERY_TIMEOUT: must be positive, got {self.timeout_s}")
         if self.query_memory_mb < 64:
@@ -91,6 +105,9 @@ class Settings:
         kwargs["update_url"] = get("GRAPH_SPARQL_UPDATE_URL")
         kwargs["user"] = get("GRAPH_SPARQL_USER")
         kwargs["password"] = get("GRAPH_SPARQL_PASSWORD")
+        if auth := get("GRAPH_SPARQL_AUTH"):
+            kwargs["sparql_auth"] = auth.lower()
+        kwargs["sparql_graph"] = get("GRAPH_SPARQL_GRAPH")
         kwargs["editor_password"] = get("GRAPH_EDITOR_PASSWORD")
         if history := get("GRAPH_HISTORY"):
             kwargs["history"] = Path(history)
@@ -103,6 +120,7 @@ class Settings:
             ("GRAPH_MAX_ROWS", "max_rows", int),
             ("GRAPH_MAX_FILE_BYTES", "max_file_bytes", int),
             ("GRAPH_QUERY_MEMORY_MB", "query_memory_mb", int),
+            ("GRAPH_SPARQL_SERVER_MAX_ROWS", "server_max_rows", int),
         ):
             if (raw := get(name)) is not None:
                 try:

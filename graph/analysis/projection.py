@@ -154,11 +154,14 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
         for n in (src, dst):
             if n not in nodes:
                 nodes[n] = _other(n)
-    g.add_nodes_from(nodes.items())
+    # nodes and edges go in sorted by IRI: every order downstream (neighbours,
+    # ties listed as a finding's basis) is then the same whatever order the
+    # store answered in
+    g.add_nodes_from(sorted(nodes.items()))
     add_edge = g.add_edge  # MultiDiGraph.add_edges_from builds an adjacency view per edge: 3x slower
-    for e in edges.values():
-        if e is not None:
-            add_edge(e[0], e[1], key=e[2], **e[3])
+    for tie in sorted(t for t, e in edges.items() if e is not None):
+        e = edges[tie]
+        add_edge(e[0], e[1], key=e[2], **e[3])
     if include_people or include_memberships:
         _add_memberships(g, store, as_of_s, include_people, include_memberships)
     _label_others(g, store)
@@ -198,11 +201,15 @@ def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
 
 def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool) -> None:
     _, rows = store.select_values(MEMBERSHIP_QUERY)
+    rows.sort(key=lambda r: tuple("" if v is None else v for v in r))  # a defined order, whatever the store's
     for m, member, org, role, start, end, source, mtype, name in rows:
         is_post = mtype == "person"
         if (is_post and not people) or (not is_post and not memberships) or not _valid(start, end, as_of):
             continue
         if g.has_edge(member, org, key=m):
+            sources = g.edges[member, org, m]["sources"]
+            if source and source not in sources:  # every source of the membership, not the first only
+                sources.append(source)
             continue
         if is_post and member not in g:
             g.add_node(member, type="person", label=name or member, label_en=name or member, alt=[], kind="person", sector=None, gmina=None, gmina_label=None, synthetic=False)

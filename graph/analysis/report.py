@@ -132,7 +132,7 @@ def _items(findings, lang: str, limit: int, *, iri: bool = True, tag: bool = Fal
         where = f" (`{f.resources[0].iri}`)" if iri and f.resources else ""
         kind = f"_{md_escape(kind_tag(f, lang))}_: " if tag else ""
         line = f"- {kind}{md_escape(f.text(lang))}{where}"
-        basis = [b for b in f.basis if not f.resources or b != f.resources[0].iri][:3]
+        basis = [b for b in f.basis if not f.resources or b != f.resources[0].iri]  # all, in the finding's order
         if basis:
             line += f"  \n  {_t('basis', lang)}: " + ", ".join(f"`{b}`" for b in basis)
         out.append(line)

@@ -28,13 +28,16 @@ def _block(triples) -> str:
     return "\n".join(lines)
 
 
-def update_text(change: Change) -> str:
-    """The one SPARQL Update request that makes ``change``."""
+def update_text(change: Change, graph: str | None = None) -> str:
+    """The one SPARQL Update request that makes ``change`` (in the named ``graph`` if given)."""
     parts = []
-    if change.removed:
-        parts.append("DELETE DATA {\n" + _block(change.removed) + "\n}")
-    if change.added:
-        parts.append("INSERT DATA {\n" + _block(change.added) + "\n}")
+    for keyword, triples in (("DELETE DATA", change.removed), ("INSERT DATA", change.added)):
+        if not triples:
+            continue
+        if graph:
+            parts.append(f"{keyword} {{ GRAPH <{checked_iri(graph)}> {{\n" + _block(triples) + "\n} }")
+        else:
+            parts.append(f"{keyword} {{\n" + _block(triples) + "\n}")
     return " ;\n".join(parts)
 
 
@@ -59,5 +62,5 @@ def apply_remote(store: Store, change: Change) -> Change:
                 )
             ]
         )
-    store.update(update_text(change))
+    store.update(update_text(change, getattr(store, "graph_iri", None)))
     return change

@@ -1,0 +1,156 @@
+# ruff: noqa: F811  (fixtures imported from sparql_servers)
+"""Same answers on every tested SPARQL server as on the embedded store.
+
+One real `oxigraph serve` and one real Virtuoso (Debian's virtuoso-t) per
+test session, each holding the bundled data in a named graph
+(``GRAPH_SPARQL_GRAPH``, sent as ``default-graph-uri``; Virtuoso's default
+graph also holds its system graphs).  Against each: every saved query, the
+CLI's validate, gaps (every engine, every as-of date the tests use), diff,
+whatif, metrics and export, every organisation's profile, and every page of
+the dashboard give what the embedded store gives.  Virtuoso keeps Debian's
+``ResultSetMaxRows=10000``, and a cut answer is reported, never used.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sparql_servers import oxigraph_loaded, sparql_server, virtuoso  # noqa: F401
+from test_remote import EMPTY_IN_BUNDLED_DATA, _answer, _cases
+
+from graph.cli import main as cli_main
+from graph.library import load_library
+from graph.remote import RemoteStore, ServerCutError
+from graph.settings import Settings
+from graph.store import open_store
+
+pytestmark = pytest.mark.server
+
+#: Every --as-of date the other tests use, and none.
+AS_OF = (None, "2016-06-30", "2017-06-30", "2018-01-01", "2018-06-30", "2019-06-30", "2020-01-01")
+_EMBEDDED: dict = {}
+
+
+@pytest.fixture(scope="session")
+def embedded():
+    return open_store(Settings())
+
+
+@pytest.fixture(scope="session")
+def remote(sparql_server):
+    store = open_store(sparql_server.settings())
+    assert isinstance(store, RemoteStore)
+    return store
+
+
+def _cli(monkeypatch, capsys, env: dict, args: list[str]) -> str:
+    import os
+
+    for name in [n for n in os.environ if n.startswith("GRAPH_")]:
+        monkeypatch.delenv(name)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    code = cli_main(args)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    if "json" in args and '"timings"' in out:  # seconds per step differ run to run
+        import json
+
+        doc = json.loads(out)
+        doc.pop("timings", None)
+        out = json.dumps(doc, ensure_ascii=False, indent=1)
+    return out
+
+
+def _same_cli(monkeypatch, capsys, server, args: list[str]) -> str:
+    key = tuple(args)
+    if key not in _EMBEDDED:  # the embedded answer is computed once for both servers
+        _EMBEDDED[key] = _cli(monkeypatch, capsys, {}, args)
+    got = _cli(monkeypatch, capsys, server.env, args)
+    assert got == _EMBEDDED[key]
+    return got
+
+
+def test_the_named_graph_holds_exactly_the_bundled_data(embedded, remote):
+    assert len(remote) == len(embedded) > 2000
+
+
+@pytest.mark.parametrize("name,values", list(_cases()))
+def test_every_saved_query(embedded, remote, name, values):
+    q = load_library()[name]
+    bindings = q.bind(values)
+    want = _answer(embedded.query(q.text, bindings))
+    got = _answer(remote.query(q.text, bindings))
+    assert got == want
+    if isinstance(want, list) and name not in EMPTY_IN_BUNDLED_DATA and len(values) == sum(p.required for p in q.params):
+        assert len(want) > 0, f"{name} finds nothing in the bundled data with {values}"
+
+
+def test_booleans_come_back_as_booleans(remote):
+    rows = remote.query(load_library()["count_organisations_by_kind"].text).records()
+    flags = {str(r["kind"]).rsplit("/", 1)[-1]: r["is_pes"].toPython() for r in rows}
+    assert flags["social_cooperative"] is True and flags["gmina"] is False
+
+
+def test_a_cut_answer_is_reported(sparql_server, remote):
+    cross = "SELECT ?s ?g WHERE { ?s ?p ?o . ?g a es:Gmina }"  # 2,359 x 15 rows
+    if sparql_server.name == "virtuoso":  # Debian's ResultSetMaxRows=10000
+        with pytest.raises(ServerCutError, match="10000 rows"):
+            remote.query(cross)
+        with pytest.raises(ServerCutError, match="10000 rows"):
+            remote.query("CONSTRUCT { ?s ?g ?o } WHERE { ?s ?p ?o . ?g a es:Gmina }")
+        assert remote.query(cross, max_rows=20).truncated
+    else:
+        assert len(remote.query(cross).rows) > 10_000
+    got = remote.query(cross, max_rows=50_000)
+    assert got.truncated == (sparql_server.name == "virtuoso")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_validate(monkeypatch, capsys, sparql_server, fmt):
+    _same_cli(monkeypatch, capsys, sparql_server, ["validate", "--format", fmt])
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_gaps_on_every_date(monkeypatch, capsys, sparql_server, as_of):
+    args = ["gaps", "--format", "json"] + (["--as-of", as_of] if as_of else [])
+    out = _same_cli(monkeypatch, capsys, sparql_server, args)
+    assert '"gmina-has-pes"' in out or as_of is not None
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("as_of", [None, "2019-06-30"])
+def test_gaps_with_every_engine(monkeypatch, capsys, sparql_server, engine, as_of):
+    args = ["gaps", "--format", "json", "--engine", engine] + (["--as-of", as_of] if as_of else [])
+    _same_cli(monkeypatch, capsys, sparql_server, args)
+
+
+def test_gaps_markdown(monkeypatch, capsys, sparql_server):
+    _same_cli(monkeypatch, capsys, sparql_server, ["gaps", "--as-of", "2020-01-01"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "2018-01-01", "2020-01-01", "--format", "json"],
+        ["whatif", "koowes", "--format", "json"],
+        ["whatif", "koowes", "--as-of", "2019-06-30"],
+        ["metrics", "--format", "csv"],
+        ["metrics", "--format", "json", "--as-of", "2019-06-30"],
+        ["export", "--format", "gexf"],
+        ["export", "--format", "graphml", "--as-of", "2018-06-30"],
+        ["export", "--format", "json"],
+        ["stats"],
+    ],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_analysis_commands(monkeypatch, capsys, sparql_server, args):
+    _same_cli(monkeypatch, capsys, sparql_server, args)
+
+
+def test_every_profile(embedded, remote):
+    from graph.profile import organisation_profile
+
+    orgs = [r[0] for r in embedded.select_values("SELECT ?o WHERE { ?o a org:Organization }")[1]]
+    assert len(orgs) > 20
+    for iri in orgs:
+        assert organisation_profile(remote, iri) == organisation_profile(embedded, iri), iri
