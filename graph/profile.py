@@ -114,8 +114,10 @@ SELECT ?type ?label ?label_en ?alt ?kind ?kind_pl ?kind_en ?sector ?loc ?loc_lab
              OPTIONAL { ?kind skos:prefLabel ?kind_pl FILTER(lang(?kind_pl) = "pl") }
              OPTIONAL { ?kind skos:prefLabel ?kind_en FILTER(lang(?kind_en) = "en") }
              OPTIONAL { ?kind skos:broader ?sector . ?sector skos:topConceptOf esk:scheme } }
-  OPTIONAL { ?org schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?loc_label } }
-  OPTIONAL { ?org schema:areaServed ?served . OPTIONAL { ?served skos:prefLabel ?served_label } }
+  OPTIONAL { ?org schema:location ?loc . ?loc skos:prefLabel ?loc_label FILTER(lang(?loc_label) IN ("pl", "")) }  # flat: Virtuoso 7.2 loses ?loc when nested
+  OPTIONAL { ?org schema:location ?loc }
+  OPTIONAL { ?org schema:areaServed ?served . ?served skos:prefLabel ?served_label FILTER(lang(?served_label) IN ("pl", "")) }
+  OPTIONAL { ?org schema:areaServed ?served }
   OPTIONAL { ?org es:nip ?nip } OPTIONAL { ?org es:regon ?regon } OPTIONAL { ?org es:krs ?krs }
   OPTIONAL { ?org schema:url ?url }
   OPTIONAL { ?org org:subOrganizationOf ?parent . OPTIONAL { ?parent skos:prefLabel ?parent_label FILTER(lang(?parent_label) = "pl") } }
@@ -221,7 +223,7 @@ def organisation_profile(store: Store, iri: str) -> Profile:
         if s:
             entry["sources"].add(s)
     tie_list = [TieRow(**{**e, "sources": _sources(e["sources"], sources)}) for e in ties.values()]
-    tie_list.sort(key=lambda r: (r.direction != "out", r.start or "9999", r.kind, r.other_label))
+    tie_list.sort(key=lambda r: (r.direction != "out", r.start or "9999", r.kind, r.other_label, r.tie))
 
     _, m_rows = store.select_values(_MEMBERSHIPS, {"org": org})
     posts: dict[str, dict] = {}
@@ -247,18 +249,18 @@ def organisation_profile(store: Store, iri: str) -> Profile:
         if s:
             e["sources"].add(s)
     post_list = sorted(
-        (Post(**{**e, "sources": _sources(e["sources"], sources)}) for e in posts.values()), key=lambda p: (p.start or "", p.name)
+        (Post(**{**e, "sources": _sources(e["sources"], sources)}) for e in posts.values()), key=lambda p: (p.start or "", p.name, p.person, p.role)
     )
     member_list = sorted(
         (MembershipRow(**{**e, "sources": _sources(e["sources"], sources)}) for e in members.values()),
-        key=lambda p: (p.start or "", p.agreement),
+        key=lambda p: (p.start or "", p.agreement, p.membership),
     )
 
     return Profile(
         iri=iri,
         label=label or label_en or iri,
         label_en=label_en or label or iri,
-        alt=tuple(alt),
+        alt=tuple(sorted(alt)),  # a defined order, whatever order the store answers in
         type=typ,
         kind=local(kind, ESK),
         kind_pl=kind_pl,
@@ -267,7 +269,7 @@ def organisation_profile(store: Store, iri: str) -> Profile:
         gmina=local(loc, TERC),
         gmina_label=loc_label,
         area_served=tuple(sorted(served.values())),
-        identifiers=tuple(ids),
+        identifiers=tuple(sorted(ids, key=lambda x: (("NIP", "REGON", "KRS", "www").index(x[0]), x[1]))),
         parent=tuple(sorted(parents.items())),
         synthetic=synthetic,
         sources=_sources(src, sources),

@@ -20,6 +20,9 @@ from ..store import Store
 
 __all__ = ["to_networkx", "NODE_QUERY", "TIE_QUERY", "local"]
 
+#: The location and its label in two flat OPTIONALs: Virtuoso 7.2 loses ?loc of
+#: ``OPTIONAL { ?node schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?l } }``
+#: for an agreement (tests/test_server_parity.py).
 NODE_QUERY = """
 SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?synthetic WHERE {
   { ?node a org:Organization . BIND("organisation" AS ?type) }
@@ -30,7 +33,8 @@ SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?syntheti
   OPTIONAL { ?node skos:altLabel ?alt }
   OPTIONAL { ?node org:classification ?kind .
              OPTIONAL { ?kind skos:broader ?sector . ?sector skos:topConceptOf esk:scheme } }
-  OPTIONAL { ?node schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?loc_label } }
+  OPTIONAL { ?node schema:location ?loc . ?loc skos:prefLabel ?loc_label FILTER(lang(?loc_label) IN ("pl", "")) }
+  OPTIONAL { ?node schema:location ?loc }
   OPTIONAL { ?node es:isSynthetic ?synthetic }
 }
 """
