@@ -14,8 +14,8 @@ body framing, deadlines, connection cap), this module:
 * runs :func:`graph.guard.guard_query`: bad syntax is a 400 with line and
   column, SERVICE, remote FROM and updates are a 403; ``default-graph-uri`` /
   ``named-graph-uri`` obey the same rule as FROM;
-* runs exactly the checked text, gets the answer in a line-based format (TSV,
-  N-Triples) cut at ``max_rows`` results (then the header
+* runs exactly the checked text, gets the answer as TSV lines (from SPARQL
+  JSON when forwarded to a SPARQL server) or N-Triples, cut at ``max_rows`` results (then the header
   ``X-Result-Truncated``), and refuses an answer of another form than the
   guard's;
 * re-serialises with pyoxigraph into the negotiated format: JSON, XML, CSV,
@@ -136,6 +136,8 @@ class Upstream:
     query_url: str
     user: str | None = None
     password: str | None = None
+    graph: str | None = None  # sent as default-graph-uri when the client names none (GRAPH_SPARQL_GRAPH)
+    auth: str = "basic"  # or "digest" (GRAPH_SPARQL_AUTH)
 
 
 # ---------------------------------------------------------------- engines
@@ -195,6 +197,8 @@ class RemoteEngine:
             s = requests.Session()
             if self.upstream.user:
                 s.auth = (self.upstream.user, self.upstream.password or "")
+                if self.upstream.auth == "digest":
+                    s.auth = requests.auth.HTTPDigestAuth(*s.auth)
             self.local.session = s
         return self.local.session
 
@@ -202,6 +206,8 @@ class RemoteEngine:
         data: dict = {"query": _PREFIX_LINE + checked.text}
         if dataset:
             data["default-graph-uri"], data["named-graph-uri"] = list(dataset[0]), list(dataset[1])
+        elif self.upstream.graph:
+            data["default-graph-uri"] = [self.upstream.graph]
         if checked.is_graph:
             lines, truncated = self._fetch(data, "application/n-triples", keep_header=False)
             return ("NT", (), b"\n".join(lines) + b"\n", truncated)
@@ -211,7 +217,8 @@ class RemoteEngine:
                 return ("ASK", ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).__bool__())
             except (SyntaxError, ValueError, TypeError) as exc:
                 raise HTTPProblem(502, f"the SPARQL server sent an answer that does not parse: {exc}") from None
-        lines, truncated = self._fetch(data, "text/tab-separated-values", keep_header=True)
+        # SPARQL JSON, not TSV: servers' TSV differ (Virtuoso's header reads "o", its IRIs are quoted strings)
+        lines, truncated = self._fetch(data, "application/sparql-results+json", keep_header=True)
         return ("TSV", (), b"\n".join(lines) + b"\n", truncated)
 
     def _fetch(self, data: dict, accept: str, *, keep_header: bool) -> tuple[list[bytes], bool]:
@@ -233,6 +240,8 @@ class RemoteEngine:
                 if "cancel" in message.lower() or "timeout" in message.lower() or response.status_code in (503, 504):
                     raise timeout
                 raise HTTPProblem(502, f"the SPARQL server answered HTTP {response.status_code}: {message}")
+            if keep_header:
+                return self._solutions(response, deadline)
             if accept == "application/sparql-results+json":
                 # a boolean answer is a few bytes: never read more than that (a misread form must not stream rows)
                 body = response.raw.read(_MAX_ASK_BYTES + 1, decode_content=True)
@@ -252,9 +261,43 @@ class RemoteEngine:
                     lines.append(line)
             except requests.RequestException:
                 raise timeout from None
-            if keep_header and not lines:
-                lines = [b""]  # SELECT with no variables: an empty header line
             return lines, False
+
+    def _solutions(self, response: requests.Response, deadline: float) -> tuple[list[bytes], bool]:
+        """SELECT results read solution by solution from SPARQL JSON, as TSV lines (header first)."""
+        timeout = HTTPProblem(503, f"query stopped at the time limit of {self.timeout_s:g} s")
+        response.raw.decode_content = True
+        try:
+            solutions = ox.parse_query_results(response.raw, format=ox.QueryResultsFormat.JSON)
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise HTTPProblem(502, "the SPARQL server answered a SELECT with a boolean")
+            lines = ["\t".join("?" + v.value for v in solutions.variables).encode()]
+            for solution in solutions:
+                if time.monotonic() > deadline:
+                    raise timeout
+                if len(lines) > self.max_rows:
+                    return lines, True
+                lines.append("\t".join(_tsv_term(t) for t in solution).encode())
+        except (SyntaxError, ValueError) as exc:
+            # a server stopped at its time limit ends the started answer with an error text
+            if time.monotonic() > deadline - 1.5 or "timeout" in str(exc).lower() or "cancel" in str(exc).lower():
+                raise timeout from None
+            raise HTTPProblem(502, f"the SPARQL server sent results that do not parse: {exc}") from None
+        except (requests.RequestException, OSError):
+            raise timeout from None
+        return lines, "X-SPARQL-MaxRows" in response.headers  # Virtuoso cut it at its ResultSetMaxRows
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _tsv_term(term) -> str:
+    """A term as SPARQL TSV; Virtuoso's ``"1"^^xsd:boolean`` in the canonical form."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and term.datatype.value == _XSD_BOOLEAN and term.value in ("1", "0"):
+        return f'"{"true" if term.value == "1" else "false"}"^^<{_XSD_BOOLEAN}>'
+    return str(term)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -480,7 +523,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878, cors
           verbose: bool = True, ready=None, allow_hosts: tuple[str, ...] = ()) -> None:
     """Run the endpoint until interrupted: load the data, guard it, answer through killable workers."""
     if settings.backend == "remote":
-        engine: LocalEngine | RemoteEngine = RemoteEngine(Upstream(settings.query_url, settings.user, settings.password),
+        engine: LocalEngine | RemoteEngine = RemoteEngine(Upstream(settings.query_url, settings.user, settings.password,
+                                                                   settings.sparql_graph, settings.sparql_auth),
                                                           settings.timeout_s, settings.max_rows)
         what = f"remote {settings.query_url}"
     else:
