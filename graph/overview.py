@@ -81,7 +81,8 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
         return JOINED_START if row["start"] <= first.get(row["agreement"], row["start"]) else JOINED_LATER
 
     df["joined"] = df.apply(joined, axis=1)
-    return df.sort_values(["agreement", "start", "label"], na_position="last").reset_index(drop=True)
+    # the membership last: one member's two roles come in a defined order, whatever the store's
+    return df.sort_values(["agreement", "start", "label", "membership"], na_position="last").reset_index(drop=True)
 
 
 def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame:

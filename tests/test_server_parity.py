@@ -154,3 +154,101 @@ def test_every_profile(embedded, remote):
     assert len(orgs) > 20
     for iri in orgs:
         assert organisation_profile(remote, iri) == organisation_profile(embedded, iri), iri
+
+
+# ---------------------------------------------------------------- `graph serve` in front of each server
+
+
+@pytest.fixture(scope="session")
+def served(sparql_server):
+    from sparql_servers import start_endpoint, stop
+
+    url, proc = start_endpoint({**sparql_server.env, "GRAPH_MAX_ROWS": "500"})
+    yield url
+    stop(proc)
+
+
+def _terms(solutions) -> list[tuple]:
+    return sorted(tuple("" if t is None else str(t) for t in s) for s in solutions)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/tab-separated-values", "text/csv", "application/sparql-results+xml"])
+def test_serve_in_front_of_the_server(embedded, served, accept):
+    import pyoxigraph as ox
+    import requests
+
+    from graph.endpoint import RESULT_TYPES
+    from graph.model import PREFIXES
+
+    q = load_library()["list_organisations"].text
+    r = requests.post(served, data={"query": q}, headers={"Accept": accept}, timeout=30)
+    assert r.status_code == 200, r.text
+    want = embedded.ox.query(q, prefixes=PREFIXES)
+    if accept == "text/csv":  # CSV keeps no term types: compare the lines
+        lines = want.serialize(format=ox.QueryResultsFormat.CSV).decode().splitlines()
+        assert sorted(r.text.splitlines()) == sorted(lines) and len(lines) > 20
+    else:
+        got = _terms(ox.parse_query_results(r.content, format=RESULT_TYPES[accept]))
+        assert got == _terms(want) and len(got) > 20
+
+
+def test_serve_counts_the_graph_only_and_cuts_long_answers(embedded, served):
+    import requests
+
+    count = requests.get(served, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": "text/tab-separated-values"}, timeout=30)
+    assert count.text.split("\n")[0] == "?n" and str(len(embedded)) in count.text  # not Virtuoso's system graphs
+    long = requests.get(served, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert len(long.json()["results"]["bindings"]) == 500 and long.headers["X-Result-Truncated"] == "500"
+    ask = requests.get(served, params={"query": "ASK { ?s a es:Gmina }"}, timeout=30)
+    assert ask.json()["boolean"] is True
+    g = requests.get(served, params={"query": "CONSTRUCT { ?s a es:Gmina } WHERE { ?s a es:Gmina }"}, headers={"Accept": "application/n-triples"}, timeout=30)
+    assert g.status_code == 200 and len(g.text.strip().splitlines()) == len(embedded.query("SELECT ?s WHERE { ?s a es:Gmina }").rows)
+    flags = requests.get(served, params={"query": load_library()["count_organisations_by_kind"].text}, timeout=30).json()
+    assert {b["is_pes"]["value"] for b in flags["results"]["bindings"]} == {"true", "false"}
+
+
+# ---------------------------------------------------------------- every dashboard page
+
+
+def _page_texts(at) -> list:
+    """What the page shows in its main area (the sidebar names the store, so differs)."""
+    main = at.main
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success", "metric"):
+        for e in getattr(main, kind):
+            out.append((kind, getattr(e, "label", None), str(getattr(e, "value", None))))
+    for kind in ("selectbox", "multiselect", "radio"):
+        for e in getattr(main, kind):
+            out.append((kind, e.label, repr(e.options)))
+    for df in main.dataframe:
+        out.append(("dataframe", None, df.value.to_csv(index=False)))
+    return out
+
+
+_PAGES: dict = {}
+
+
+@pytest.mark.parametrize("page", ["overview", "network", "gaps", "profile", "meeting", "export", "console", "data"])
+def test_every_dashboard_page(monkeypatch, sparql_server, page):
+    import os
+
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP, _open
+
+    def render(secrets: dict):
+        for name in [n for n in os.environ if n.startswith("GRAPH_")]:
+            monkeypatch.delenv(name)
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.secrets.update(secrets)
+        at = _open(at, page)
+        assert not at.exception, at.exception
+        return _page_texts(at)
+
+    if page not in _PAGES:
+        _PAGES[page] = render({})
+    got = render(dict(sparql_server.env))
+    want = _PAGES[page]
+    assert len(want) >= 2
+    first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
+    assert first is None, f"{page}: {got[first]!r}\n!=\n{want[first]!r}"
+    assert len(got) == len(want)
