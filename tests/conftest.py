@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from harness import free_port, launch_chromium, wait_for_http
+from sparql_servers import oxigraph_loaded, sparql_server, virtuoso  # noqa: F401  (session-wide: one of each per test session)
 
 from graph.model import TURTLE_PREFIXES
 

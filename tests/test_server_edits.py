@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from sparql_servers)
 """An import and its undo through each tested server's update endpoint.
 
 Oxigraph's `/update` takes them as they are; Virtuoso's `/sparql-auth` needs
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Literal
-from sparql_servers import READ_GRAPH, oxigraph_loaded, sparql_server, virtuoso  # noqa: F401
+from sparql_servers import READ_GRAPH
 from test_import import ORGS, TIES
 
 from graph.cli import main as cli_main
