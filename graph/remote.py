@@ -150,6 +150,9 @@ class RemoteStore(Store):
             doc = json.loads(response.content)
             if "boolean" in doc:
                 return Result("ASK", boolean=bool(doc["boolean"]))
+            if form == "ASK":  # Virtuoso without CaseMode = 2: a table of __ASK_RETVAL
+                found = doc.get("results", {}).get("bindings", [])
+                return Result("ASK", boolean=any(b.get("__ASK_RETVAL", {}).get("value") not in (None, "0", "false") for b in found))
             names = tuple(doc["head"].get("vars", []))
             bindings_list = doc["results"]["bindings"]
             truncated = self._cut(response, len(bindings_list), max_rows)

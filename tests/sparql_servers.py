@@ -232,6 +232,7 @@ def _start_oxigraph(location: Path) -> tuple[SparqlServer, subprocess.Popen]:
     return SparqlServer("oxigraph", base, query, update, env, edit_env), proc
 
 
+#: The virtuoso.ini of docs/remote-stores.md, with this run's folder and ports.
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -239,32 +240,20 @@ ErrorLogFile = {dir}/virtuoso.log
 LockFile = {dir}/virtuoso.lck
 TransactionFile = {dir}/virtuoso.trx
 xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
 TempStorage = TempDatabase
-
 [TempDatabase]
 DatabaseFile = {dir}/virtuoso-temp.db
 TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-CheckpointInterval = 0
+CaseMode = 2
 DirsAllowed = {data}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
-CaseMode = 2
-
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {dir}
-ServerThreads = 4
-Charset = UTF-8
-
 [SPARQL]
 ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 30

@@ -79,7 +79,8 @@ def _stat(path: Path) -> tuple[str, int, int]:
 def data_signature(cfg: Settings | None = None) -> str:
     """A short key that changes when the settings or any data file changes."""
     cfg = cfg or settings()
-    parts: list[Any] = [cfg.backend, cfg.query_url, cfg.update_url, cfg.user, cfg.max_file_bytes, cfg.include_schema]
+    parts: list[Any] = [cfg.backend, cfg.query_url, cfg.update_url, cfg.user, cfg.max_file_bytes, cfg.include_schema,
+                        cfg.sparql_graph, cfg.sparql_auth, cfg.server_max_rows]
     if cfg.password:
         parts.append(hashlib.sha256(cfg.password.encode()).hexdigest())
     if cfg.backend != "remote":
