@@ -3,6 +3,14 @@
     python scripts/bench_queries.py                       # bundled, voivodeship and country data
     python scripts/bench_queries.py --datasets bundled --repeat 3
     python scripts/bench_queries.py --rdflib-max country  # rdflib at 1M triples too (very slow)
+    python scripts/bench_queries.py --server http://127.0.0.1:8890/sparql --graph https://w3id.org/es-pl/graph
+
+With ``--server URL`` it measures a running SPARQL server instead (holding
+the bundled data, in ``--graph`` if given): each question through the
+remote store (HTTP, parsing, terms), the console path over it, and
+``python -m graph serve`` in front of it, beside the embedded store on the
+bundled files; answers that differ from the embedded store's are marked
+``!=``.  Then the analysis over the server: projection, statistics, gaps.
 
 For every dataset it loads the data once into an Oxigraph store, starts
 ``python -m graph serve`` over the same files, and for each question of
@@ -127,7 +135,7 @@ def _rdflib_times(files, jobs, repeat: int, budget: float) -> dict[str, str]:
     return out
 
 
-def _start_endpoint(files: list[Path], max_rows: int) -> tuple[str, subprocess.Popen]:
+def _start_endpoint(files: list[Path], max_rows: int, extra: dict | None = None) -> tuple[str, subprocess.Popen]:
     import socket
 
     with socket.socket() as s:
@@ -135,6 +143,7 @@ def _start_endpoint(files: list[Path], max_rows: int) -> tuple[str, subprocess.P
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPH_")}
     env.update({"GRAPH_QUERY_TIMEOUT": "600", "GRAPH_MAX_ROWS": str(max_rows), "GRAPH_DATA": os.pathsep.join(map(str, files))})
+    env.update(extra or {})
     proc = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--port", str(port), "--quiet"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
@@ -214,6 +223,66 @@ def bench(scale: str, args) -> None:
         print(f"rows marked + exceed --max-rows {args.max_rows}: console and endpoint return the first {args.max_rows} only")
 
 
+def _table(header: list[str], lines: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in lines:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+
+
+def _answer(result):
+    if result.kind == "ASK":
+        return result.boolean
+    if result.kind == "GRAPH":
+        return sorted(result.triples)
+    return sorted(result.rows, key=repr)
+
+
+def bench_server(args) -> None:
+    """Each question, and the analysis, on a running SPARQL server (``--server``)."""
+    from graph.analysis.gaps import gap_report
+    from graph.analysis.projection import to_networkx
+    from graph.analysis.stats import stats
+
+    env = {"GRAPH_SPARQL_QUERY_URL": args.server}
+    if args.graph:
+        env["GRAPH_SPARQL_GRAPH"] = args.graph
+    if args.server_max_rows:
+        env["GRAPH_SPARQL_SERVER_MAX_ROWS"] = str(args.server_max_rows)
+    remote = open_store(Settings.from_env(env))
+    local = open_store(Settings())
+    library = load_library()
+    names = [n for n in library if not args.only or n in args.only]
+    url, proc = _start_endpoint(list(DEFAULT_DATA), args.max_rows, env)
+    limits = Limits(timeout_s=600, max_rows=args.max_rows)
+    print(f"\n== server {args.server} (graph {args.graph or 'default'}): {len(remote):,} triples; "
+          f"embedded: {len(local):,}; median of {args.repeat} runs, ms; ratios to the embedded store")
+    lines = []
+    try:
+        for name in names:
+            q = library[name]
+            bindings = q.bind(example_values(local, q))
+            answer = remote.query(q.text, bindings)
+            same = "" if _answer(answer) == _answer(local.query(q.text, bindings)) else " !="
+            rows = 1 if answer.kind == "ASK" else len(answer.rows or answer.triples)
+            base = _median_ms(_plain_oxigraph(local.ox, q.text, bindings), args.repeat)
+            server = _median_ms(lambda q=q, b=bindings: remote.query(q.text, b), args.repeat)
+            console = _median_ms(lambda q=q, b=bindings: run_limited(remote, q.text, b, limits=limits), args.repeat)
+            endpoint = _median_ms(_endpoint(url, q.text, bindings), args.repeat)
+            lines.append([name, f"{rows}{same}", f"{base:.1f}", _ratio(server, base), _ratio(console, base), _ratio(endpoint, base)])
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    _table(["question", "rows", "embedded", "server", "console", "endpoint"], lines)
+    total = sum(float(r[3].split()[0]) for r in lines)
+    print(f"all {len(lines)} questions on the server: {total:.0f} ms (sum of medians)")
+    steps = [("projection", to_networkx), ("stats", stats), ("gaps (2020-01-01)", lambda s: gap_report(s, as_of="2020-01-01"))]
+    analysis = [[label, f"{_median_ms(lambda f=f: f(local), args.repeat):.0f}", f"{_median_ms(lambda f=f: f(remote), args.repeat):.0f}"]
+                for label, f in steps]
+    _table(["analysis", "embedded ms", "server ms"], analysis)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", default="bundled,voivodeship,country", help=f"comma-separated, of {', '.join(SCALES)}")
@@ -224,7 +293,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rdflib-budget", type=float, default=60.0, help="seconds one rdflib question may take")
     p.add_argument("--synthetic-dir", type=Path, default=Path(tempfile.gettempdir()) / "graph-bench")
     p.add_argument("--only", nargs="+", metavar="QUESTION")
+    p.add_argument("--server", metavar="URL", help="measure this running SPARQL server (query URL; it holds the bundled data)")
+    p.add_argument("--graph", metavar="IRI", help="with --server: the named graph holding the data (default-graph-uri)")
+    p.add_argument("--server-max-rows", type=int, metavar="N", help="with --server: the server's own answer cap (Virtuoso's ResultSetMaxRows)")
     args = p.parse_args(argv)
+    if args.server:
+        bench_server(args)
+        return 0
     args.synthetic_dir.mkdir(parents=True, exist_ok=True)
     for scale in args.datasets.split(","):
         if scale not in SCALES:
