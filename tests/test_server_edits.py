@@ -61,6 +61,6 @@ def test_an_import_and_its_undo_through_the_update_endpoint(monkeypatch, capsys,
 def test_virtuoso_refuses_updates_without_digest_authentication(virtuoso):
     basic = open_store(virtuoso.settings(edit=True, sparql_auth="basic"))
     with pytest.raises(RemoteError, match="HTTP 401"):
-        basic.update(basic.data_block("INSERT DATA", f"<{ESO['x']}> <{SKOS.prefLabel}> \"x\" ."))
+        basic.update(basic.data_block("INSERT DATA", f'<{ESO["x"]}> <{SKOS.prefLabel}> "x" .'))
     assert not basic.query("ASK { ?s ?p ?o }", {"s": ESO["x"]}).boolean
     assert READ_GRAPH != virtuoso.edit_env["GRAPH_SPARQL_GRAPH"]

@@ -174,7 +174,9 @@ def _terms(solutions) -> list[tuple]:
     return sorted(tuple("" if t is None else str(t) for t in s) for s in solutions)
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/tab-separated-values", "text/csv", "application/sparql-results+xml"])
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+json", "text/tab-separated-values", "text/csv", "application/sparql-results+xml"]
+)
 def test_serve_in_front_of_the_server(embedded, served, accept):
     import pyoxigraph as ox
     import requests
@@ -197,13 +199,24 @@ def test_serve_in_front_of_the_server(embedded, served, accept):
 def test_serve_counts_the_graph_only_and_cuts_long_answers(embedded, served):
     import requests
 
-    count = requests.get(served, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": "text/tab-separated-values"}, timeout=30)
+    count = requests.get(
+        served, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": "text/tab-separated-values"}, timeout=30
+    )
     assert count.text.split("\n")[0] == "?n" and str(len(embedded)) in count.text  # not Virtuoso's system graphs
-    long = requests.get(served, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    long = requests.get(
+        served, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    )
     assert len(long.json()["results"]["bindings"]) == 500 and long.headers["X-Result-Truncated"] == "500"
+    cross = requests.get(served, params={"query": "SELECT ?s ?g WHERE { ?s ?p ?o . ?g a es:Gmina } LIMIT 20000"}, timeout=30)
+    assert len(cross.json()["results"]["bindings"]) == 500 and cross.headers["X-Result-Truncated"] == "500"
     ask = requests.get(served, params={"query": "ASK { ?s a es:Gmina }"}, timeout=30)
     assert ask.json()["boolean"] is True
-    g = requests.get(served, params={"query": "CONSTRUCT { ?s a es:Gmina } WHERE { ?s a es:Gmina }"}, headers={"Accept": "application/n-triples"}, timeout=30)
+    g = requests.get(
+        served,
+        params={"query": "CONSTRUCT { ?s a es:Gmina } WHERE { ?s a es:Gmina }"},
+        headers={"Accept": "application/n-triples"},
+        timeout=30,
+    )
     assert g.status_code == 200 and len(g.text.strip().splitlines()) == len(embedded.query("SELECT ?s WHERE { ?s a es:Gmina }").rows)
     flags = requests.get(served, params={"query": load_library()["count_organisations_by_kind"].text}, timeout=30).json()
     assert {b["is_pes"]["value"] for b in flags["results"]["bindings"]} == {"true", "false"}
