@@ -203,3 +203,45 @@ def test_rdflib_engine_gives_the_same_answers(stores, rdflib_store, name, values
     if isinstance(want, list):
         want, got = sorted(want, key=repr), sorted(got, key=repr)
     assert got == want
+
+
+@pytest.mark.parametrize(
+    "text,form",
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("PREFIX ex: <http://example.org/select#>\n# CONSTRUCT in a comment\nASK { ?s ?p 'SELECT' }", "ASK"),
+        ("BASE <http://example.org/>\nprefix construct: <http://example.org/c#>\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://example.org/x>", "DESCRIBE"),
+    ],
+)
+def test_the_query_form_decides_what_is_asked_for(text, form):
+    from graph.remote import ACCEPT, query_form
+
+    assert query_form(text) == form
+    assert ("sparql-results" in ACCEPT[form]) == (form in ("SELECT", "ASK"))
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"GRAPH_SPARQL_AUTH": "ntlm"}, "GRAPH_SPARQL_AUTH: unknown scheme 'ntlm'"),
+        ({"GRAPH_SPARQL_GRAPH": "not an iri"}, "GRAPH_SPARQL_GRAPH: not an absolute IRI"),
+        ({"GRAPH_SPARQL_GRAPH": "http://x/> } ; DROP ALL ; <a"}, "GRAPH_SPARQL_GRAPH: not an absolute IRI"),
+        ({"GRAPH_SPARQL_SERVER_MAX_ROWS": "0"}, "GRAPH_SPARQL_SERVER_MAX_ROWS: must be positive"),
+    ],
+)
+def test_bad_server_settings_are_named(env, message):
+    from graph.errors import SettingsError
+
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
+        Settings.from_env({"GRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:9/q", **env})
+
+
+def test_digest_authentication_is_chosen_by_a_setting():
+    import requests
+
+    env = {"GRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:9/q", "GRAPH_SPARQL_USER": "ana", "GRAPH_SPARQL_PASSWORD": "s3cret"}
+    store = RemoteStore(Settings.from_env({**env, "GRAPH_SPARQL_AUTH": "digest"}))
+    assert isinstance(store.http.auth, requests.auth.HTTPDigestAuth) and store.http.auth.password == "s3cret"
+    store.reset_connections()
+    assert isinstance(store.http.auth, requests.auth.HTTPDigestAuth)

@@ -267,3 +267,8 @@ def test_every_dashboard_page(monkeypatch, sparql_server, page):
     first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
     assert first is None, f"{page}: {got[first]!r}\n!=\n{want[first]!r}"
     assert len(got) == len(want)
+
+
+def test_without_the_graph_setting_virtuoso_reads_its_system_graphs_too(embedded, virtuoso):
+    whole = open_store(Settings(backend="remote", query_url=virtuoso.query_url))
+    assert len(whole) > len(embedded) + 1000  # why GRAPH_SPARQL_GRAPH exists
