@@ -42,6 +42,9 @@ __all__ = [
     "ESI",
     "TERC",
     "ESG",
+    "ESV",
+    "ESF",
+    "FREQUENCIES",
     "PREFIXES",
     "SPARQL_PREFIXES",
     "TURTLE_PREFIXES",
@@ -134,6 +137,30 @@ class ES(DefinedNamespace):
     verifiedMessage: URIRef  # on an expectation rule: the text when the absence is verified
     economicActivity: URIRef  # xsd:boolean: an NGO runs an economic or paid activity
 
+    # the tie survey (graph/survey, docs/survey.md): claims kept apart from the curated data
+    SurveyRound: URIRef  # a prov:Activity: one round of asking the partners
+    SurveyInvitation: URIRef  # one organisation's personal link (only the token's SHA-256)
+    SurveyResponse: URIRef  # one organisation's answer (draft or submitted)
+    ClaimedTie: URIRef  # a tie one organisation says it has with another
+    ProposedOrganisation: URIRef  # an organisation a respondent found missing, pending the coordinator
+    surveyRound: URIRef  # -> the es:SurveyRound
+    invitee: URIRef  # invitation -> the organisation invited
+    tokenHash: URIRef  # hex SHA-256 of the link's token (the token itself is never stored)
+    expires: URIRef  # xsd:dateTime: a round or link is refused from then on
+    revokedAt: URIRef  # xsd:dateTime: the link was revoked
+    asOf: URIRef  # xsd:date: the state of the partnership the round asks about
+    invitedKind: URIRef  # on a round: an organisation kind invited (none: all)
+    responseStatus: URIRef  # "draft" or "submitted"
+    submittedAt: URIRef  # xsd:dateTime of the (last) submission
+    respondentName: URIRef  # as typed by the respondent
+    respondentPost: URIRef  # as typed by the respondent
+    respondentEmail: URIRef  # optional, as typed by the respondent
+    inResponse: URIRef  # claim or proposal -> its es:SurveyResponse
+    frequency: URIRef  # -> a concept of esfreq:scheme
+    valueScore: URIRef  # xsd:integer 1-4 (PARTNER: how valuable the partner is)
+    trustScore: URIRef  # xsd:integer 1-4 (PARTNER: how much the partner is trusted)
+    reviewStatus: URIRef  # on a claim or proposal: "rejected" (accepted claims are in the data)
+
 
 def _ns(path: str) -> Namespace:
     return Namespace(BASE + path)
@@ -149,6 +176,8 @@ ESROLE = _ns("role/")  # org:Role concepts (signatory, starosta, ...)
 ESSRC = _ns("id/source/")  # source documents
 ESI = _ns("id/")  # anything else (user edits, history)
 TERC = _ns("id/terc/")  # territorial units, by TERC code: terc:2611011
+ESV = _ns("id/survey/")  # survey rounds, links, responses and claims (never in the curated data)
+ESF = _ns("frequency/")  # how often partners work together (esfreq:scheme)
 ESG = _ns("gmina-kind/")  # GUS RODZ 1/2/3: esg:1 miejska, esg:2 wiejska, esg:3 miejsko-wiejska
 
 #: Tie kinds by notation (``skos:notation``), in a stable order.
@@ -163,6 +192,9 @@ TIE_KINDS: tuple[str, ...] = (
     "unit_of",
     "project_partnership",
 )
+
+#: How often two partners work together (the survey's scale), by notation, in order.
+FREQUENCIES: tuple[str, ...] = ("never", "occasionally", "regularly", "continuously")
 
 #: The three sectors (top concepts of the kind scheme), by notation.
 SECTORS: tuple[str, ...] = ("public", "social_economy", "private")

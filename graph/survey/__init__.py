@@ -1,0 +1,51 @@
+"""The tie survey: ask the partners whom they work with, compare both sides' answers.
+
+Pure (no Streamlit).  ``records`` (the round file: Turtle beside the data,
+locked atomic writes), ``rounds`` (opening, links and tokens, revoking,
+closing), ``answers`` (a respondent's draft or submission), ``status``
+(rates, confirmed and one-sided ties, PARTNER-style scores), ``review``
+(accept claims into the curated data through :mod:`graph.edit`, or reject
+them).  See docs/survey.md.
+"""
+
+from .answers import AnswerInput, PartnerAnswer, ProposalInput, as_input, check_answer, reopen, save_answer
+from .records import Claim, Invitation, Proposal, Response, Round, RoundData, SurveyError, load, round_path, update
+from .review import accept, reject, source_title
+from .rounds import Access, close_round, create_round, link_rows, new_token, open_link, reissue, revoke, token_hash
+from .status import status, to_csv, to_json, to_markdown
+
+__all__ = [
+    "Access",
+    "AnswerInput",
+    "Claim",
+    "Invitation",
+    "PartnerAnswer",
+    "Proposal",
+    "ProposalInput",
+    "Response",
+    "Round",
+    "RoundData",
+    "SurveyError",
+    "accept",
+    "as_input",
+    "check_answer",
+    "close_round",
+    "create_round",
+    "link_rows",
+    "load",
+    "new_token",
+    "open_link",
+    "reissue",
+    "reject",
+    "reopen",
+    "revoke",
+    "round_path",
+    "save_answer",
+    "source_title",
+    "status",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "token_hash",
+    "update",
+]

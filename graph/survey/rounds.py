@@ -1,0 +1,208 @@
+"""Opening, closing and guarding a round: personal links and their tokens.
+
+A link's token is ``secrets.token_urlsafe(32)`` (256 random bits); the round
+file keeps only its SHA-256, so the file leaks no working link.  A token is
+looked up by its hash and compared with ``hmac.compare_digest``; a wrong one
+costs a growing delay (:class:`graph.access.Throttle`, the editor password's),
+a revoked or expired link or a closed round is refused at once.
+
+>>> t = new_token(); len(t) >= 43 and token_hash(t) != t
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from ..access import Attempts, Throttle
+from ..edit.changes import now_utc
+from ..edit.lookup import Context, OrgRecord
+from .records import Invitation, Round, RoundData, SurveyError, check_round_name, load, round_path, update
+
+__all__ = [
+    "new_token",
+    "token_hash",
+    "Access",
+    "open_link",
+    "create_round",
+    "invited_orgs",
+    "revoke",
+    "close_round",
+    "reissue",
+    "link_rows",
+    "end_of_day",
+]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
+
+
+def end_of_day(text: str | None, field: str = "--expires") -> str | None:
+    """``2026-06-30`` -> ``2026-06-30T23:59:59Z`` (a link works through the whole day, UTC)."""
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise SurveyError(f"{field}: {text!r} is not a date (YYYY-MM-DD)") from None
+    return f"{day.isoformat()}T23:59:59Z"
+
+
+def _as_of(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text).strip()).isoformat()
+    except ValueError:
+        raise SurveyError(f"--as-of: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a token opens: ``ok`` with the organisation, or why not (``reason``:
+    ``unknown``, ``revoked``, ``expired``, ``closed``, ``wait``)."""
+
+    ok: bool
+    reason: str = ""
+    org: str | None = None
+    wait: float = 0.0
+
+
+def _expired(when: str | None, now: str) -> bool:
+    return bool(when) and now > when
+
+
+def open_link(path: str | Path, name: str, token: str, *, throttle: Throttle, attempts: Attempts, now: str | None = None) -> Access:
+    """The organisation ``token`` opens in the round, read afresh from its file (revoking and closing act at once)."""
+    now = now or now_utc()
+    wait = throttle.wait(attempts)
+    if wait > 0:
+        return Access(False, "wait", wait=wait)
+    token = str(token or "")[:200]
+    data = load(path, name)
+    given = token_hash(token)
+    inv = data.by_hash().get(given)
+    # the comparison itself is constant-time, and a miss counts as a wrong password
+    verdict = throttle.try_password(given, inv.token_hash if inv else "-", attempts)
+    if not verdict.ok or inv is None:
+        return Access(False, "unknown" if verdict.checked else "wait", wait=verdict.wait)
+    if not hmac.compare_digest(given, inv.token_hash):  # pragma: no cover - try_password compared already
+        return Access(False, "unknown")
+    if data.round.closed:
+        return Access(False, "closed", inv.org)
+    if inv.revoked:
+        return Access(False, "revoked", inv.org)
+    if _expired(inv.expires, now) or _expired(data.round.expires, now):
+        return Access(False, "expired", inv.org)
+    return Access(True, org=inv.org)
+
+
+def invited_orgs(ctx: Context, kinds: list[str] | tuple[str, ...] = ()) -> tuple[list[OrgRecord], tuple[str, ...]]:
+    """The organisations of the data to invite (all, or those of ``kinds``: notations or labels) and the kind IRIs."""
+    chosen = []
+    for k in kinds:
+        if k == "all":
+            continue
+        c = ctx.find_concept(ctx.kinds, k)
+        if c is None:
+            names = ", ".join(sorted(c.notation for c in ctx.kinds.values()))
+            raise SurveyError(f"--orgs: unknown organisation kind {k!r}; choose all or some of: {names}")
+        chosen.append(c.iri)
+    orgs = [o for o in ctx.organisations.values() if o.kind and (not chosen or o.kind in chosen)]
+    if not orgs:
+        raise SurveyError("--orgs: no organisation of the data to invite")
+    return sorted(orgs, key=lambda o: (o.label.casefold(), o.iri)), tuple(sorted(chosen))
+
+
+def create_round(
+    data_file: str | Path, name: str, ctx: Context, *, as_of=None, kinds=(), expires=None, label: str = "", now: str | None = None
+) -> tuple[Path, RoundData, dict[str, str]]:
+    """Open round ``name``: one link per invited organisation.  Returns the file, the round
+    and the tokens by organisation IRI (shown once, never stored)."""
+    name = check_round_name(name)
+    path = round_path(data_file, name)
+    orgs, kind_iris = invited_orgs(ctx, list(kinds))
+    exp = end_of_day(expires)
+    now = now or now_utc()
+    if exp and exp < now:
+        raise SurveyError(f"--expires: {expires} is already past")
+    rnd = Round(name=name, label=label or name, as_of=_as_of(as_of), expires=exp, created=now, kinds=kind_iris)
+    tokens = {o.iri: new_token() for o in orgs}
+    data = RoundData(rnd, {o: Invitation(o, token_hash(t), exp) for o, t in tokens.items()})
+    update(path, name, lambda d: None, create=data)
+    return path, data, tokens
+
+
+def link_rows(orgs: dict[str, OrgRecord], tokens: dict[str, str], base_url: str) -> list[dict[str, str]]:
+    """Rows of the links CSV: ``organisation`` (id), ``label``, ``url`` (``<base>/survey?t=TOKEN``)."""
+    base = str(base_url or "http://127.0.0.1:8502").rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise SurveyError(f"--base-url: {base_url!r} must start with http:// or https://")
+    rows = []
+    for iri, token in tokens.items():
+        rec = orgs.get(iri)
+        rows.append(
+            {"organisation": rec.local if rec else iri, "label": rec.label if rec else iri, "url": f"{base}/survey?t={quote(token)}"}
+        )
+    return sorted(rows, key=lambda r: (r["label"].casefold(), r["organisation"]))
+
+
+def _find_invitation(data: RoundData, org: str) -> Invitation:
+    from ..model import ESO
+
+    for key in (org, f"{ESO}{org}", f"{ESO}{org.removeprefix('eso:')}"):
+        if key in data.invitations:
+            return data.invitations[key]
+    raise SurveyError(f"--org: {org!r} is not invited to round {data.round.name!r}")
+
+
+def revoke(path: str | Path, name: str, orgs: list[str], *, now: str | None = None) -> list[str]:
+    """Revoke the links of ``orgs`` (ids or IRIs); takes effect on the next page load."""
+    now = now or now_utc()
+
+    def change(data: RoundData):
+        done = []
+        for o in orgs:
+            inv = _find_invitation(data, o)
+            inv.revoked = inv.revoked or now
+            done.append(inv.org)
+        return done
+
+    return update(path, name, change)
+
+
+def reissue(path: str | Path, name: str, orgs: list[str]) -> dict[str, str]:
+    """New links for ``orgs`` (the old ones stop working); returns the new tokens."""
+
+    def change(data: RoundData):
+        out = {}
+        for o in orgs:
+            inv = _find_invitation(data, o)
+            token = new_token()
+            inv.token_hash, inv.revoked = token_hash(token), None
+            out[inv.org] = token
+        return out
+
+    return update(path, name, change)
+
+
+def close_round(path: str | Path, name: str, *, now: str | None = None) -> str:
+    """Close the round: every link is refused from now on; answers stay for the coordinator."""
+    now = now or now_utc()
+
+    def change(data: RoundData):
+        data.round.closed = data.round.closed or now
+        return data.round.closed
+
+    return update(path, name, change)

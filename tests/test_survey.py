@@ -1,0 +1,191 @@
+"""The tie survey's core: links and tokens, answers, status, review, concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+import pyoxigraph as ox
+import pytest
+
+from graph.access import Attempts, Throttle
+from graph.edit.changes import EditError
+from graph.edit.editor import Editor
+from graph.edit.writeback import read_triples
+from graph.model import ESTIE
+from graph.survey import (
+    AnswerInput,
+    PartnerAnswer,
+    ProposalInput,
+    SurveyError,
+    accept,
+    close_round,
+    load,
+    open_link,
+    reject,
+    reopen,
+    revoke,
+    save_answer,
+    status,
+    to_csv,
+    token_hash,
+)
+from tests.survey_support import ADVICE, REFERRAL, A, B, C, D, data_copy, new_round
+
+
+@pytest.fixture
+def survey(tmp_path):
+    settings = data_copy(tmp_path)
+    ctx, path, data, tokens = new_round(settings, as_of="2026-06-01", expires="2099-12-31")
+    return settings, ctx, path, tokens
+
+
+def _save(ctx, path, org, partners, *, submit=True, proposals=()):
+    ans = AnswerInput("Anna Nowak", "koordynatorka", "", tuple(partners), tuple(proposals))
+    return save_answer(path, "r1", org, ans, submit=submit, known_orgs=ctx.organisations, tie_kinds=ctx.tie_kinds, org_kinds=ctx.kinds)
+
+
+def test_links_store_only_hashes_and_refuse_wrong_revoked_expired_closed(survey):
+    settings, ctx, path, tokens = survey
+    assert len(tokens) == len(ctx.organisations) == 23
+    text = path.read_text(encoding="utf-8")
+    assert tokens[A] not in text and token_hash(tokens[A]) in text
+    clock = [100.0]
+    gate, mine = Throttle(clock=lambda: clock[0]), Attempts()
+    assert open_link(path, "r1", tokens[A], throttle=gate, attempts=mine).org == A
+    wrong = open_link(path, "r1", tokens[A][:-2] + "xx", throttle=gate, attempts=mine)
+    assert (wrong.ok, wrong.reason, wrong.wait) == (False, "unknown", 1.0)
+    assert open_link(path, "r1", tokens[A], throttle=gate, attempts=mine).reason == "wait"  # even a right one waits
+    clock[0] += 1.0
+    assert open_link(path, "r1", "nonsense", throttle=gate, attempts=mine).wait == 2.0  # the delay grows
+    clock[0] += 2.0
+    revoke(path, "r1", ["mops-starachowice"])
+    assert open_link(path, "r1", tokens[B], throttle=gate, attempts=mine).reason == "revoked"
+    assert open_link(path, "r1", tokens[C], throttle=gate, attempts=mine, now="2100-01-01T00:00:00Z").reason == "expired"
+    close_round(path, "r1")
+    assert open_link(path, "r1", tokens[A], throttle=gate, attempts=mine).reason == "closed"
+    with pytest.raises(SurveyError, match="closed"):
+        _save(ctx, path, A, [])
+
+
+def test_status_confirmed_one_sided_rates_scores_and_review(survey):
+    settings, ctx, path, tokens = survey
+    _save(ctx, path, A, [PartnerAnswer(B, (ADVICE,), "regularly", 4, 3, "=HYPERLINK(1)")])
+    _save(ctx, path, B, [PartnerAnswer(A, (ADVICE, REFERRAL), "continuously", 3, 4)])
+    _save(
+        ctx,
+        path,
+        C,
+        [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2), PartnerAnswer(A, (), "never", 1, 1)],
+        proposals=[ProposalInput("Fundacja Nowa", "2611011", "")],
+    )
+    _save(ctx, path, D, [PartnerAnswer(C, (REFERRAL,), "regularly", 3, 3)], submit=False)  # a draft does not count
+    st = status(load(path, "r1"), ctx)
+    assert (st["invited"], st["responded"], st["drafts"]) == (23, 3, 1)
+    ops = next(k for k in st["by_kind"] if k["kind"] == "ops")
+    assert (ops["invited"], ops["responded"], ops["rate"]) == (4, 1, 0.25)
+    assert "ss-integracja" in {o["organisation"] for o in st["not_responded"]}
+    ties = {(t["from"], t["to"]): t for t in st["ties"]}
+    assert set(ties) == {("koowes", "mops-starachowice"), ("pup-starachowice", "ss-integracja")}
+    ab = ties[("koowes", "mops-starachowice")]
+    assert (ab["confirmed"], ab["kinds"], ab["claimed_by"]) == (True, ["advice", "referral"], ["koowes", "mops-starachowice"])
+    cd = ties[("pup-starachowice", "ss-integracja")]
+    assert (cd["confirmed"], cd["claimed_by"], cd["in_data"], cd["other_responded"]) == (False, ["pup-starachowice"], False, False)
+    assert st["proposed"] == [
+        {"name": "Fundacja Nowa", "gmina": "2611011", "kind": "", "proposed_by": "pup-starachowice", "rejected": False}
+    ]
+    score = {s["organisation"]: s for s in st["scores"]}
+    assert (score["koowes"]["value_given"], score["koowes"]["value_received"], score["koowes"]["trust_received"]) == (4.0, 3.0, 4.0)
+    net = st["network"]
+    assert (net["confirmed_ties"], net["one_sided_ties"], net["density"]) == (1, 1, round(1 / (23 * 22 / 2), 4))
+    assert net["reciprocity"] == 1.0  # claims between respondents only: A<->B (C's "never" is no tie)
+    assert net["unconfirmed_data_ties"] > 0  # the bundled ties nobody named
+    assert to_csv(st).splitlines()[1].startswith("koowes,Kielecko-Ostrowiecki") and json.loads(json.dumps(st)) == st
+
+    # accept the one-sided tie C -> D: a sourced tie in the data; undo removes it
+    editor = Editor(settings)
+    done = accept(editor, load(path, "r1"), [("pup-starachowice", "ss-integracja")], who="Koordynatorka")
+    triples, _ = read_triples(settings.edit_file)
+    tie = ox.NamedNode(str(ESTIE) + "pup-starachowice-referral-ss-integracja")
+    assert {str(t[0]) for t in done.added if str(t[0]).startswith(str(ESTIE))} == {tie.value}
+    source = {t.object.value for t in triples if t.subject == tie and t.predicate.value.endswith("wasDerivedFrom")}
+    assert len(source) == 1 and not done.empty
+    titles = {t.object.value for t in triples if t.subject.value in source and t.predicate.value.endswith("title")}
+    assert titles == {"Ankieta powiązań: runda r1"}
+    assert next(t for t in status(load(path, "r1"), editor.context())["ties"] if t["from"] == "pup-starachowice")["in_data"]
+    editor.undo(who="Koordynatorka")
+    triples, _ = read_triples(settings.edit_file)
+    assert not any(t.subject == tie for t in triples)
+    # reject marks the claims, undo=True clears the mark
+    assert reject(path, "r1", [("koowes", "mops-starachowice")], ctx) == 2
+    assert next(t for t in status(load(path, "r1"), ctx)["ties"] if t["confirmed"])["rejected"]
+    assert reject(path, "r1", [("koowes", "mops-starachowice")], ctx, undo=True) == 2
+    # reopening turns the submission back into a draft
+    reopen(path, "r1", A)
+    assert status(load(path, "r1"), ctx)["responded"] == 2
+
+
+def test_bad_answers_name_their_fields(survey):
+    settings, ctx, path, tokens = survey
+    with pytest.raises(EditError) as err:
+        save_answer(
+            path,
+            "r1",
+            A,
+            AnswerInput("", "x", "not-an-email", (PartnerAnswer(A, (ADVICE,), "daily", 5, None),)),
+            submit=True,
+            known_orgs=ctx.organisations,
+            tie_kinds=ctx.tie_kinds,
+        )
+    fields = {p.field for p in err.value.problems}
+    assert fields == {"name", "email", "partner 1", "partner 1: frequency", "partner 1: value", "partner 1: trust"}
+    assert load(path, "r1").responses == {}  # nothing written
+
+
+def _answer_in_process(args):
+    path, org, partner = args
+    from graph.survey import AnswerInput, PartnerAnswer, save_answer
+
+    known = {org: 1, partner: 1}
+    save_answer(
+        path,
+        "r1",
+        org,
+        AnswerInput("X", "Y", "", (PartnerAnswer(partner, (), "regularly", 2, 2),)),
+        submit=True,
+        known_orgs=known,
+        tie_kinds={},
+    )
+    return org
+
+
+def test_concurrent_submissions_lose_nothing(survey):
+    settings, ctx, path, tokens = survey
+    orgs = sorted(ctx.organisations)
+    threads = [
+        threading.Thread(target=_save, args=(ctx, path, o, [PartnerAnswer(orgs[(i + 1) % len(orgs)], (), "regularly", 3, 3)]))
+        for i, o in enumerate(orgs[:10])
+    ]
+    for t in threads:
+        t.start()
+    with ProcessPoolExecutor(2) as pool:
+        done = list(pool.map(_answer_in_process, [(str(path), o, orgs[0]) for o in orgs[10:16]]))
+    for t in threads:
+        t.join()
+    assert len(done) == 6
+    assert sorted(load(path, "r1").responses) == orgs[:16]
+
+
+def test_round_names_and_dates_are_checked(tmp_path):
+    settings = data_copy(tmp_path)
+    with pytest.raises(SurveyError, match="--round"):
+        new_round(settings, "../x")
+    with pytest.raises(SurveyError, match="--expires"):
+        new_round(settings, "r2", expires="2001-01-01")
+    with pytest.raises(SurveyError, match="--orgs"):
+        new_round(settings, "r3", kinds=["nonsense"])
+    ctx, path, data, tokens = new_round(settings, "r4", kinds=["ops"])
+    assert len(tokens) == 4 and path.name == "entities.survey-r4.ttl"
+    with pytest.raises(SurveyError, match="already exists"):
+        new_round(settings, "r4")
