@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -12,8 +13,10 @@ import pytest
 from graph.access import Attempts, Throttle
 from graph.edit.changes import EditError
 from graph.edit.editor import Editor
+from graph.edit.lookup import Context
 from graph.edit.writeback import read_triples
 from graph.model import ESTIE
+from graph.store import open_store
 from graph.survey import (
     AnswerInput,
     PartnerAnswer,
@@ -189,3 +192,51 @@ def test_round_names_and_dates_are_checked(tmp_path):
     assert len(tokens) == 4 and path.name == "entities.survey-r4.ttl"
     with pytest.raises(SurveyError, match="already exists"):
         new_round(settings, "r4")
+
+
+def test_cli_create_status_accept(tmp_path, capsys):
+    from graph.cli import main
+
+    settings = data_copy(tmp_path)
+    data = str(settings.edit_file)
+    links = tmp_path / "links.csv"
+    base = [
+        "survey",
+        "create",
+        "--round",
+        "r1",
+        "--orgs",
+        "ops",
+        "pup",
+        "--expires",
+        "2099-12-31",
+        "--base-url",
+        "https://ankieta.example.org/",
+    ]
+    assert main([*base, "--data", data, "-o", str(links)]) == 0
+    rows = list(csv.DictReader(links.open(encoding="utf-8")))
+    assert len(rows) == 5 and list(rows[0]) == ["organisation", "label", "url"]
+    assert (links.stat().st_mode & 0o777) == 0o600 and (survey_file := tmp_path / "entities.survey-r1.ttl").stat().st_mode & 0o077 == 0
+    pup = next(r for r in rows if r["organisation"] == "pup-starachowice")
+    token = pup["url"].split("/survey?t=")[1]
+    assert pup["url"].startswith("https://ankieta.example.org/survey?t=") and len(token) >= 43
+    path, ctx = survey_file, Context(open_store(settings))
+    _save(ctx, path, C, [PartnerAnswer(B, (REFERRAL,), "regularly", 3, 2)])
+    capsys.readouterr()
+    assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert (st["invited"], st["responded"]) == (5, 1)
+    want = {
+        "from": "pup-starachowice",
+        "to": "mops-starachowice",
+        "kinds": ["referral"],
+        "confirmed": False,
+        "claimed_by": ["pup-starachowice"],
+    }
+    assert {k: st["ties"][0][k] for k in want} == want
+    assert main(["survey", "accept", "--round", "r1", "--tie", "pup-starachowice", "mops-starachowice", "--user", "K", "--data", data]) == 0
+    assert "accepted 1 ties" in capsys.readouterr().out
+    assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith(",false,pup-starachowice,true,false")
+    assert main(["survey", "close", "--round", "r1", "--data", data]) == 0
+    assert main(["survey", "status", "--round", "r9", "--data", data]) == 2

@@ -257,7 +257,7 @@ def to_markdown(st: dict) -> str:
         f"Invited: {st['invited']}; responded: {st['responded']} ({_pct(st['rate'])}); drafts: {st['drafts']}.",
         f"Confirmed ties: {n['confirmed_ties']}; one-sided: {n['one_sided_ties']}; new (not in the data): {n['new_ties']}; "
         f"in the data but named by neither side: {n['unconfirmed_data_ties']}.",
-        f"Density of confirmed ties: {n['density']}; reciprocity: {n['reciprocity']}.",
+        f"Density of confirmed ties: {n['density']}; reciprocity: {'n/a' if n['reciprocity'] is None else n['reciprocity']}.",
         "",
         "## Response rate by kind",
         "",
