@@ -33,6 +33,9 @@ __all__ = ["main", "lan_addresses", "streamlit_args"]
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+#: ``./run survey``: the respondent app alone (docs/survey.md), on its own port.
+SURVEY_APP = ROOT / "survey_app.py"
+SURVEY_PORT = "8502"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -62,13 +65,15 @@ def _editor_password() -> str | None:
     return value or None
 
 
-def streamlit_args(argv: list[str], *, lan: bool, addresses: list[str]) -> list[str]:
+def streamlit_args(argv: list[str], *, lan: bool, addresses: list[str], app: Path = APP) -> list[str]:
     """The ``streamlit run`` command line: our address and hosts first, the user's options after (they win)."""
     hosts = list(LOCAL_HOSTS)
     if lan:
         name = socket.gethostname()
         hosts += addresses + [name, f"{name}.local"]
-    args = ["run", str(APP), "--server.address", "0.0.0.0" if lan else "127.0.0.1"]
+    args = ["run", str(app), "--server.address", "0.0.0.0" if lan else "127.0.0.1"]
+    if app == SURVEY_APP:
+        args += ["--server.port", SURVEY_PORT]
     for h in dict.fromkeys(hosts):
         args += ["--server.allowedHosts", h]
     return args + argv
@@ -87,7 +92,8 @@ def _no_outside_lookups(internal: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     lan = "--lan" in argv or os.environ.get("GRAPH_LAN", "").strip().lower() in _TRUE
-    argv = [a for a in argv if a != "--lan"]
+    survey = "--survey" in argv
+    argv = [a for a in argv if a not in ("--lan", "--survey")]
     addresses = lan_addresses() if lan else []
     if lan:
         print(f"LAN mode: the dashboard listens on every interface ({', '.join(addresses) or 'no LAN address found'}).", file=sys.stderr)
@@ -104,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     _no_outside_lookups(addresses[0] if addresses else None)
     from streamlit.web import cli
 
-    cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses), prog_name="streamlit")
+    cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses, app=SURVEY_APP if survey else APP), prog_name="streamlit")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ them).  See docs/survey.md.
 from .answers import AnswerInput, PartnerAnswer, ProposalInput, as_input, check_answer, reopen, save_answer
 from .records import Claim, Invitation, Proposal, Response, Round, RoundData, SurveyError, load, round_path, update
 from .review import accept, reject, source_title
-from .rounds import Access, close_round, create_round, link_rows, new_token, open_link, reissue, revoke, token_hash
+from .rounds import Access, close_round, create_round, link_rows, new_token, open_any, open_link, reissue, revoke, round_files, token_hash
 from .status import status, to_csv, to_json, to_markdown
 
 __all__ = [
@@ -34,7 +34,9 @@ __all__ = [
     "link_rows",
     "load",
     "new_token",
+    "open_any",
     "open_link",
+    "round_files",
     "reissue",
     "reject",
     "reopen",

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from ..access import Attempts, Throttle
 from ..edit.changes import now_utc
 from ..edit.lookup import Context, OrgRecord
-from .records import Invitation, Round, RoundData, SurveyError, check_round_name, load, round_path, update
+from .records import ROUND_NAME, Invitation, Round, RoundData, SurveyError, check_round_name, load, round_path, update
 
 __all__ = [
     "new_token",
@@ -37,6 +37,8 @@ __all__ = [
     "reissue",
     "link_rows",
     "end_of_day",
+    "round_files",
+    "open_any",
 ]
 
 
@@ -206,3 +208,42 @@ def close_round(path: str | Path, name: str, *, now: str | None = None) -> str:
         return data.round.closed
 
     return update(path, name, change)
+
+
+def round_files(data_file: str | Path) -> dict[str, Path]:
+    """The rounds beside ``data_file``: name -> file."""
+    data_file = Path(data_file)
+    prefix = f"{data_file.stem}.survey-"
+    out = {}
+    for p in sorted(data_file.parent.glob(f"{prefix}*.ttl")):
+        name = p.name[len(prefix) : -len(".ttl")]
+        if ROUND_NAME.match(name):
+            out[name] = p
+    return out
+
+
+def open_any(
+    data_file: str | Path, token: str, *, throttle: Throttle, attempts: Attempts, only: str | None = None, now=None
+) -> tuple[str | None, Access]:
+    """The round (of those beside ``data_file``, or only ``only``) and organisation ``token`` opens.
+
+    Files are first searched for the token's hash as text (cheap), then the
+    round holding it is read and checked by :func:`open_link`.  A token found
+    nowhere counts as a wrong password.
+    """
+    wait = throttle.wait(attempts)
+    if wait > 0:
+        return None, Access(False, "wait", wait=wait)
+    given = token_hash(str(token or "")[:200]).encode()
+    files = round_files(data_file)
+    if only:
+        files = {only: files[only]} if only in files else {}
+    for name, path in files.items():
+        try:
+            found = given in path.read_bytes()
+        except OSError:
+            continue
+        if found:
+            return name, open_link(path, name, token, throttle=throttle, attempts=attempts, now=now)
+    verdict = throttle.try_password(given.decode(), "-", attempts)
+    return None, Access(False, "unknown" if verdict.checked else "wait", wait=verdict.wait)
