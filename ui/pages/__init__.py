@@ -44,6 +44,7 @@ PAGES: list[PageEntry] = [
     PageEntry("export", "export", "nav.export", section="nav.section.tools"),
     PageEntry("console", "console", "console.nav", section="nav.section.tools"),
     PageEntry("data", "data", "data.nav", section="nav.section.tools"),
+    PageEntry("survey", "survey", "survey.admin.nav", section="nav.section.tools"),
 ]
 
 _REGISTRY_KEY = "_pages"
