@@ -12,17 +12,19 @@ re-read inside it, stable sorted Turtle, verified, atomically replaced
 
 from __future__ import annotations
 
+import gc
 import re
-from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..edit.turtle import serialise
-from ..edit.writeback import locked, read_triples, verify, write_atomic
+from ..edit.writeback import locked, verify, write_atomic
 from ..errors import GraphError
+from ..io import check_regular, read_limited, syntax_error
 from ..model import ES, ESF, ESO, ESV, PREFIXES, PROV, RDF, RDFS, SDO, SKOS
 
 __all__ = [
@@ -276,69 +278,114 @@ def _int(v) -> int | None:
         return None
 
 
+_T_TYPE = str(RDF.type)
+_KEYS = {
+    str(ES.invitee): "invitee",
+    str(ES.tokenHash): "hash",
+    str(ES.expires): "expires",
+    str(ES.revokedAt): "revoked",
+    str(PROV.wasAttributedTo): "by",
+    str(ES.responseStatus): "status",
+    str(ES.respondentName): "name",
+    str(ES.respondentPost): "post",
+    str(ES.respondentEmail): "email",
+    str(PROV.generatedAtTime): "saved",
+    str(ES.submittedAt): "submitted",
+    str(ES.tieFrom): "from",
+    str(ES.tieTo): "to",
+    str(ES.frequency): "frequency",
+    str(ES.valueScore): "value",
+    str(ES.trustScore): "trust",
+    str(RDFS.comment): "comment",
+    str(ES.reviewStatus): "review",
+    str(SKOS.prefLabel): "label",
+    str(SDO.location): "location",
+    "http://www.w3.org/ns/org#classification": "classification",
+    str(RDFS.label): "rlabel",
+    str(ES.asOf): "as_of",
+    str(PROV.startedAtTime): "started",
+    str(PROV.endedAtTime): "ended",
+}
+_MULTI = {str(ES.tieKind): "kinds", str(ES.invitedKind): "kinds"}
+_CLASSES = {
+    str(ES.SurveyRound): "round",
+    str(ES.SurveyInvitation): "inv",
+    str(ES.SurveyResponse): "resp",
+    str(ES.ClaimedTie): "claim",
+    str(ES.ProposedOrganisation): "proposal",
+}
+
+
 def from_triples(triples, name: str, source: str) -> RoundData:
-    by_s: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    """The round held by ``triples`` (pyoxigraph triples or quads), read in one pass."""
+    rec: dict[str, dict] = {}
+    kind: dict[str, str] = {}
+    keys, multi, classes = _KEYS, _MULTI, _CLASSES
     for t in triples:
-        by_s[t.subject.value][t.predicate.value].append(t.object)
-    types = {s: {o.value for o in p.get(str(RDF.type), [])} for s, p in by_s.items()}
-
-    def one(p: dict, term) -> str | None:
-        vals = p.get(str(term))
-        return vals[0].value if vals else None
-
+        s, p = t.subject.value, t.predicate.value
+        if p == _T_TYPE:
+            c = classes.get(t.object.value)
+            if c:
+                kind[s] = c
+            continue
+        k = keys.get(p)
+        if k is not None:
+            rec.setdefault(s, {})[k] = t.object.value
+        else:
+            m = multi.get(p)
+            if m is not None:
+                rec.setdefault(s, {}).setdefault(m, []).append(t.object.value)
     rnd_iri = f"{ESV}{name}"
-    if str(ES.SurveyRound) not in types.get(rnd_iri, ()):
+    if kind.get(rnd_iri) != "round":
         raise SurveyError(f"{source}: holds no survey round {name!r}")
-    p = by_s[rnd_iri]
-    rnd = Round(
-        name=name,
-        label=one(p, RDFS.label) or name,
-        as_of=one(p, ES.asOf),
-        expires=one(p, ES.expires),
-        created=one(p, PROV.startedAtTime),
-        closed=one(p, PROV.endedAtTime),
-        kinds=tuple(sorted(o.value for o in p.get(str(ES.invitedKind), []))),
+    p = rec.get(rnd_iri, {})
+    data = RoundData(
+        Round(
+            name=name,
+            label=p.get("rlabel") or name,
+            as_of=p.get("as_of"),
+            expires=p.get("expires"),
+            created=p.get("started"),
+            closed=p.get("ended"),
+            kinds=tuple(sorted(p.get("kinds", ()))),
+        )
     )
-    data = RoundData(rnd)
     claims, proposals = [], []
-    for s, ts in types.items():
-        p = by_s[s]
-        if str(ES.SurveyInvitation) in ts:
-            org = one(p, ES.invitee)
-            data.invitations[org] = Invitation(org, one(p, ES.tokenHash) or "", one(p, ES.expires), one(p, ES.revokedAt))
-        elif str(ES.SurveyResponse) in ts:
-            org = one(p, PROV.wasAttributedTo)
-            data.responses[org] = Response(
-                org,
-                status=one(p, ES.responseStatus) or "draft",
-                name=one(p, ES.respondentName) or "",
-                post=one(p, ES.respondentPost) or "",
-                email=one(p, ES.respondentEmail) or "",
-                saved=one(p, PROV.generatedAtTime),
-                submitted=one(p, ES.submittedAt),
+    for s, c in kind.items():
+        p = rec.get(s, {})
+        if c == "inv":
+            data.invitations[p["invitee"]] = Invitation(p["invitee"], p.get("hash", ""), p.get("expires"), p.get("revoked"))
+        elif c == "resp":
+            data.responses[p["by"]] = Response(
+                p["by"],
+                status=p.get("status", "draft"),
+                name=p.get("name", ""),
+                post=p.get("post", ""),
+                email=p.get("email", ""),
+                saved=p.get("saved"),
+                submitted=p.get("submitted"),
             )
-        elif str(ES.ClaimedTie) in ts:
-            freq = one(p, ES.frequency) or ""
+        elif c == "claim":
             claims.append(
                 Claim(
-                    by=one(p, ES.tieFrom),
-                    partner=one(p, ES.tieTo),
-                    kinds=tuple(sorted(o.value for o in p.get(str(ES.tieKind), []))),
-                    frequency=freq.rsplit("/", 1)[-1],
-                    value=_int(one(p, ES.valueScore)),
-                    trust=_int(one(p, ES.trustScore)),
-                    comment=one(p, RDFS.comment) or "",
-                    rejected=one(p, ES.reviewStatus) == "rejected",
+                    by=p.get("from"),
+                    partner=p.get("to"),
+                    kinds=tuple(sorted(p.get("kinds", ()))),
+                    frequency=p.get("frequency", "").rsplit("/", 1)[-1],
+                    value=_int(p.get("value")),
+                    trust=_int(p.get("trust")),
+                    comment=p.get("comment", ""),
+                    rejected=p.get("review") == "rejected",
                 )
             )
-        elif str(ES.ProposedOrganisation) in ts:
+        elif c == "proposal":
             proposals.append(
                 Proposal(
-                    by=one(p, PROV.wasAttributedTo),
-                    name=one(p, SKOS.prefLabel) or "",
-                    gmina=one(p, SDO.location) or "",
-                    kind=one(p, "http://www.w3.org/ns/org#classification") or "",
-                    rejected=one(p, ES.reviewStatus) == "rejected",
+                    by=p.get("by"),
+                    name=p.get("label", ""),
+                    gmina=p.get("location", ""),
+                    kind=p.get("classification", ""),
+                    rejected=p.get("review") == "rejected",
                     n=_int(s.rsplit("/", 1)[-1]) or 1,
                 )
             )
@@ -351,13 +398,30 @@ def from_triples(triples, name: str, source: str) -> RoundData:
     return data
 
 
+@contextmanager
+def _no_gc():
+    """Many small objects at once: Python's cyclic collector would rescan them all repeatedly."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load(path: str | Path, name: str) -> RoundData:
     """The round in ``path``; a missing file is a clear error."""
     path = Path(path)
     if not path.exists():
         raise SurveyError(f"{path}: no survey round {name!r} here (create it with `python -m graph survey create --round {name}`)")
-    triples, _ = read_triples(path, max_bytes=MAX_ROUND_BYTES)
-    return from_triples(triples, name, str(path))
+    check_regular(path)
+    raw = read_limited(path, max_bytes=MAX_ROUND_BYTES)
+    with _no_gc():
+        try:
+            return from_triples(ox.parse(raw, format=ox.RdfFormat.TURTLE), name, str(path))
+        except SyntaxError as exc:
+            raise syntax_error(str(path), exc) from None
 
 
 def write(path: str | Path, data: RoundData) -> None:

@@ -29,7 +29,7 @@ import networkx as nx
 
 from ..edit.lookup import Context
 from ..results import spreadsheet_cell
-from .records import RoundData
+from .records import RoundData, _no_gc
 
 __all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties"]
 
@@ -72,13 +72,17 @@ def survey_ties(data: RoundData) -> dict[frozenset, dict]:
 
 def status(data: RoundData, ctx: Context, *, terc_labels: dict[str, str] | None = None) -> dict:
     """The round's status as plain data (JSON-ready); organisations by their local id."""
+    with _no_gc():
+        return _status(data, ctx, terc_labels or {})
+
+
+def _status(data: RoundData, ctx: Context, terc_labels: dict[str, str]) -> dict:
     orgs = ctx.organisations
     kinds = ctx.kinds
-    terc_labels = terc_labels or {}
+    ids = {iri: rec.local for iri, rec in orgs.items()}
 
     def oid(iri: str) -> str:
-        rec = orgs.get(iri)
-        return rec.local if rec else iri
+        return ids.get(iri, iri)
 
     def label(iri: str) -> str:
         rec = orgs.get(iri)
