@@ -240,3 +240,24 @@ def test_cli_create_status_accept(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[1].endswith(",false,pup-starachowice,true,false")
     assert main(["survey", "close", "--round", "r1", "--data", data]) == 0
     assert main(["survey", "status", "--round", "r9", "--data", data]) == 2
+
+
+def test_network_overlays_draw_confirmed_one_sided_and_unconfirmed_apart(survey):
+    from graph.analysis.projection import to_networkx
+    from graph.survey import survey_overlays
+    from graph.viz.build import build_network
+
+    settings, ctx, path, tokens = survey
+    _save(ctx, path, A, [PartnerAnswer(B, (ADVICE,), "regularly", 4, 3)])
+    _save(ctx, path, B, [PartnerAnswer(A, (ADVICE,), "regularly", 3, 3)])
+    _save(ctx, path, C, [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2)])
+    store = open_store(settings)
+    overlays = survey_overlays(settings.edit_file, "r1", store)
+    kinds = {(o.source, o.target): o.kind for o in overlays}
+    assert kinds[(A, B)] == "confirmed" and kinds[(C, D)] == "one_sided"
+    assert sum(k == "unconfirmed" for k in kinds.values()) == status(load(path, "r1"), ctx)["network"]["unconfirmed_data_ties"]
+    view = build_network(to_networkx(store), overlays=overlays)
+    dashes = {e["id"].split(":")[1]: e["dashes"] for e in view.net.edges if str(e["id"]).startswith("overlay:")}
+    assert dashes["confirmed"] is False and dashes["one_sided"] == [10, 6] and dashes["unconfirmed"] == [2, 5]
+    legend = {i.label: i.shape for i in view.legend["overlays"]} if "overlays" in view.legend else {}
+    assert legend.get("survey: confirmed by both") == "line" and legend.get("survey: named by one side") == "dashed"

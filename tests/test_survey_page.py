@@ -78,3 +78,32 @@ def test_open_round_status_accept_undo(env, monkeypatch):
     at.button(key="survey_undo").click().run()
     triples, _ = read_triples(env.edit_file)
     assert not any(t.subject.value.endswith("/tie/pup-starachowice-referral-ss-integracja") for t in triples)
+
+
+def test_network_page_draws_a_round_over_the_network(env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from graph.edit.lookup import Context
+    from graph.store import open_store
+    from graph.survey import create_round
+    from tests.survey_support import ADVICE, A, B
+    from tests.test_app import APP, _open
+
+    ctx = Context(open_store(env))
+    path, _, _ = create_round(env.edit_file, "r1", ctx, expires="2099-12-31")
+    for org, partner in ((A, B), (B, A), (C, D)):
+        kinds = (ADVICE,) if org != C else (REFERRAL,)
+        save_answer(
+            path,
+            "r1",
+            org,
+            AnswerInput("A", "B", "", (PartnerAnswer(partner, kinds, "regularly", 3, 3),)),
+            submit=True,
+            known_orgs=ctx.organisations,
+            tie_kinds=ctx.tie_kinds,
+        )
+    at = _open(AppTest.from_file(APP, default_timeout=90), "network")
+    at.selectbox(key="net_survey").set_value("r1").run()
+    assert not at.exception
+    html = at.get("iframe")[0].proto.srcdoc if at.get("iframe") else ""
+    assert "ankieta: potwierdzone przez obie strony" in html and "ankieta: wskazane przez jedną stronę" in html

@@ -337,6 +337,10 @@ def _network(proj: tuple, spec, texts: tuple, title: str, banner: str | None):
                 communities = {k: int(v) for k, v in table["community"].dropna().items()}
         if spec.show_missing or spec.show_suggested:
             overlays = overlays_from(report(as_of), spec.lang)[1]
+        if getattr(spec, "survey", None):  # the tie survey's claims over the network (graph/survey)
+            from graph.survey import survey_overlays
+
+            overlays = tuple(overlays) + survey_overlays(settings().edit_file, spec.survey, store())
     t = dict(texts)
     captions = {k[len("cap.") :]: v for k, v in t.items() if k.startswith("cap.")}
     ui = {k[len("ui.") :]: v for k, v in t.items() if k.startswith("ui.")}

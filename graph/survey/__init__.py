@@ -12,7 +12,7 @@ from .answers import AnswerInput, PartnerAnswer, ProposalInput, as_input, check_
 from .records import Claim, Invitation, Proposal, Response, Round, RoundData, SurveyError, load, round_path, update
 from .review import accept, reject, source_title
 from .rounds import Access, close_round, create_round, link_rows, new_token, open_any, open_link, reissue, revoke, round_files, token_hash
-from .status import status, to_csv, to_json, to_markdown
+from .status import status, survey_overlays, to_csv, to_json, to_markdown
 
 __all__ = [
     "Access",
@@ -45,6 +45,7 @@ __all__ = [
     "save_answer",
     "source_title",
     "status",
+    "survey_overlays",
     "to_csv",
     "to_json",
     "to_markdown",

@@ -31,7 +31,7 @@ from ..edit.lookup import Context
 from ..results import spreadsheet_cell
 from .records import RoundData, _no_gc
 
-__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties"]
+__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties", "survey_overlays"]
 
 
 def _in_force(t: dict, as_of: str | None) -> bool:
@@ -282,3 +282,28 @@ def to_markdown(st: dict) -> str:
         f"- {_md(p['name'])} (gmina {_md(p['gmina'])}, {_md(p['kind'])}; by {_md(p['proposed_by'])})" for p in st["proposed"]
     ]
     return "\n".join(lines) + "\n"
+
+
+def survey_overlays(data_file, name: str, store) -> tuple:
+    """The round's ties as network overlays: ``confirmed`` (both sides), ``one_sided``,
+    and ``unconfirmed`` (in the data, named by neither side); organisations by IRI."""
+    from ..viz.build import Overlay
+    from .records import load, round_path
+
+    data = load(round_path(data_file, name), name)
+    ctx = Context(store)
+    pairs = survey_ties(data)
+    out = []
+    for pair, sides in sorted(pairs.items(), key=lambda kv: sorted(kv[0])):
+        a, b = sorted(pair)
+        if len(sides) == 2:
+            out.append(Overlay(a, b, "confirmed"))
+        else:
+            frm = next(iter(sides))
+            out.append(Overlay(frm, next(iter(pair - {frm})), "one_sided"))
+    invited = set(data.invitations)
+    for pair in sorted(data_pairs(ctx, data.round.as_of), key=sorted):
+        if pair not in pairs and pair <= invited:
+            a, b = sorted(pair)
+            out.append(Overlay(a, b, "unconfirmed"))
+    return tuple(out)

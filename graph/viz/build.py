@@ -34,6 +34,9 @@ DEFAULT_CAPTIONS: dict[str, str] = {
     "spof": "single point of failure",
     "missing": "expected, missing",
     "suggested": "suggested",
+    "confirmed": "survey: confirmed by both",
+    "one_sided": "survey: named by one side",
+    "unconfirmed": "in the data, named by neither",
     "since": "since",
     "until": "until",
     "legend_nodes": "Nodes",
@@ -344,5 +347,7 @@ def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grou
     ]
     if "__grouped" in tie_count:
         tie_items.append(LegendItem("#8a9bb0", cap["ties"], "line", tie_count["__grouped"]))
-    overlay_items = [LegendItem(OVERLAY_STYLES[k]["color"], cap[k], "dashed", n) for k, n in sorted(overlay_count.items())]
+    overlay_items = [
+        LegendItem(OVERLAY_STYLES[k]["color"], cap.get(k, k), "dashed" if OVERLAY_STYLES[k]["dashes"] else "line", n) for k, n in sorted(overlay_count.items())
+    ]
     return {"nodes": node_items, "ties": tie_items, "overlays": overlay_items}

@@ -97,6 +97,10 @@ TIE_STYLES: dict[str, dict] = {
 OVERLAY_STYLES: dict[str, dict] = {
     "missing": {"color": "#d50000", "width": 2, "dashes": [8, 6]},
     "suggested": {"color": "#7b1fa2", "width": 2, "dashes": [3, 5]},
+    # the tie survey (graph.survey.overlays): both sides, one side, in the data but named by neither
+    "confirmed": {"color": "#2e7d32", "width": 4, "dashes": False},
+    "one_sided": {"color": "#ef6c00", "width": 2, "dashes": [10, 6]},
+    "unconfirmed": {"color": "#607d8b", "width": 2, "dashes": [2, 5]},
 }
 
 SHAPES: dict[str, str] = {

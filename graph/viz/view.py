@@ -48,6 +48,7 @@ class ViewSpec:
     lang: str = "pl"
     font_px: int = 14
     seed: int = DEFAULT_SEED
+    survey: str | None = None  # a survey round whose ties are drawn over the network (graph.survey.overlays)
 
 
 @dataclass
@@ -107,7 +108,13 @@ def compose(
     ``visible`` is :func:`visible_graph`'s answer when the caller has it already.
     """
     visible, level, orgs = visible or visible_graph(g, spec, labels)
-    overlays = tuple(o for o in overlays if (o.kind == "missing" and spec.show_missing) or (o.kind == "suggested" and spec.show_suggested))
+    overlays = tuple(
+        o
+        for o in overlays
+        if (o.kind == "missing" and spec.show_missing)
+        or (o.kind == "suggested" and spec.show_suggested)
+        or o.kind not in ("missing", "suggested")
+    )
     options = ViewOptions(
         colour_by=spec.colour_by,
         size_by=spec.size_by,

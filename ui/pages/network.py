@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.explore import Filters
+from graph.survey import round_files as survey_rounds
 from graph.viz import GROUP_THRESHOLD, ViewSpec
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
@@ -50,6 +51,12 @@ def render() -> None:
                         icon=":material/apartment:",
                     )
 
+    rounds = sorted(survey_rounds(state.settings().edit_file), reverse=True)
+    survey = None
+    if rounds:  # the tie survey's claims over the network: confirmed, one-sided, unconfirmed (docs/survey.md)
+        survey = st.selectbox(
+            t("survey.network.pick"), [None, *rounds], format_func=lambda r: t("survey.network.none") if r is None else r, key="net_survey"
+        )
     drill = st.session_state.get("net_drill")
     spec = ViewSpec(
         filters=Filters(kinds=controls.kinds, sectors=controls.sectors, gminas=controls.gminas),
@@ -65,6 +72,7 @@ def render() -> None:
         show_missing=controls.show_missing,
         show_suggested=controls.show_suggested,
         lang=language,
+        survey=survey,
     )
     with st.spinner(t("network.drawing")):
         view = state.network(
