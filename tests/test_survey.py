@@ -16,6 +16,7 @@ from graph.edit.editor import Editor
 from graph.edit.lookup import Context
 from graph.edit.writeback import read_triples
 from graph.model import ESTIE
+from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import (
     AnswerInput,
@@ -261,3 +262,21 @@ def test_network_overlays_draw_confirmed_one_sided_and_unconfirmed_apart(survey)
     assert dashes["confirmed"] is False and dashes["one_sided"] == [10, 6] and dashes["unconfirmed"] == [2, 5]
     legend = {i.label: i.shape for i in view.legend["overlays"]} if "overlays" in view.legend else {}
     assert legend.get("survey: confirmed by both") == "line" and legend.get("survey: named by one side") == "dashed"
+
+
+def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, tmp_path, capsys):
+    from graph.cli import main
+
+    settings, ctx, path, tokens = survey
+    _save(ctx, path, A, [PartnerAnswer(B, (ADVICE,), "regularly", 4, 3)])
+    _save(ctx, path, B, [PartnerAnswer(A, (ADVICE, REFERRAL), "regularly", 3, 3)])
+    _save(ctx, path, C, [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2)])
+    out = tmp_path / "r1-confirmed.ttl"
+    assert main(["survey", "network", "--round", "r1", "--data", str(settings.edit_file), "-o", str(out)]) == 0
+    assert "2 ties written" in capsys.readouterr().err  # advice and referral of the confirmed pair; the one-sided tie is not
+    alone = open_store(Settings(data=(out,)))
+    both = open_store(Settings(data=(settings.edit_file, out)))
+    n = lambda s: len(Context(s).ties)  # noqa: E731
+    assert (n(alone), n(both)) == (2, n(open_store(settings)) + 2)
+    assert len(Context(alone).organisations) == 23  # every invited organisation, tie or not
+    assert main(["validate", "--data", str(out)]) == 0  # sourced to the round, with the plain triples: a valid data file

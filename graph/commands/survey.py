@@ -70,6 +70,10 @@ def add_arguments(p) -> None:
     _ties(a)
     a.add_argument("--all-confirmed", action="store_true", help="every confirmed tie not yet in the data and not rejected")
     a.add_argument("--user", default=None, help="who accepts (default: the login name)")
+    n = sub.add_parser("network", help="the survey's network as a Turtle data file, for every analysis (alone, or with the curated data)")
+    _common(n)
+    n.add_argument("--ties", choices=("confirmed", "all"), default="confirmed", help="confirmed pairs only (default) or every claimed pair")
+    n.add_argument("-o", "--output", required=True, metavar="TTL")
     j = sub.add_parser("reject", help="mark claimed ties as rejected (they stay in the round file)")
     _common(j)
     _ties(j)
@@ -127,6 +131,19 @@ def run(args, settings) -> int:
         st = survey.status(data, ctx, terc_labels=territory_labels(store))
         out = {"json": survey.to_json, "md": survey.to_markdown, "csv": survey.to_csv}[args.format](st)
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        return 0
+    if act == "network":
+        from ..edit.turtle import serialise
+        from ..edit.writeback import write_atomic
+        from ..model import PREFIXES
+        from ..survey.network import network_triples
+
+        triples, ties, skipped = network_triples(data, ctx, which=args.ties)
+        header = f"# The {args.ties} ties of survey round {args.round!r} (claims, not curated data; docs/survey.md).\n\n"
+        write_atomic(args.output, serialise(triples, prefixes=PREFIXES, header=header))
+        print(
+            f"{ties} ties written to {args.output}" + (f"; {skipped} pairs without a tie kind left out" if skipped else ""), file=sys.stderr
+        )
         return 0
     pairs = [tuple(t) for t in args.tie]
     if act == "accept" and args.all_confirmed:
