@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -222,13 +223,11 @@ def response_triples(r: Round, resp: Response) -> set[ox.Triple]:
     for c in resp.claims:
         cs = ox.NamedNode(f"{r.iri}/claim/{key}/{org_key(c.partner)}")
         out |= {
-            ox.Triple(cs, N(RDF.type), N(ES.ClaimedTie)),
-            ox.Triple(cs, N(RDF.type), N(PROV.Entity)),
+            ox.Triple(cs, N(RDF.type), N(ES.ClaimedTie)),  # a prov:Entity (vocabulary); its response: essv:<round>/response/<org>
             ox.Triple(cs, N(ES.tieFrom), org),
             ox.Triple(cs, N(ES.tieTo), ox.NamedNode(c.partner)),
             ox.Triple(cs, N(PROV.wasAttributedTo), org),
             ox.Triple(cs, N(PROV.wasGeneratedBy), rnd),
-            ox.Triple(cs, N(ES.inResponse), s),
             ox.Triple(cs, N(ES.frequency), N(ESF[c.frequency])),
         }
         if resp.submitted:
@@ -410,18 +409,39 @@ def _no_gc():
             gc.enable()
 
 
-def load(path: str | Path, name: str) -> RoundData:
-    """The round in ``path``; a missing file is a clear error."""
+_READ_CACHE: dict[str, tuple[tuple, RoundData]] = {}
+_READ_LOCK = threading.Lock()
+
+
+def load(path: str | Path, name: str, *, fresh: bool = False) -> RoundData:
+    """The round in ``path``; a missing file is a clear error.
+
+    Readers share one parsed copy per file version (inode, mtime, size), so a
+    respondent's page does not parse the file on every rerun; treat it as
+    read-only.  ``fresh`` parses anew (what :func:`update` changes).
+    """
     path = Path(path)
     if not path.exists():
         raise SurveyError(f"{path}: no survey round {name!r} here (create it with `python -m graph survey create --round {name}`)")
-    check_regular(path)
+    st = check_regular(path)
+    key = (name, st.st_ino, st.st_mtime_ns, st.st_size) if st else None
+    if not fresh and key:
+        with _READ_LOCK:
+            hit = _READ_CACHE.get(str(path))
+        if hit and hit[0] == key:
+            return hit[1]
     raw = read_limited(path, max_bytes=MAX_ROUND_BYTES)
     with _no_gc():
         try:
-            return from_triples(ox.parse(raw, format=ox.RdfFormat.TURTLE), name, str(path))
+            data = from_triples(ox.parse(raw, format=ox.RdfFormat.TURTLE), name, str(path))
         except SyntaxError as exc:
             raise syntax_error(str(path), exc) from None
+    if not fresh and key:
+        with _READ_LOCK:
+            if len(_READ_CACHE) > 8:
+                _READ_CACHE.clear()
+            _READ_CACHE[str(path)] = (key, data)
+    return data
 
 
 def write(path: str | Path, data: RoundData) -> None:
@@ -445,7 +465,7 @@ def update(path: str | Path, name: str, change: Callable[[RoundData], object], *
                 raise SurveyError(f"{path}: round {name!r} already exists; choose another name")
             data = create
         else:
-            data = load(path, name)
+            data = load(path, name, fresh=True)
         result = change(data)
         write(path, data)
         if create is not None:
