@@ -6,7 +6,7 @@ For each scale the synthetic generator writes the data (marked synthetic),
 a round invites every organisation, and synthetic answers are stored: a share
 ``--rate`` of the organisations answer, each naming most of its partners in
 the data and two others, with random kinds, frequency and 1-4 scales.  Then
-it prints the round file's size, the time to read it, to compute the status
+it prints the size of the round's files, the time to read it, to compute the status
 (fresh lookups, median of ``--runs``) and to save one more answer (lock,
 re-read, write back).  Nothing is asserted; the target is a status under 1 s
 for 3,000 organisations.
@@ -64,7 +64,7 @@ def bench(scale: str, rate: float, runs: int, folder: Path) -> dict:
     from graph.edit.lookup import Context
     from graph.settings import Settings
     from graph.store import open_store
-    from graph.survey import AnswerInput, PartnerAnswer, create_round, load, save_answer, status, update
+    from graph.survey import AnswerInput, PartnerAnswer, answers_dir, create_round, load, save_answer, status, update
     from graph.synthetic import generate
 
     data_file = folder / f"{scale}.ttl"
@@ -74,7 +74,7 @@ def bench(scale: str, rate: float, runs: int, folder: Path) -> dict:
     path, _, tokens = create_round(data_file, "bench", ctx, as_of="2026-04-30")
     rng = random.Random(16)
     claims = update(path, "bench", lambda d: _answers(ctx, d, rate, rng))
-    size = path.stat().st_size
+    size = path.stat().st_size + sum(f.stat().st_size for f in answers_dir(path).glob("*.ttl"))
     t = time.perf_counter()
     data = load(path, "bench", fresh=True)
     read_s = time.perf_counter() - t

@@ -24,6 +24,7 @@ from graph.survey import (
     ProposalInput,
     SurveyError,
     accept,
+    answers_dir,
     close_round,
     load,
     open_link,
@@ -85,6 +86,8 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
         proposals=[ProposalInput("Fundacja Nowa", "2611011", "")],
     )
     _save(ctx, path, D, [PartnerAnswer(C, (REFERRAL,), "regularly", 3, 3)], submit=False)  # a draft does not count
+    folder = answers_dir(path)  # one answer file per organisation, in a folder only the owner can open
+    assert len(list(folder.glob("*.ttl"))) == 4 and folder.stat().st_mode & 0o077 == 0
     st = status(load(path, "r1"), ctx)
     assert (st["invited"], st["responded"], st["drafts"]) == (23, 3, 1)
     ops = next(k for k in st["by_kind"] if k["kind"] == "ops")

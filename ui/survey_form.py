@@ -20,7 +20,7 @@ from graph.explore import fold, territory_labels
 from graph.model import FREQUENCIES
 from graph.settings import Settings
 from graph.store import open_store
-from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load, open_any, round_path, save_answer
+from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
 from graph.survey.records import org_key
 from ui.i18n import lang, md_escape, set_lang, t, translate
 
@@ -254,7 +254,7 @@ def render() -> None:
     d = _directory(cfg, _signature(cfg))
     org = access.org
     path = round_path(cfg.edit_file, name)
-    data = load(path, name)
+    data = load_round(path, name, org)
     rec = d["orgs"].get(org)
     st.title(t("survey.title", org=md_escape(rec.label if rec else org)))
     st.caption(t("survey.round", name=md_escape(data.round.label)))

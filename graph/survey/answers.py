@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..edit.changes import EditError, Problem, now_utc
 from ..model import FREQUENCIES
-from .records import Claim, Proposal, Response, RoundData, SurveyError, update
+from .records import Claim, Proposal, Response, RoundData, SurveyError
+from .storage import update_response
 
 __all__ = ["PartnerAnswer", "ProposalInput", "AnswerInput", "check_answer", "save_answer", "reopen", "MAX_PARTNERS", "MAX_PROPOSALS"]
 
@@ -157,7 +158,7 @@ def save_answer(
         data.responses[org] = resp
         return resp
 
-    return update(path, name, change)
+    return update_response(path, name, org, change)
 
 
 def reopen(path: str | Path, name: str, org: str, *, now=None) -> Response:
@@ -174,7 +175,7 @@ def reopen(path: str | Path, name: str, org: str, *, now=None) -> Response:
         resp.status, resp.submitted, resp.saved = "draft", None, now
         return resp
 
-    return update(path, name, change)
+    return update_response(path, name, org, change)
 
 
 def as_input(resp: Response | None) -> AnswerInput:

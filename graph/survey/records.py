@@ -1,31 +1,21 @@
-"""A survey round's file: what it holds, read from and written to Turtle.
+"""What a survey round holds, and its RDF (to and from pyoxigraph triples).
 
-One Turtle file per round, beside the data file it asks about:
-``<data stem>.survey-<round>.ttl`` (``data/entities.survey-2026.ttl``).  It is
-never loaded into the curated store; it holds the round (a ``prov:Activity``),
-the invitations (the SHA-256 of each link's token, never the token), the
-responses (who answered, as typed), the claimed ties and the proposed
-organisations.  Every write goes through :func:`update`: the file's lock,
-re-read inside it, stable sorted Turtle, verified, atomically replaced
-(:mod:`graph.edit.writeback`), so concurrent respondents lose nothing.
+The round (a ``prov:Activity``), the invitations (the SHA-256 of each link's
+token, never the token), the responses (who answered, as typed), the claimed
+ties and the proposed organisations.  Where they are stored:
+:mod:`graph.survey.storage`.
 """
 
 from __future__ import annotations
 
-import gc
+import hashlib
 import re
-import threading
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..edit.turtle import serialise
-from ..edit.writeback import locked, verify, write_atomic
 from ..errors import GraphError
-from ..io import check_regular, read_limited, syntax_error
 from ..model import ES, ESF, ESO, ESV, PREFIXES, PROV, RDF, RDFS, SDO, SKOS
 
 __all__ = [
@@ -38,16 +28,17 @@ __all__ = [
     "RoundData",
     "ROUND_NAME",
     "round_path",
+    "answers_dir",
     "check_round_name",
-    "load",
-    "update",
     "org_key",
+    "round_triples",
+    "invitation_triples",
+    "response_triples",
+    "from_triples",
 ]
 
 #: A round's name: lower-case letters, digits and hyphens (it names the file and its IRIs).
 ROUND_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-#: The round file is refused beyond this size (a county round is well under 10 MB).
-MAX_ROUND_BYTES = 200 << 20
 SURVEY_PREFIXES = {**PREFIXES, "essv": str(ESV), "esfreq": str(ESF)}
 
 
@@ -72,12 +63,16 @@ def round_path(data_file: str | Path, name: str) -> Path:
     return data_file.with_name(f"{data_file.stem}.survey-{check_round_name(name)}.ttl")
 
 
+def answers_dir(path: str | Path) -> Path:
+    """The folder of the round's answers, one file per organisation: ``<round file stem>.answers/``."""
+    path = Path(path)
+    return path.with_name(path.stem + ".answers")
+
+
 def org_key(iri: str) -> str:
     """A short stable key of an organisation for the IRIs of its records."""
     if iri.startswith(str(ESO)) and re.match(r"^[A-Za-z0-9_-]{1,80}$", iri[len(str(ESO)) :]):
         return iri[len(str(ESO)) :]
-    import hashlib
-
     return "x-" + hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
@@ -260,15 +255,6 @@ def response_triples(r: Round, resp: Response) -> set[ox.Triple]:
     return out
 
 
-def to_triples(data: RoundData) -> set[ox.Triple]:
-    out = round_triples(data.round)
-    for inv in data.invitations.values():
-        out |= invitation_triples(data.round, inv)
-    for resp in data.responses.values():
-        out |= response_triples(data.round, resp)
-    return out
-
-
 # ------------------------------------------------------------------ from Turtle
 def _int(v) -> int | None:
     try:
@@ -395,79 +381,3 @@ def from_triples(triples, name: str, source: str) -> RoundData:
         if pr.by in data.responses:
             data.responses[pr.by].proposals.append(pr)
     return data
-
-
-@contextmanager
-def _no_gc():
-    """Many small objects at once: Python's cyclic collector would rescan them all repeatedly."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-_READ_CACHE: dict[str, tuple[tuple, RoundData]] = {}
-_READ_LOCK = threading.Lock()
-
-
-def load(path: str | Path, name: str, *, fresh: bool = False) -> RoundData:
-    """The round in ``path``; a missing file is a clear error.
-
-    Readers share one parsed copy per file version (inode, mtime, size), so a
-    respondent's page does not parse the file on every rerun; treat it as
-    read-only.  ``fresh`` parses anew (what :func:`update` changes).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise SurveyError(f"{path}: no survey round {name!r} here (create it with `python -m graph survey create --round {name}`)")
-    st = check_regular(path)
-    key = (name, st.st_ino, st.st_mtime_ns, st.st_size) if st else None
-    if not fresh and key:
-        with _READ_LOCK:
-            hit = _READ_CACHE.get(str(path))
-        if hit and hit[0] == key:
-            return hit[1]
-    raw = read_limited(path, max_bytes=MAX_ROUND_BYTES)
-    with _no_gc():
-        try:
-            data = from_triples(ox.parse(raw, format=ox.RdfFormat.TURTLE), name, str(path))
-        except SyntaxError as exc:
-            raise syntax_error(str(path), exc) from None
-    if not fresh and key:
-        with _READ_LOCK:
-            if len(_READ_CACHE) > 8:
-                _READ_CACHE.clear()
-            _READ_CACHE[str(path)] = (key, data)
-    return data
-
-
-def write(path: str | Path, data: RoundData) -> None:
-    triples = to_triples(data)
-    header = f"# Survey round {data.round.name!r}: claims and links, kept apart from the curated data (docs/survey.md).\n# Holds what respondents typed; share it only with the coordinator.\n\n"
-    out = serialise(triples, prefixes=SURVEY_PREFIXES, header=header)
-    verify(out, triples)
-    write_atomic(path, out)
-
-
-def update(path: str | Path, name: str, change: Callable[[RoundData], object], *, create: RoundData | None = None):
-    """Apply ``change`` to the round under the file's lock (re-read inside it) and write it back.
-
-    ``create``: the file must not exist yet and is written from this data.
-    Returns what ``change`` returns.
-    """
-    path = Path(path)
-    with locked(path):
-        if create is not None:
-            if path.exists():
-                raise SurveyError(f"{path}: round {name!r} already exists; choose another name")
-            data = create
-        else:
-            data = load(path, name, fresh=True)
-        result = change(data)
-        write(path, data)
-        if create is not None:
-            path.chmod(0o600)  # what respondents type: the coordinator's eyes only (kept by later writes)
-    return result

@@ -23,8 +23,9 @@ from ..edit.changes import Change, EditError, Problem
 from ..edit.draft import Draft, finish
 from ..edit.editor import Editor
 from ..edit.ties import TieInput, draft_tie
-from .records import RoundData, SurveyError, update
+from .records import RoundData, SurveyError
 from .status import survey_ties
+from .storage import update
 
 __all__ = ["source_title", "accept", "reject", "resolve_pair"]
 

@@ -23,7 +23,8 @@ from urllib.parse import quote
 from ..access import Attempts, Throttle
 from ..edit.changes import now_utc
 from ..edit.lookup import Context, OrgRecord
-from .records import ROUND_NAME, Invitation, Round, RoundData, SurveyError, check_round_name, load, round_path, update
+from .records import ROUND_NAME, Invitation, Round, RoundData, SurveyError, check_round_name, round_path
+from .storage import load_round, update
 
 __all__ = [
     "new_token",
@@ -92,7 +93,7 @@ def open_link(path: str | Path, name: str, token: str, *, throttle: Throttle, at
     if wait > 0:
         return Access(False, "wait", wait=wait)
     token = str(token or "")[:200]
-    data = load(path, name)
+    data = load_round(path, name)
     given = token_hash(token)
     inv = data.by_hash().get(given)
     # the comparison itself is constant-time, and a miss counts as a wrong password

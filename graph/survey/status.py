@@ -29,7 +29,8 @@ import networkx as nx
 
 from ..edit.lookup import Context
 from ..results import spreadsheet_cell
-from .records import RoundData, _no_gc
+from .records import RoundData
+from .storage import no_gc as _no_gc
 
 __all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties", "survey_overlays"]
 
@@ -288,7 +289,8 @@ def survey_overlays(data_file, name: str, store) -> tuple:
     """The round's ties as network overlays: ``confirmed`` (both sides), ``one_sided``,
     and ``unconfirmed`` (in the data, named by neither side); organisations by IRI."""
     from ..viz.build import Overlay
-    from .records import load, round_path
+    from .records import round_path
+    from .storage import load
 
     data = load(round_path(data_file, name), name)
     ctx = Context(store)
