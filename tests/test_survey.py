@@ -15,7 +15,7 @@ from graph.edit.changes import EditError
 from graph.edit.editor import Editor
 from graph.edit.lookup import Context
 from graph.edit.writeback import read_triples
-from graph.model import ESTIE
+from graph.model import ESK, ESTIE
 from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import (
@@ -100,7 +100,7 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     cd = ties[("pup-starachowice", "ss-integracja")]
     assert (cd["confirmed"], cd["claimed_by"], cd["in_data"], cd["other_responded"]) == (False, ["pup-starachowice"], False, False)
     assert st["proposed"] == [
-        {"name": "Fundacja Nowa", "gmina": "2611011", "kind": "", "proposed_by": "pup-starachowice", "rejected": False}
+        {"name": "Fundacja Nowa", "gmina": "2611011", "kind": "", "proposed_by": "pup-starachowice", "number": 1, "rejected": False}
     ]
     score = {s["organisation"]: s for s in st["scores"]}
     assert (score["koowes"]["value_given"], score["koowes"]["value_received"], score["koowes"]["trust_received"]) == (4.0, 3.0, 4.0)
@@ -283,3 +283,19 @@ def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, t
     assert (n(alone), n(both)) == (2, n(open_store(settings)) + 2)
     assert len(Context(alone).organisations) == 23  # every invited organisation, tie or not
     assert main(["validate", "--data", str(out)]) == 0  # sourced to the round, with the plain triples: a valid data file
+
+
+def test_a_proposed_organisation_is_accepted_with_a_source_or_rejected(survey):
+    from graph.survey import accept_proposal, reject_proposal
+
+    settings, ctx, path, tokens = survey
+    _save(ctx, path, C, [], proposals=[ProposalInput("Fundacja Nowa Droga", "2611011", str(ESK.foundation)), ProposalInput("=cmd", "", "")])
+    editor = Editor(settings)
+    accept_proposal(editor, load(path, "r1"), "pup-starachowice", 1, who="K")
+    assert [o.label for o in editor.context().find_org("Fundacja Nowa Droga")] == ["Fundacja Nowa Droga"]
+    with pytest.raises(EditError):  # no kind, no gmina: the editing path refuses, naming the fields
+        accept_proposal(editor, load(path, "r1"), "pup-starachowice", 2, who="K")
+    reject_proposal(path, "r1", "pup-starachowice", 2, ctx)
+    assert [p["rejected"] for p in status(load(path, "r1"), ctx)["proposed"]] == [False, True]
+    editor.undo(who="K")
+    assert editor.context().find_org("Fundacja Nowa Droga") == []

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.edit.writeback import read_triples
-from graph.survey import AnswerInput, PartnerAnswer, round_files, save_answer
+from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, round_files, save_answer
 from tests.survey_support import REFERRAL, C, D, data_copy
 
 PASSWORD = "tajne-hasło-koordynatora"
@@ -59,7 +59,7 @@ def test_open_round_status_accept_undo(env, monkeypatch):
         path,
         "wiosna",
         C,
-        AnswerInput("A", "B", "", (PartnerAnswer(D, (REFERRAL,), "regularly", 3, 3),)),
+        AnswerInput("A", "B", "", (PartnerAnswer(D, (REFERRAL,), "regularly", 3, 3),), (ProposalInput("Fundacja Testowa", "", ""),)),
         submit=True,
         known_orgs=ctx.organisations,
         tie_kinds=ctx.tie_kinds,
@@ -78,6 +78,12 @@ def test_open_round_status_accept_undo(env, monkeypatch):
     at.button(key="survey_undo").click().run()
     triples, _ = read_triples(env.edit_file)
     assert not any(t.subject.value.endswith("/tie/pup-starachowice-referral-ss-integracja") for t in triples)
+    # the proposed organisation: the coordinator supplies kind and gmina, then accepts it
+    at.selectbox(key="survey_proposal_kind").set_value("https://w3id.org/es-pl/kind/foundation")
+    at.text_input(key="survey_proposal_gmina").input("2611011")
+    at.button(key="survey_proposal_accept").click().run()
+    assert not at.exception and "Fundacja Testowa" in at.success[0].value
+    assert [o.label for o in Context(open_store(env)).find_org("Fundacja Testowa")] == ["Fundacja Testowa"]
 
 
 def test_network_page_draws_a_round_over_the_network(env, monkeypatch):

@@ -68,6 +68,11 @@ def add_arguments(p) -> None:
     a = sub.add_parser("accept", help="add claimed ties to the curated data (sourced to the round; undo with `python -m graph undo`)")
     _common(a)
     _ties(a)
+    a.add_argument(
+        "--proposal", nargs=2, metavar=("BY", "N"), help="a proposed organisation instead: the proposing organisation's id and the number"
+    )
+    a.add_argument("--kind", default="", help="with --proposal: the kind, where the proposal has none or it is wrong")
+    a.add_argument("--gmina", default="", help="with --proposal: the TERC code of the seat, likewise")
     a.add_argument("--all-confirmed", action="store_true", help="every confirmed tie not yet in the data and not rejected")
     a.add_argument("--user", default=None, help="who accepts (default: the login name)")
     n = sub.add_parser("network", help="the survey's network as a Turtle data file, for every analysis (alone, or with the curated data)")
@@ -77,6 +82,7 @@ def add_arguments(p) -> None:
     j = sub.add_parser("reject", help="mark claimed ties as rejected (they stay in the round file)")
     _common(j)
     _ties(j)
+    j.add_argument("--proposal", nargs=2, metavar=("BY", "N"), help="a proposed organisation instead")
     j.add_argument("--undo", action="store_true", help="clear the mark instead")
 
 
@@ -144,6 +150,22 @@ def run(args, settings) -> int:
         print(
             f"{ties} ties written to {args.output}" + (f"; {skipped} pairs without a tie kind left out" if skipped else ""), file=sys.stderr
         )
+        return 0
+    if args.proposal:
+        by, n = args.proposal
+        if not n.isdigit():
+            print(f"error: --proposal: N must be a number, got {n!r}", file=sys.stderr)
+            return 2
+        if act == "accept":
+            done = survey.accept_proposal(
+                Editor(settings, store), data, by, int(n), who=args.user or getpass.getuser(), kind=args.kind, gmina=args.gmina
+            )
+            print(
+                f"accepted the proposed organisation: +{len(done.added)} triples; change {done.id} (undo: python -m graph undo {done.id})"
+            )
+        else:
+            survey.reject_proposal(path, args.round, by, int(n), ctx, undo=args.undo)
+            print(f"{'cleared' if args.undo else 'rejected'} proposal {n} of {by}")
         return 0
     pairs = [tuple(t) for t in args.tie]
     if act == "accept" and args.all_confirmed:

@@ -11,7 +11,7 @@ them).  See docs/survey.md.
 
 from .answers import AnswerInput, PartnerAnswer, ProposalInput, as_input, check_answer, reopen, save_answer
 from .records import Claim, Invitation, Proposal, Response, Round, RoundData, SurveyError, answers_dir, round_path
-from .review import accept, reject, source_title
+from .review import accept, accept_proposal, reject, reject_proposal, source_title
 from .rounds import Access, close_round, create_round, link_rows, new_token, open_any, open_link, reissue, revoke, round_files, token_hash
 from .status import status, survey_overlays, to_csv, to_json, to_markdown
 from .storage import load, load_round, update
@@ -29,6 +29,7 @@ __all__ = [
     "RoundData",
     "SurveyError",
     "accept",
+    "accept_proposal",
     "as_input",
     "check_answer",
     "close_round",
@@ -43,6 +44,7 @@ __all__ = [
     "round_files",
     "reissue",
     "reject",
+    "reject_proposal",
     "reopen",
     "revoke",
     "round_path",

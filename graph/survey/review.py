@@ -9,6 +9,9 @@ attests the tie was in force by then, not when it began.  A tie accepted
 goes from the organisation that claimed it (for a confirmed pair, the first
 in order) to its partner, once per kind claimed.
 
+A proposed organisation is accepted the same way (``add_organisation``, the
+kind and gmina as proposed or as the coordinator corrects them) or rejected.
+
 Rejecting marks the claims in the round file (``es:reviewStatus
 "rejected"``); :func:`reject` with ``undo=True`` clears the mark.  Accepted
 claims need no mark: a tie in the data is what accepting means, and undoing
@@ -27,7 +30,7 @@ from .records import RoundData, SurveyError
 from .status import survey_ties
 from .storage import update
 
-__all__ = ["source_title", "accept", "reject", "resolve_pair"]
+__all__ = ["source_title", "accept", "reject", "resolve_pair", "accept_proposal", "reject_proposal"]
 
 
 def source_title(data: RoundData) -> str:
@@ -105,3 +108,34 @@ def reject(path: str | Path, name: str, pairs: list[tuple[str, str]], ctx, *, un
         return n
 
     return update(path, name, change)
+
+
+def _proposal(data: RoundData, ctx, by: str, n: int):
+    found = ctx.find_org(by)
+    org = found[0].iri if len(found) == 1 else by
+    resp = data.responses.get(org)
+    for p in resp.proposals if resp else ():
+        if p.n == int(n):
+            return p
+    raise SurveyError(f"--proposal: {by} made no proposal {n} in round {data.round.name!r}")
+
+
+def accept_proposal(editor: Editor, data: RoundData, by: str, n: int, *, who: str, kind: str = "", gmina: str = "") -> Change:
+    """Add a proposed organisation to the curated data (``kind``/``gmina`` where the respondent
+    gave none or the coordinator corrects them), sourced to the round; undoable."""
+    from ..edit.organisations import OrganisationInput, add_organisation
+
+    ctx = editor.context()
+    p = _proposal(data, ctx, by, n)
+    kind = kind or (ctx.kinds[p.kind].notation if p.kind in ctx.kinds else "")
+    change = add_organisation(ctx, OrganisationInput(p.name, kind, gmina or p.gmina, source_title(data)), who=who)
+    return editor.commit(change)
+
+
+def reject_proposal(path: str | Path, name: str, by: str, n: int, ctx, *, undo: bool = False) -> None:
+    """Mark (or with ``undo``, unmark) a proposed organisation as rejected."""
+
+    def change(data: RoundData) -> None:
+        _proposal(data, ctx, by, n).rejected = not undo
+
+    update(path, name, change)

@@ -155,7 +155,7 @@ def _status(data: RoundData, ctx: Context, terc_labels: dict[str, str]) -> dict:
     ]
     unconfirmed.sort(key=lambda t: (t["from_label"].casefold(), t["to_label"].casefold()))
     proposed = [
-        {"name": p.name, "gmina": p.gmina, "kind": p.kind.rsplit("/", 1)[-1], "proposed_by": oid(o), "rejected": p.rejected}
+        {"name": p.name, "gmina": p.gmina, "kind": p.kind.rsplit("/", 1)[-1], "proposed_by": oid(o), "number": p.n, "rejected": p.rejected}
         for o, r in sorted(data.responses.items())
         if r.status == "submitted"
         for p in r.proposals

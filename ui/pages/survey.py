@@ -122,7 +122,9 @@ def _status(cfg, store, ctx, name: str, language: str) -> dict:
             key="survey_unconfirmed",
         )
     with st.expander(t("survey.admin.proposed")):
-        st.dataframe(_frame(st_["proposed"], ["name", "gmina", "kind", "proposed_by", "rejected"]), hide_index=True, key="survey_proposed")
+        st.dataframe(
+            _frame(st_["proposed"], ["name", "gmina", "kind", "proposed_by", "number", "rejected"]), hide_index=True, key="survey_proposed"
+        )
     with st.expander(t("survey.admin.scores")):
         st.dataframe(
             _frame(st_["scores"], ["label", "responded", "value_given", "trust_given", "value_received", "trust_received", "named_by"]),
@@ -177,6 +179,43 @@ def _review(cfg, name: str, st_: dict) -> None:
         st.rerun()
 
 
+def _proposals(cfg, name: str, st_: dict, ctx, language: str) -> None:
+    pending = {f"{p['name']} ({p['proposed_by']} #{p['number']})": p for p in st_["proposed"] if not p["rejected"]}
+    if not pending:
+        return
+    st.subheader(t("survey.admin.proposed"))
+    pick = st.selectbox(t("survey.admin.proposal_pick"), list(pending), key="survey_proposal_pick")
+    p = pending[pick]
+    kinds = [""] + list(ctx.kinds)
+    kind = st.selectbox(
+        t("survey.admin.proposal_kind"),
+        kinds,
+        index=kinds.index(next((k for k in ctx.kinds if ctx.kinds[k].notation == p["kind"]), "")),
+        format_func=lambda k: _kind_label(ctx.kinds[k], language) if k else "—",
+        key="survey_proposal_kind",
+    )
+    gmina = st.text_input(t("survey.admin.proposal_gmina"), value=p["gmina"], max_chars=7, key="survey_proposal_gmina")
+    c1, c2 = st.columns(2)
+    path = survey.round_path(cfg.edit_file, name)
+    if c1.button(t("survey.admin.accept"), key="survey_proposal_accept"):
+        try:
+            done = survey.accept_proposal(
+                data_page._editor(), survey.load(path, name), p["proposed_by"], p["number"], who=data_page._who(),
+                kind=ctx.kinds[kind].notation if kind else "", gmina=gmina,
+            )  # fmt: skip
+        except EditError as exc:
+            data_page._show_problems(exc.problems, lang_=lang())
+            return
+        state.refresh()
+        st.session_state["survey_last_accept"] = done.id
+        st.session_state[_FLASH] = tm("survey.admin.accepted_org", name=p["name"], id=done.id)
+        st.rerun()
+    if c2.button(t("survey.admin.reject"), key="survey_proposal_reject"):
+        survey.reject_proposal(path, name, p["proposed_by"], p["number"], ctx)
+        st.session_state[_FLASH] = t("survey.admin.rejected", n=1)
+        st.rerun()
+
+
 def render() -> None:
     language = lang()
     st.title(t("survey.admin.title"))
@@ -206,6 +245,7 @@ def render() -> None:
     name = st.selectbox(t("survey.admin.pick"), sorted(rounds, reverse=True), key="survey_round")
     st_ = _status(cfg, store, ctx, name, language)
     _review(cfg, name, st_)
+    _proposals(cfg, name, st_, ctx, language)
     if not st_["round"]["closed"] and st.button(t("survey.admin.close"), key="survey_close"):
         survey.close_round(rounds[name], name)
         st.rerun()
