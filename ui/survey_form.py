@@ -141,6 +141,7 @@ def _partner_list(org: str, d: dict, language: str) -> None:
         if not others:
             st.caption(t("survey.partners.none_found", text=md_escape(query)))
     elif len(others) > MAX_LISTED:
+        st.caption(t("survey.partners.search_first", n=len(others)))
         others = [r for r in others if r.iri in st.session_state.get(_S + "chosen", [])]
     groups: dict[tuple[str, str], list] = {}
     for r in others:
