@@ -238,6 +238,10 @@ def test_cli_create_status_accept(tmp_path, capsys):
         "claimed_by": ["pup-starachowice"],
     }
     assert {k: st["ties"][0][k] for k in want} == want
+    assert main(["survey", "status", "--round", "r1", "--data", data]) == 0
+    md = capsys.readouterr().out
+    assert "Zaproszone: 5; odpowiedziały: 1 (20%)" in md and "Powiązania potwierdzone: 0; jednostronne: 1" in md
+    assert "| ośrodek pomocy społecznej | 4 | 0 | 0% |" in md
     assert main(["survey", "accept", "--round", "r1", "--tie", "pup-starachowice", "mops-starachowice", "--user", "K", "--data", data]) == 0
     assert "accepted 1 ties" in capsys.readouterr().out
     assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "csv"]) == 0

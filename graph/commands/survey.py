@@ -55,6 +55,7 @@ def add_arguments(p) -> None:
     s = sub.add_parser("status", help="who answered, confirmed and one-sided ties, scores")
     _common(s)
     s.add_argument("--format", choices=("json", "md", "csv"), default="md", help="csv: the ties, one row per pair")
+    s.add_argument("--lang", choices=("pl", "en"), default="pl", help="language of the Markdown (default pl)")
     r = sub.add_parser("revoke", help="revoke organisations' links at once")
     _common(r)
     r.add_argument("--org", nargs="+", required=True, metavar="ID")
@@ -135,7 +136,7 @@ def run(args, settings) -> int:
     data = survey.load(path, args.round)
     if act == "status":
         st = survey.status(data, ctx, terc_labels=territory_labels(store))
-        out = {"json": survey.to_json, "md": survey.to_markdown, "csv": survey.to_csv}[args.format](st)
+        out = survey.to_markdown(st, args.lang) if args.format == "md" else {"json": survey.to_json, "csv": survey.to_csv}[args.format](st)
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
         return 0
     if act == "network":

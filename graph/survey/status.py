@@ -250,38 +250,96 @@ def _md(text) -> str:
     )
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
+_MD = {
+    "pl": {
+        "title": "Ankieta powiązań: runda {name}",
+        "invited": "Zaproszone: {invited}; odpowiedziały: {responded} ({rate}); szkice: {drafts}.",
+        "ties": "Powiązania potwierdzone: {confirmed}; jednostronne: {one_sided}; nowe (spoza danych): {new}; "
+        "w danych, niewskazane przez żadną stronę: {unconfirmed}.",
+        "net": "Gęstość potwierdzonych powiązań: {density}; wzajemność: {reciprocity}.",
+        "by_kind": "Odpowiedzi według rodzaju",
+        "by_gmina": "Odpowiedzi według gminy",
+        "cols_rate": "| {what} | zaproszone | odpowiedziały | odsetek |",
+        "kind": "rodzaj",
+        "gmina": "gmina",
+        "missing": "Bez odpowiedzi",
+        "tie_head": "Powiązania z ankiety",
+        "tie_cols": "| od | do | rodzaje | potwierdzone | wskazane przez | w danych |",
+        "yes": "tak",
+        "one_sided": "jednostronne",
+        "new": "nowe",
+        "proposed": "Proponowane organizacje",
+        "by": "zgłasza",
+        "none": "brak",
+    },
+    "en": {
+        "title": "Tie survey: round {name}",
+        "invited": "Invited: {invited}; responded: {responded} ({rate}); drafts: {drafts}.",
+        "ties": "Confirmed ties: {confirmed}; one-sided: {one_sided}; new (not in the data): {new}; "
+        "in the data but named by neither side: {unconfirmed}.",
+        "net": "Density of confirmed ties: {density}; reciprocity: {reciprocity}.",
+        "by_kind": "Response rate by kind",
+        "by_gmina": "Response rate by gmina",
+        "cols_rate": "| {what} | invited | responded | rate |",
+        "kind": "kind",
+        "gmina": "gmina",
+        "missing": "Not answered",
+        "tie_head": "Ties from the survey",
+        "tie_cols": "| from | to | kinds | confirmed | claimed by | in the data |",
+        "yes": "yes",
+        "one_sided": "one-sided",
+        "new": "new",
+        "proposed": "Proposed organisations",
+        "by": "proposed by",
+        "none": "none",
+    },
+}
 
 
-def to_markdown(st: dict) -> str:
+def to_markdown(st: dict, lang: str = "pl") -> str:
+    """The status as Markdown for the coordinator (Polish or English; decimal commas in Polish)."""
+    from ..wording import number
+
+    w = _MD["en" if lang == "en" else "pl"]
     r, n = st["round"], st["network"]
+
+    def pct(x: float) -> str:
+        return f"{number(x * 100, lang, 0)}%"
+
     lines = [
-        f"# Survey round {_md(r['name'])}",
+        "# " + w["title"].format(name=_md(r["name"])),
         "",
-        f"Invited: {st['invited']}; responded: {st['responded']} ({_pct(st['rate'])}); drafts: {st['drafts']}.",
-        f"Confirmed ties: {n['confirmed_ties']}; one-sided: {n['one_sided_ties']}; new (not in the data): {n['new_ties']}; "
-        f"in the data but named by neither side: {n['unconfirmed_data_ties']}.",
-        f"Density of confirmed ties: {n['density']}; reciprocity: {'n/a' if n['reciprocity'] is None else n['reciprocity']}.",
+        w["invited"].format(invited=st["invited"], responded=st["responded"], rate=pct(st["rate"]), drafts=st["drafts"]),
+        w["ties"].format(
+            confirmed=n["confirmed_ties"], one_sided=n["one_sided_ties"], new=n["new_ties"], unconfirmed=n["unconfirmed_data_ties"]
+        ),
+        w["net"].format(density=number(n["density"], lang, 4), reciprocity=number(n["reciprocity"], lang, 2)),
         "",
-        "## Response rate by kind",
+        f"## {w['by_kind']}",
         "",
-        "| kind | invited | responded | rate |",
+        w["cols_rate"].format(what=w["kind"]),
         "|---|---:|---:|---:|",
     ]
-    lines += [f"| {_md(k['label_en'] or k['kind'])} | {k['invited']} | {k['responded']} | {_pct(k['rate'])} |" for k in st["by_kind"]]
-    lines += ["", "## Response rate by gmina", "", "| gmina | invited | responded | rate |", "|---|---:|---:|---:|"]
-    lines += [f"| {_md(g['label'])} | {g['invited']} | {g['responded']} | {_pct(g['rate'])} |" for g in st["by_gmina"]]
-    lines += ["", "## Not answered", ""] + [f"- {_md(o['label'])} ({_md(o['organisation'])})" for o in st["not_responded"]]
-    lines += ["", "## Ties", "", "| from | to | kinds | confirmed | claimed by | in the data |", "|---|---|---|---|---|---|"]
+    label = "label_en" if lang == "en" else "label_pl"
+    lines += [f"| {_md(k[label] or k['kind'])} | {k['invited']} | {k['responded']} | {pct(k['rate'])} |" for k in st["by_kind"]]
+    lines += ["", f"## {w['by_gmina']}", "", w["cols_rate"].format(what=w["gmina"]), "|---|---:|---:|---:|"]
+    lines += [f"| {_md(g['label'])} | {g['invited']} | {g['responded']} | {pct(g['rate'])} |" for g in st["by_gmina"]]
+    lines += ["", f"## {w['missing']}", ""] + (
+        [f"- {_md(o['label'])} ({_md(o['organisation'])})" for o in st["not_responded"]] or [w["none"]]
+    )
+    lines += ["", f"## {w['tie_head']}", "", w["tie_cols"], "|---|---|---|---|---|---|"]
     lines += [
-        f"| {_md(t['from_label'])} | {_md(t['to_label'])} | {_md(', '.join(t['kinds']))} | {'yes' if t['confirmed'] else 'one-sided'} | "
-        f"{_md(', '.join(t['claimed_by']))} | {'yes' if t['in_data'] else 'new'} |"
+        f"| {_md(t['from_label'])} | {_md(t['to_label'])} | {_md(', '.join(t['kinds']))} | {w['yes'] if t['confirmed'] else w['one_sided']} | "
+        f"{_md(', '.join(t['claimed_by']))} | {w['yes'] if t['in_data'] else w['new']} |"
         for t in st["ties"]
     ]
-    lines += ["", "## Proposed organisations", ""] + [
-        f"- {_md(p['name'])} (gmina {_md(p['gmina'])}, {_md(p['kind'])}; by {_md(p['proposed_by'])})" for p in st["proposed"]
-    ]
+    lines += ["", f"## {w['proposed']}", ""] + (
+        [
+            f"- {_md(p['name'])} (gmina {_md(p['gmina'] or '?')}, {_md(p['kind'] or '?')}; {w['by']} {_md(p['proposed_by'])} #{p['number']})"
+            for p in st["proposed"]
+        ]
+        or [w["none"]]
+    )
     return "\n".join(lines) + "\n"
 
 
