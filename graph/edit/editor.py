@@ -17,7 +17,8 @@ from pathlib import Path
 
 import rdflib
 
-from ..io import read_limited
+from ..errors import GraphError
+from ..io import check_regular, read_limited
 from ..settings import Settings
 from ..store import Store, open_store
 from ..terms import to_oxigraph, to_rdflib
@@ -27,7 +28,8 @@ from .changes import Change, EditError, Problem
 from .check import check_change
 from .lookup import Context
 from .remote import apply_remote, update_text
-from .writeback import locked, parse_turtle, read_triples, save
+from .splice import NotStable, SortedFile, has_blank, is_stamped, write_stamp
+from .writeback import locked, parse_turtle, prefix_map, read_triples, save, write_atomic
 
 __all__ = ["Editor"]
 
@@ -95,28 +97,71 @@ class Editor:
             return set(self._last[1]), data
         return parse_turtle(data, str(self.path)), data
 
+    def _conflict(self, gone: set) -> EditError:
+        return EditError(
+            [
+                Problem(
+                    "entry",
+                    f"dane zmieniły się w międzyczasie albo leżą w innym pliku niż {self.path.name}: brak {count(len(gone), 'trójki|trójek|trójek')} do usunięcia; odśwież i spróbuj ponownie",
+                    f"the data changed meanwhile or lives in a file other than {self.path.name}: {count(len(gone), 'triple to remove is|triples to remove are', 'en')} not there; reload and try again",
+                    rule="conflict",
+                )
+            ]
+        )
+
     def _apply_file(self, change: Change) -> Change:
-        current, original = self._read()
         added = {to_oxigraph_triple(t) for t in change.added}
         removed = {to_oxigraph_triple(t) for t in change.removed}
+        fast = self._splice(change, added, removed)
+        if fast is not None:
+            return fast
+        current, original = self._read()
         gone = removed - current
         if gone:
-            raise EditError(
-                [
-                    Problem(
-                        "entry",
-                        f"dane zmieniły się w międzyczasie albo leżą w innym pliku niż {self.path.name}: brak {count(len(gone), 'trójki|trójek|trójek')} do usunięcia; odśwież i spróbuj ponownie",
-                        f"the data changed meanwhile or lives in a file other than {self.path.name}: {count(len(gone), 'triple to remove is|triples to remove are', 'en')} not there; reload and try again",
-                        rule="conflict",
-                    )
-                ]
-            )
+            raise self._conflict(gone)
         real_added = added - current
         if not real_added and not removed:
             return change.narrowed((), ())
         new = (current - removed) | real_added
         data = save(self.path, new, original=original, on_temp_written=self._on_temp_written)
-        self._last = (hashlib.sha256(data).digest(), frozenset(new))
+        self._last = (hashlib.sha256(data).digest(), frozenset(new)) if has_blank(new) else None
+        return change.narrowed({from_oxigraph_triple(t) for t in real_added}, change.removed)
+
+    def _splice(self, change: Change, added: set, removed: set) -> Change | None:
+        """The fast path: rewrite only the changed subjects' blocks of a stamped stable file.
+
+        None when the file is not known to be in the stable form (or the
+        change holds blank nodes): the caller then rewrites the whole file.
+        """
+        if has_blank(added) or has_blank(removed) or self.path.suffix.lower() not in (".ttl", ".turtle"):
+            return None
+        try:
+            st = check_regular(self.path)  # never a device or FIFO (T20): the slow path names it
+        except GraphError:
+            return None
+        if st is None or st.st_size == 0 or st.st_size > self.settings.max_file_bytes:
+            return None
+        data = read_limited(self.path, max_bytes=self.settings.max_file_bytes)
+        if not is_stamped(self.path, data):
+            return None
+        try:
+            blocks = SortedFile(data)
+            subjects = {t.subject.value for t in added | removed}
+            old = blocks.triples_of(subjects)
+            current = set().union(*old.values())
+            gone = removed - current
+            if gone:
+                raise self._conflict(gone)
+            real_added = added - current
+            if not real_added and not removed:
+                return change.narrowed((), ())
+            new = {s: (old[s] - removed) | {t for t in real_added if t.subject.value == s} for s in subjects}
+            out = blocks.splice(new, prefix_map(data))
+        except NotStable:
+            return None
+        write_atomic(self.path, out, on_temp_written=self._on_temp_written)
+        write_stamp(self.path, out)
+        self._last = None
         return change.narrowed({from_oxigraph_triple(t) for t in real_added}, change.removed)
 
     # ------------------------------------------------------------------ history

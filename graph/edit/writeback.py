@@ -35,6 +35,7 @@ __all__ = [
     "locked",
     "read_triples",
     "parse_turtle",
+    "prefix_map",
     "render",
     "verify",
     "write_atomic",
@@ -91,10 +92,14 @@ def parse_turtle(data: bytes, source: str) -> set[ox.Triple]:
         raise syntax_error(source, exc) from None
 
 
+def prefix_map(original: bytes = b"") -> dict[str, str]:
+    """The prefixes a rewrite may use: the project's, the edits', and those the file declares."""
+    return {**PREFIXES, **EDIT_PREFIXES, **declared_prefixes(original)}
+
+
 def render(triples: Iterable[ox.Triple], original: bytes = b"") -> bytes:
     """The file's new bytes: stable Turtle with the original header comments and prefixes."""
-    prefixes = {**PREFIXES, **EDIT_PREFIXES, **declared_prefixes(original)}
-    return serialise(triples, prefixes=prefixes, header=header_comments(original))
+    return serialise(triples, prefixes=prefix_map(original), header=header_comments(original))
 
 
 def _named(triples: Iterable[ox.Triple]) -> tuple[set, int]:
@@ -141,13 +146,13 @@ def _stale_temps(path: Path) -> list[Path]:
     return list(path.parent.glob(f".{path.name}.*.tmp"))
 
 
-def write_atomic(path: str | Path, data: bytes, *, on_temp_written: Callable[[Path], None] | None = None) -> None:
+def write_atomic(path: str | Path, data: bytes, *, on_temp_written: Callable[[Path], None] | None = None, fsync: bool = True) -> None:
     """Replace ``path`` by ``data`` atomically: temp file, fsync, os.replace, fsync the folder.
 
     ``on_temp_written`` is called after the temporary file is complete and
     before the rename (tests use it to kill the process there).  Call it with
     the lock held: leftover temporary files of earlier crashed writers are
-    removed first.
+    removed first.  ``fsync=False`` (for the stamp, a cache) skips the fsyncs.
     """
     path = Path(path)
     folder = path.parent
@@ -161,7 +166,8 @@ def write_atomic(path: str | Path, data: bytes, *, on_temp_written: Callable[[Pa
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         else:
@@ -174,13 +180,23 @@ def write_atomic(path: str | Path, data: bytes, *, on_temp_written: Callable[[Pa
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    if fsync:
+        _fsync_dir(folder)
 
 
 def save(path: str | Path, triples: Iterable[ox.Triple], *, original: bytes = b"", on_temp_written=None) -> bytes:
-    """Serialise, verify and atomically write ``triples`` to ``path``; returns the bytes."""
+    """Serialise, verify and atomically write ``triples`` to ``path``; returns the bytes.
+
+    Without blank nodes the bytes are stamped as the stable form, so the next
+    edit rewrites only its blocks (:mod:`graph.edit.splice`).
+    """
+    from .splice import clear_stamp, has_blank, write_stamp
+
     triples = triples if isinstance(triples, set | frozenset) else set(triples)
     data = render(triples, original)
     verify(data, triples)
+    clear_stamp(path)
     write_atomic(path, data, on_temp_written=on_temp_written)
+    if not has_blank(triples):
+        write_stamp(path, data)
     return data
