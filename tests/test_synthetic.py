@@ -11,6 +11,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from graph.edit.splice import is_stamped
+
 from graph.model import SPARQL_PREFIXES, TIE_KINDS
 from graph.synthetic import (
     DEFAULT_TERC,
@@ -300,7 +302,8 @@ def test_cli_writes_atomically_and_exits_2_on_bad_input(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert "triples" in ok.stdout and f"{len(rdflib.Graph().parse(out)):,} triples" in ok.stdout
     assert out.read_text(encoding="utf-8") == generate("county", seed=1)
-    assert [p.name for p in tmp_path.iterdir()] == ["c.ttl"]  # no temp file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".c.ttl.stamp", "c.ttl"]  # no temp file left behind
+    assert is_stamped(out, out.read_bytes())  # the stable form, so a first edit rewrites only its blocks
     bad = tmp_path / "bad.csv"
     bad.write_text(DEFAULT_TERC.read_text(encoding="utf-8").replace("26;11;;;", "26;11;;", 1), encoding="utf-8")
     for args, needle in ((["--scale", "town"], "invalid choice"), (["--scale", "county", "--teryt", bad], f"{bad.name}:")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..edit.editor import Editor
+from ..edit.mirror import editing
 from ..edit.importer import ENCODINGS, plan_import, read_files
 from ..wording import count
 
@@ -22,9 +22,13 @@ def add_arguments(p) -> None:
 
 
 def run(args, settings) -> int:
-    who = args.user or getpass.getuser()
     tables = read_files(args.files, encoding=args.encoding)
-    editor = Editor(settings)
+    with editing(settings) as editor:
+        return _run(args, editor, tables)
+
+
+def _run(args, editor, tables) -> int:
+    who = args.user or getpass.getuser()
     plan = plan_import(editor.context(), tables, who=who)
     for t in tables:
         enc = f", {t.encoding}" if t.encoding else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 
-from ..edit.editor import Editor
+from ..edit.mirror import editing
 
 NAME = "undo"
 HELP = "undo the latest change (or the change ID) by applying its inverse, itself recorded in the history"
@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
 
 
 def run(args, settings) -> int:
-    editor = Editor(settings)
-    done = editor.undo(args.id, who=args.user or getpass.getuser())
+    with editing(settings) as editor:
+        done = editor.undo(args.id, who=args.user or getpass.getuser())
     print(f"undone {done.undoes}: +{len(done.added)} / -{len(done.removed)} triples; change {done.id}")
     return 0

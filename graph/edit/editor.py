@@ -13,6 +13,7 @@ from is updated too.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from pathlib import Path
 
 import rdflib
@@ -37,8 +38,19 @@ __all__ = ["Editor"]
 class Editor:
     """Edits on the data the settings name (the first data file, or the remote store)."""
 
-    def __init__(self, settings: Settings, store: Store | None = None, *, shapes: rdflib.Graph | None = None, on_temp_written=None):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        *,
+        shapes: rdflib.Graph | None = None,
+        on_temp_written=None,
+        lock_held: bool = False,
+    ):
+        """``lock_held``: the caller holds the data file's lock for the editor's whole life
+        (:func:`graph.edit.mirror.editing`), so :meth:`commit` does not take it again."""
         self.settings = settings
+        self._lock_held = lock_held
         self.store = store if store is not None else open_store(settings)
         self.shapes = shapes
         self.remote = settings.backend == "remote"
@@ -74,7 +86,7 @@ class Editor:
             problems = self.check(change)
             if problems:
                 raise EditError(problems)
-        with locked(self.lock_target):
+        with nullcontext() if self._lock_held else locked(self.lock_target):
             if self.remote:
                 done = apply_remote(self.store, change)
             else:
@@ -156,7 +168,7 @@ class Editor:
             if not real_added and not removed:
                 return change.narrowed((), ())
             new = {s: (old[s] - removed) | {t for t in real_added if t.subject.value == s} for s in subjects}
-            out = blocks.splice(new, prefix_map(data))
+            out = blocks.splice(new, {**prefix_map(), **blocks.prefixes})
         except NotStable:
             return None
         write_atomic(self.path, out, on_temp_written=self._on_temp_written)

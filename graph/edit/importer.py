@@ -32,10 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
 
 from ..errors import GraphError
 from ..io import read_limited
@@ -116,6 +113,8 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # imported when needed: a CLI edit starts faster
+
     best = from_bytes(data, cp_isolation=["cp1250", "iso8859_2"]).best()
     if best is not None and best.encoding in ("cp1250", "iso8859_2"):
         return "cp1250" if best.encoding == "cp1250" else "iso-8859-2"
@@ -144,7 +143,7 @@ def _table(name: str, header: list, body: list[tuple[int, list]], encoding: str 
         raise ImportError_(
             f"{name}: row 1 must be a header with the columns of organisations ({', '.join(ORG_COLUMNS)}) or ties ({', '.join(TIE_COLUMNS)})"
         )
-    letters = {c: get_column_letter(i + 1) for i, c in enumerate(cols) if c}
+    letters = {c: _column_letter(i + 1) for i, c in enumerate(cols) if c}
     extra = [c for c in cols if c and c not in COLUMNS[kind]]
     rows = []
     for rownum, values in body:
@@ -206,6 +205,8 @@ def _limited_rows(rows, name: str, max_rows: int) -> list:
 def _read_xlsx(data: bytes, name: str, *, max_rows: int, max_expanded: int) -> list[Table]:
     _check_zip(data, name, max_expanded)
     try:
+        from openpyxl import load_workbook  # imported when needed (openpyxl imports numpy)
+
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ValueError around an XML error...
         if xml := _xml_cause(exc):
@@ -414,6 +415,8 @@ def template_csv(kind: str) -> bytes:
 
 def template_xlsx() -> bytes:
     """A workbook with the two tables (sheets ``organisations`` and ``ties``) and a help sheet."""
+    from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = "organisations"
@@ -469,3 +472,16 @@ def read_files(paths: list[str | Path], *, encoding: str | None = None) -> list[
         data = read_limited(path, max_bytes=MAX_FILE_BYTES, setting="the import limit")
         tables += read_table(data, path.name, encoding=encoding)
     return tables
+
+
+def _column_letter(n: int) -> str:
+    """Excel's column name of the 1-based column ``n`` (1 -> A, 27 -> AA), as openpyxl names it.
+
+    >>> [_column_letter(n) for n in (1, 26, 27, 702, 703)]
+    ['A', 'Z', 'AA', 'ZZ', 'AAA']
+    """
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

@@ -6,10 +6,11 @@ endpoint); values are bound or rendered with :func:`graph.terms.sparql_term`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from ..model import ESO
 from ..store import Store
@@ -71,6 +72,30 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
 }
 """
 
+#: the organisations one pattern picks (``{pick}``), with every value of each: for lookups
+#: that must not read every organisation of a national graph
+_ORGS_PICKED = """
+SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
+  {pick}
+  ?o a org:Organization .
+  OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
+  OPTIONAL { ?o org:classification ?kind }
+  OPTIONAL { ?o schema:location ?loc }
+  OPTIONAL { ?o es:nip ?nip }
+  OPTIONAL { ?o es:regon ?regon }
+  OPTIONAL { ?o es:krs ?krs }
+}
+"""
+
+_PICKS = {
+    "iri": "",
+    "nip": "?o es:nip ?v0 FILTER(STR(?v0) = ?v)",
+    "regon": "?o es:regon ?v0 FILTER(STR(?v0) = ?v)",
+    "krs": "?o es:krs ?v0 FILTER(STR(?v0) = ?v)",
+    "gmina": "?o schema:location ?v .",
+    "name": "?o skos:prefLabel ?v .",
+}
+
 _AGREEMENTS = """
 SELECT ?a ?label WHERE { ?a a org:OrganizationalCollaboration . OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "pl") } }
 """
@@ -96,6 +121,29 @@ SELECT ?s ?title ?url WHERE {
   OPTIONAL { { ?s schema:url ?url } UNION { ?s dcterms:source ?url } }
 }
 """
+
+
+_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
+
+
+def _records(rows) -> dict[str, OrgRecord]:
+    acc: dict[str, dict] = {}
+    for o, label, kind, loc, nip, regon, krs in rows:
+        d = acc.setdefault(o, {"labels": [], "kind": None, "gmina": None, "nip": None, "regon": None, "krs": None})
+        if label and label not in d["labels"]:
+            d["labels"].append(label)
+        for k, v in (("kind", kind), ("gmina", loc), ("nip", nip), ("regon", regon), ("krs", krs)):
+            d[k] = d[k] or v
+    return {
+        o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"])
+        for o, d in sorted(acc.items())
+    }
+
+
+def _matches(rec: OrgRecord, key: str, value: str) -> bool:
+    if key == "name":
+        return value in rec.labels
+    return getattr(rec, key) == value
 
 
 class Context:
@@ -155,21 +203,41 @@ class Context:
     # -------------------------------------------------------------- instances
     @cached_property
     def organisations(self) -> dict[str, OrgRecord]:
+        """Every organisation (reads them all: the lookups below read only what they need)."""
         _, rows = self.store.select_values(_ORGS)
-        acc: dict[str, dict] = {}
-        for o, label, kind, loc, nip, regon, krs in rows:
-            d = acc.setdefault(o, {"labels": [], "kind": None, "gmina": None, "nip": None, "regon": None, "krs": None})
-            if label and label not in d["labels"]:
-                d["labels"].append(label)
-            for k, v in (("kind", kind), ("gmina", loc), ("nip", nip), ("regon", regon), ("krs", krs)):
-                d[k] = d[k] or v
-        return {
-            o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"])
-            for o, d in sorted(acc.items())
-        }
+        return _records(rows)
+
+    def organisations_by(self, key: str, value: str) -> dict[str, OrgRecord]:
+        """The organisations whose ``key`` (iri, nip, regon, krs, gmina or Polish name) is ``value``."""
+        if "organisations" in self.__dict__:  # already read whole: no query
+            return {o: r for o, r in self.organisations.items() if _matches(r, key, value)}
+        if key == "iri":
+            _, rows = self.store.select_values(_ORGS_PICKED.replace("{pick}", ""), {"o": URIRef(value)})
+        else:
+            term = URIRef(value) if key == "gmina" else Literal(value, lang="pl") if key == "name" else Literal(value)
+            _, rows = self.store.select_values(_ORGS_PICKED.replace("{pick}", _PICKS[key]), {"v": term})
+        return {o: r for o, r in _records(rows).items() if _matches(r, key, value)}
+
+    def organisation(self, iri: str) -> OrgRecord | None:
+        return self.organisations_by("iri", str(iri)).get(str(iri))
 
     def find_org(self, text: str) -> list[OrgRecord]:
         """Organisations by id (local name, ``eso:x`` or IRI), NIP, or exact Polish name."""
+        key = str(text).strip()
+        if not key:
+            return []
+        for candidate in (key, str(ESO) + key, str(ESO) + key.removeprefix("eso:")):
+            if _IRI.match(candidate) and (rec := self.organisation(candidate)):
+                return [rec]
+        digits = "".join(ch for ch in key if ch.isdigit())
+        if len(digits) == 10 and len(digits) >= len(key.replace("-", "").replace(" ", "")) - 2:
+            found = list(self.organisations_by("nip", digits).values())
+            if found:
+                return found
+        return list(self.organisations_by("name", key).values())
+
+    def _find_org_by_reading_all(self, text: str) -> list[OrgRecord]:
+        """The reference for :meth:`find_org` (tests compare the two)."""
         key = str(text).strip()
         if not key:
             return []

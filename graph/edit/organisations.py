@@ -46,7 +46,13 @@ def _same_name(rec: OrgRecord, norm: str) -> bool:
 
 def _resolve_org(draft: Draft, inp: OrganisationInput, ids: dict, gmina: URIRef | None) -> tuple[URIRef, OrgRecord | None]:
     ctx = draft.ctx
-    orgs = ctx.organisations
+    # only the organisations that can match: the same identifiers or the same gmina
+    orgs: dict[str, OrgRecord] = {}
+    for key, value in ids.items():
+        if value:
+            orgs.update(ctx.organisations_by(key, value))
+    if gmina is not None:
+        orgs.update(ctx.organisations_by("gmina", str(gmina)))
     norm = normalise_name(inp.name)
     reasons: dict[str, list[tuple[str, str, str]]] = {}
     for rec in orgs.values():
@@ -92,7 +98,7 @@ def _resolve_org(draft: Draft, inp: OrganisationInput, ids: dict, gmina: URIRef 
             f'possible duplicate: {rec.local} "{rec.label}" ({", ".join(w[2] for w in why)})',
             rule="duplicate",
         )
-    return iri, orgs.get(str(iri))
+    return iri, orgs.get(str(iri)) or ctx.organisation(str(iri))
 
 
 def draft_organisation(draft: Draft, inp: OrganisationInput) -> URIRef | None:

@@ -48,7 +48,12 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 def header_comments(data: bytes) -> str:
     """The comment lines (and blank lines between them) at the top of a Turtle file."""
     lines = []
-    for line in data.decode("utf-8", errors="replace").splitlines():
+    pos = 0
+    while pos < len(data):  # line by line: a large file is not decoded whole
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        line = data[pos:end].decode("utf-8", errors="replace").rstrip("\r")
+        pos = end + 1
         if line.startswith("#") or (not line.strip() and lines):
             lines.append(line.rstrip())
         else:
