@@ -101,7 +101,7 @@ def generate(scale: str, *, seed: int, teryt_path: str | os.PathLike[str] = DEFA
     """The synthetic graph of ``scale`` as stable sorted Turtle (same seed, same text).
 
     >>> text = generate("county", seed=1)
-    >>> "terc:2611032\\n    a es:Gmina ;" in text and "[SYNT] " in text
+    >>> "\\nterc:2611032\\n    a " in text and "    a es:Gmina ;\\n" in text and "[SYNT] " in text
     True
     """
     return _stable(_build(scale, seed, teryt_path)[0]).decode("utf-8")
