@@ -1,0 +1,178 @@
+"""The figures of issue 14 at regional and national scale, each beside its plain-pyoxigraph reference.
+
+    python scripts/bench_scale.py [--scales voivodeship country] [--no-dashboard] [--seed 3]
+
+For each synthetic file (``bench-data/<scale>.ttl``, written with
+``scripts/generate_synthetic.py --seed 3`` when missing), every figure is a
+whole process on this machine, in one run, measured with ``os.wait4`` (wall
+time and peak RSS of the child):
+
+* reference: plain pyoxigraph loads the schema files and the data file into
+  memory (``Store.bulk_load``) and counts the triples;
+* import of one row (``graph import one.csv``) into a copy of the file: the
+  first edit (it builds the on-disk mirror beside the file) and the next one
+  (the usual case), with the size of the data file's diff; then ``graph undo``;
+* ``graph stats``;
+* the dashboard (unless ``--no-dashboard``): ``streamlit run app.py`` on the
+  file and Debian's chromium: the first page after the server starts, later
+  pages in fresh tabs, and the server's resident memory after them.
+
+The targets of the issue are printed beside each ratio.  Nothing is asserted.
+Country scale is CPU-heavy: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+PY = sys.executable
+PLAIN = """
+import sys, pyoxigraph as ox
+s = ox.Store()
+for f in sys.argv[1:]:
+    s.bulk_load(path=f, format=ox.RdfFormat.TURTLE)
+print(len(s))
+"""
+ROW = "name;kind;teryt;nip;source\n{name};foundation;2611011;{nip};https://example.org/bench-scale\n"
+NIPS = ("5261040828", "7792433421")  # valid check digits
+LATER_PAGES = ("network", "gaps", "overview")
+
+
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB, stdout) of one child process (``os.wait4``: this child alone)."""
+    t = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}): {err.read().strip()[-500:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read()
+
+
+def data_file(scale: str, seed: int) -> Path:
+    path = ROOT / "bench-data" / f"{scale}.ttl"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        print(f"writing {path} (seed {seed}) ...", flush=True)
+        run_measured([PY, "scripts/generate_synthetic.py", "--scale", scale, "--seed", str(seed), "--out", str(path)])
+    return path
+
+
+def diff_lines(before: Path, after: Path) -> int:
+    res = subprocess.run(["diff", "-U0", str(before), str(after)], capture_output=True, text=True)
+    return sum(1 for line in res.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+
+
+def bench_edits(path: Path, ref: float) -> list[tuple]:
+    from graph.edit.splice import stamp_path
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        tmp = Path(tmp)
+        copy = tmp / path.name
+        shutil.copyfile(path, copy)
+        if stamp_path(path).exists():
+            shutil.copyfile(stamp_path(path), stamp_path(copy))
+        env = {"GRAPH_DATA": str(copy)}
+        for i, label in enumerate(("import 1 row, first edit (builds the mirror)", "import 1 row, next edit")):
+            csv = tmp / f"row{i}.csv"
+            csv.write_text(ROW.format(name=f"Fundacja Pomiarowa {i + 1}", nip=NIPS[i]), encoding="utf-8")
+            before = tmp / "before.ttl"
+            shutil.copyfile(copy, before)
+            secs, rss, _ = run_measured([PY, "-m", "graph", "import", str(csv), "--user", "bench"], env)
+            rows.append((label, secs, rss, ref, f"diff {diff_lines(before, copy)} lines"))
+        secs, rss, _ = run_measured([PY, "-m", "graph", "undo", "--user", "bench"], env)
+        rows.append(("undo of the last import", secs, rss, ref, ""))
+    return rows
+
+
+def bench_dashboard(path: Path, ref: float, ref_rss: float) -> list[tuple]:
+    import psutil
+    from harness import free_port, launch_chromium, wait_for_http
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = {**os.environ, "GRAPH_DATA": str(path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cmd = [PY, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    done = """() => { const a = document.querySelector("[data-testid='stApp']");
+        return a && a.getAttribute('data-test-script-state') === 'notRunning' && document.querySelector("[data-testid='stMain'] h1, [data-testid='stMain'] h2"); }"""
+    try:
+        wait_for_http(base + "/_stcore/health", timeout=120)
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            for i, name in enumerate(("overview", *LATER_PAGES)):
+                page = browser.new_page()
+                t = time.perf_counter()
+                page.goto(f"{base}/{'' if name == 'overview' else name}")
+                page.wait_for_timeout(200)
+                page.wait_for_function(done, timeout=600_000, polling=100)
+                secs = time.perf_counter() - t
+                label = "dashboard first page (overview)" if i == 0 else f"dashboard later page ({name})"
+                target = "1.5x of load" if i == 0 else "under 2 s"
+                rows.append((label, secs, None, ref if i == 0 else None, target))
+                page.close()
+            browser.close()
+        server = psutil.Process(proc.pid)
+        rss = sum(p.memory_info().rss for p in [server, *server.children(recursive=True)]) / 2**20
+        rows.append(("dashboard resident memory after those pages", None, rss, None, f"plain store {ref_rss:.0f} MB, ratio {rss / ref_rss:.2f}x (target < 1.5x)"))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", nargs="+", default=["voivodeship", "country"], choices=["county", "voivodeship", "country"])
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--no-dashboard", action="store_true", help="skip the streamlit + chromium figures")
+    args = parser.parse_args(argv)
+    from graph.settings import SCHEMA_FILES
+
+    print(f"bench_scale: python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    for scale in args.scales:
+        path = data_file(scale, args.seed)
+        files = [str(f) for f in SCHEMA_FILES] + [str(path)]
+        ref, ref_rss, count = run_measured([PY, "-c", PLAIN, *files])
+        print(f"\n== {scale}: {path.name}, {int(count):,} triples with the schema files ({path.stat().st_size / 2**20:.1f} MB)")
+        print(f"{'figure':48} {'time s':>8} {'peak MB':>8} {'ratio':>7}  note")
+        print(f"{'plain pyoxigraph: load + count (reference)':48} {ref:8.2f} {ref_rss:8.0f} {'1.00x':>7}")
+        rows = bench_edits(path, ref)
+        secs, rss, _ = run_measured([PY, "-m", "graph", "stats", "--format", "csv"], {"GRAPH_DATA": str(path)})
+        rows.append(("graph stats", secs, rss, ref, "target 1.3x"))
+        if not args.no_dashboard:
+            try:
+                rows += bench_dashboard(path, ref, ref_rss)
+            except Exception as exc:  # the figures above still stand
+                rows.append((f"dashboard: not measured ({type(exc).__name__}: {exc})"[:120], None, None, None, ""))
+        for label, secs, rss, base, note in rows:
+            ratio = f"{secs / base:.2f}x" if secs is not None and base else ""
+            print(f"{label:48} {'' if secs is None else f'{secs:8.2f}':>8} {'' if rss is None else f'{rss:8.0f}':>8} {ratio:>7}  {note}")
+    print("\nTargets (issue 14): import of one row within 1.0x of the reference on the country file (aim 0.3x), 2x on the voivodeship file;")
+    print("stats within 1.3x; dashboard first page within 1.5x, later pages under 2 s, resident memory under 1.5x of the plain store.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
