@@ -42,6 +42,9 @@ __all__ = [
     "voivodeship_of",
     "group_graph",
     "group_level",
+    "drill_path",
+    "GROUP_LEVELS",
+    "VOIVODESHIP_OVER",
     "members_of_group",
     "GROUP_PREFIX",
     "vocabulary",
@@ -211,13 +214,51 @@ def voivodeship_of(code: str | None) -> str | None:
     return code[:2] if code and len(code) >= 2 else None
 
 
-def group_level(g: nx.Graph, *, threshold: int = 300) -> str | None:
-    """``None`` when ``g`` is small enough to show node by node; else ``gmina``
-    or, when there are more than ``threshold`` gminy, ``powiat``."""
+#: The levels of grouping, from the top; a drill code of 2, 4 or 7 digits opens one unit.
+GROUP_LEVELS = ("voivodeship", "powiat", "gmina")
+
+#: Past this many organisations in more than one voivodeship, the whole network groups by voivodeship.
+VOIVODESHIP_OVER = 3000
+
+
+def group_level(g: nx.Graph, *, threshold: int = 300, drill: str | None = None) -> str | None:
+    """How to group ``g``: ``None`` (node by node), ``voivodeship``, ``powiat`` or ``gmina``.
+
+    Up to ``threshold`` organisations nothing is grouped.  Past it, a view
+    opened on a voivodeship (``drill`` of 2 digits) groups by powiat, one
+    opened on a powiat (4 digits) by gmina, one on a gmina is never grouped.
+    The whole network groups by voivodeship past :data:`VOIVODESHIP_OVER`
+    organisations in more than one voivodeship, else by gmina or, when there
+    are more than ``threshold`` gminy, by powiat.
+
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from((f"o{i}", {"type": "organisation", "gmina": f"{10 + i % 16}0{i % 9}011"}) for i in range(4000))
+    >>> group_level(g), group_level(g, drill="12"), group_level(g, drill="1203"), group_level(g, drill="1203011")
+    ('voivodeship', 'powiat', 'gmina', None)
+    """
     orgs = [c for _, t, c in _orgs(g)]
     if len(orgs) <= threshold:
         return None
+    depth = len(drill or "")
+    if depth >= 7:
+        return None
+    if depth >= 4:
+        return "gmina"
+    if depth >= 2:
+        return "powiat"
+    if len(orgs) > VOIVODESHIP_OVER and len({voivodeship_of(c) for c in orgs if c}) > 1:
+        return "voivodeship"
     return "gmina" if len(set(orgs)) <= threshold else "powiat"
+
+
+def drill_path(drill: str | None) -> list[str]:
+    """The units a drill code lies in, from the voivodeship down: the breadcrumb.
+
+    >>> drill_path("2611011"), drill_path("2611"), drill_path(None)
+    (['26', '2611', '2611011'], ['26', '2611'], [])
+    """
+    code = (drill or "").strip()
+    return [code[:n] for n in (2, 4, 7) if len(code) >= n]
 
 
 def _orgs(g: nx.Graph):
@@ -227,11 +268,13 @@ def _orgs(g: nx.Graph):
 
 
 def _unit(code: str | None, level: str) -> str | None:
+    if level == "voivodeship":
+        return voivodeship_of(code)
     return powiat_of(code) if level == "powiat" else code
 
 
 def group_graph(g: nx.MultiDiGraph, level: str = "gmina", *, labels: dict[str, str] | None = None) -> nx.Graph:
-    """One node per gmina (or powiat) standing for its organisations.
+    """One node per gmina (or powiat, or voivodeship) standing for its organisations.
 
     Group nodes are ``group:<TERC code>`` with ``type`` "territory",
     ``label``, ``count`` (organisations), ``kinds`` (a Counter) and

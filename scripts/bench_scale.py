@@ -108,7 +108,19 @@ def bench_dashboard(path: Path, ref: float, ref_rss: float) -> list[tuple]:
 
     port = free_port()
     env = {**os.environ, "GRAPH_DATA": str(path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [PY, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    cmd = [
+        PY,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     rows = []
@@ -132,7 +144,15 @@ def bench_dashboard(path: Path, ref: float, ref_rss: float) -> list[tuple]:
             browser.close()
         server = psutil.Process(proc.pid)
         rss = sum(p.memory_info().rss for p in [server, *server.children(recursive=True)]) / 2**20
-        rows.append(("dashboard resident memory after those pages", None, rss, None, f"plain store {ref_rss:.0f} MB, ratio {rss / ref_rss:.2f}x (target < 1.5x)"))
+        rows.append(
+            (
+                "dashboard resident memory after those pages",
+                None,
+                rss,
+                None,
+                f"plain store {ref_rss:.0f} MB, ratio {rss / ref_rss:.2f}x (target < 1.5x)",
+            )
+        )
     finally:
         proc.terminate()
         try:
@@ -169,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         for label, secs, rss, base, note in rows:
             ratio = f"{secs / base:.2f}x" if secs is not None and base else ""
             print(f"{label:48} {'' if secs is None else f'{secs:8.2f}':>8} {'' if rss is None else f'{rss:8.0f}':>8} {ratio:>7}  {note}")
-    print("\nTargets (issue 14): import of one row within 1.0x of the reference on the country file (aim 0.3x), 2x on the voivodeship file;")
+    print(
+        "\nTargets (issue 14): import of one row within 1.0x of the reference on the country file (aim 0.3x), 2x on the voivodeship file;"
+    )
     print("stats within 1.3x; dashboard first page within 1.5x, later pages under 2 s, resident memory under 1.5x of the plain store.")
     return 0
 

@@ -233,6 +233,11 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     at.button(key="net_drill_go").click().run()
     assert f"Widoczne: {count(size, 'organisation')}" in _count_line(at)
     assert not any("grup" in i.value for i in at.info)
+    # the breadcrumb: the voivodeship and the powiat above the open gmina; the voivodeship opens by powiat
+    assert [b.key for b in at.button if b.key.startswith("net_crumb_")] == ["net_crumb_26", "net_crumb_2661"]
+    at.button(key="net_crumb_26").click().run()
+    assert "węzłów na rysunku: 14" in _count_line(at)  # its 14 powiaty
+    assert any("powiat" in i.value for i in at.info)
     at.button(key="net_drill_up").click().run()
     assert "węzłów na rysunku: 102" in _count_line(at)
 

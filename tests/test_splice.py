@@ -112,12 +112,14 @@ def test_a_removal_of_a_triple_already_gone_is_refused_on_the_fast_path(stable_f
 NS = "https://w3id.org/es-pl/id/org/"
 P = [ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.NamedNode("https://w3id.org/es-pl/def#tieFrom"),
      ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://example.org/x#p")]  # fmt: skip
-O = [ox.Literal("Ąb \"c\"", language="pl"), ox.Literal("2020-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+OBJ = [ox.Literal("Ąb \"c\"", language="pl"), ox.Literal("2020-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
      ox.NamedNode(NS + "a"), ox.NamedNode("http://example.org/y#z"), ox.Literal("x ;\n    ."), ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
      ox.Literal("eso:q ;")]  # fmt: skip
 PREFIXES = {"eso": NS, "skos": "http://www.w3.org/2004/02/skos/core#", "es": "https://w3id.org/es-pl/def#",
             "xsd": "http://www.w3.org/2001/XMLSchema#", "ex": "http://example.org/x#", "ey": "http://example.org/y#"}  # fmt: skip
-triple = st.builds(lambda s, p, o: ox.Triple(ox.NamedNode(NS + s), P[p], O[o]), st.sampled_from("abcdef"), st.integers(0, 3), st.integers(0, 6))
+triple = st.builds(
+    lambda s, p, o: ox.Triple(ox.NamedNode(NS + s), P[p], OBJ[o]), st.sampled_from("abcdef"), st.integers(0, 3), st.integers(0, 6)
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -142,11 +144,11 @@ def test_splice_equals_a_whole_serialisation(start, added, removed):
 
 
 def test_prefix_uses_are_found_exactly():
-    data = serialise([ox.Triple(ox.NamedNode(NS + "a"), P[0], O[6])], prefixes=PREFIXES)  # the literal "eso:q ;"
+    data = serialise([ox.Triple(ox.NamedNode(NS + "a"), P[0], OBJ[6])], prefixes=PREFIXES)  # the literal "eso:q ;"
     body = data[data.index(b"\n\n") + 1 :]
     assert splice_mod._uses("eso").search(b"\n" + body)  # the subject eso:a
     assert not splice_mod._uses("ex").search(b"\n" + body)
-    lit = serialise([ox.Triple(ox.NamedNode("http://other.org/a"), P[0], O[6])], prefixes=PREFIXES)
+    lit = serialise([ox.Triple(ox.NamedNode("http://other.org/a"), P[0], OBJ[6])], prefixes=PREFIXES)
     assert not splice_mod._uses("eso").search(b"\n" + lit[lit.index(b"\n\n") + 1 :])  # "eso:q ;" in a literal is no use
 
 

@@ -12,7 +12,6 @@ import pytest
 import rdflib
 
 from graph.edit.splice import is_stamped
-
 from graph.model import SPARQL_PREFIXES, TIE_KINDS
 from graph.synthetic import (
     DEFAULT_TERC,

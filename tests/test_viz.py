@@ -243,3 +243,64 @@ def test_png_of_a_view():
     assert img.size == (800, 500)
     lo, hi = img.convert("L").getextrema()
     assert hi - lo > 100, "something was drawn"
+
+
+def _national(per_gmina: int = 9) -> nx.MultiDiGraph:
+    """4 voivodeships x 3 powiaty x 4 gminy, ``per_gmina`` organisations each; ties along a chain."""
+    g = nx.MultiDiGraph()
+    names = []
+    for v in ("02", "04", "06", "08"):
+        for p in ("01", "02", "03"):
+            for m in ("011", "022", "032", "042"):
+                for i in range(per_gmina):
+                    n = f"o{v}{p}{m}-{i}"
+                    g.add_node(n, type="organisation", label=n, label_en=n, kind="ops", sector="public",
+                               gmina=f"{v}{p}{m}", gmina_label=f"G{v}{p}{m}", synthetic=False)  # fmt: skip
+                    names.append(n)
+    for a, b in zip(names, names[1:]):
+        g.add_edge(a, b, key=f"{a}>{b}", kind="advice")
+    return g
+
+
+def test_a_national_network_drills_down_voivodeship_powiat_gmina(monkeypatch):
+    import graph.explore as explore
+
+    monkeypatch.setattr(explore, "VOIVODESHIP_OVER", 300)  # the same rule, on a graph small enough for a test
+    g = _national()  # 432 organisations
+    top = compose(g, ViewSpec(threshold=100))
+    assert top.level == "voivodeship" and [c for c, _, _ in top.groups] == ["02", "04", "06", "08"]
+    assert [n for _, _, n in top.groups] == [108] * 4
+    opened = compose(g, ViewSpec(threshold=100, drill="04"))
+    assert opened.level == "powiat" and sorted(c for c, _, _ in opened.groups) == ["0401", "0402", "0403"]
+    powiat = compose(g, ViewSpec(threshold=30, drill="0402"))
+    assert powiat.level == "gmina" and sorted(c for c, _, _ in powiat.groups) == ["0402011", "0402022", "0402032", "0402042"]
+    gmina = compose(g, ViewSpec(threshold=5, drill="0402022"))
+    assert gmina.level is None and gmina.organisations == 9
+    # the picture: groups fixed where the layout puts them, ties between groups counted on the lines
+    data = _graph_data(compose(g, ViewSpec(threshold=100, physics=True)).html)
+    assert data["options"]["physics"]["enabled"] is False  # even with physics asked for
+    assert sorted(int(e["label"]) for e in data["edges"]) == [1, 1, 1]  # the chain crosses each border once
+    assert sorted(n["label"] for n in data["nodes"]) == ["02 (108)", "04 (108)", "06 (108)", "08 (108)"]
+
+
+def _graph_data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+@pytest.mark.parametrize("n", [2, 3, 16, 24, 25, 42, 380])
+def test_groups_and_their_labels_never_overlap(n):
+    from graph.viz.layout import group_layout, label_box
+
+    g = nx.Graph()
+    for i in range(n):
+        g.add_node(f"group:{i:04d}", code=f"{i:04d}", label="Powiat " + "w" * (i % 40), count=10**(i % 5))  # fmt: skip
+    pos = group_layout(g, font_px=16)
+    assert pos == group_layout(g, font_px=16)
+    w = max(label_box(g.nodes[v], font_px=16)[0] for v in g)
+    h = max(label_box(g.nodes[v], font_px=16)[1] for v in g)
+    nodes = sorted(pos)
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            dx, dy = abs(pos[a][0] - pos[b][0]), abs(pos[a][1] - pos[b][1])
+            assert dx >= w - 0.2 or dy >= h - 0.2, (a, b, pos[a], pos[b])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..edit.mirror import editing
 from ..edit.importer import ENCODINGS, plan_import, read_files
+from ..edit.mirror import editing
 from ..wording import count
 
 NAME = "import"

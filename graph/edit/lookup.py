@@ -135,8 +135,7 @@ def _records(rows) -> dict[str, OrgRecord]:
         for k, v in (("kind", kind), ("gmina", loc), ("nip", nip), ("regon", regon), ("krs", krs)):
             d[k] = d[k] or v
     return {
-        o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"])
-        for o, d in sorted(acc.items())
+        o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"]) for o, d in sorted(acc.items())
     }
 
 

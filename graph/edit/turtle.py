@@ -133,8 +133,9 @@ def serialise_block(writer: _Writer, subject: ox.NamedNode, triples: Iterable[ox
         rank = (0 if pred == "a" else 1, pred if pred == "a" else t.predicate.value, str(t.object))
         rows.append((rank, pred, t.object))
     rows.sort(key=lambda r: r[0])
-    term = (lambda o: writer.iri(o.value) if isinstance(o, ox.NamedNode) else writer.literal(o))  # fmt: skip
-    body = "".join(f"    {pred} {term(obj)} ;\n" for _, pred, obj in rows)
+    body = "".join(
+        f"    {pred} {writer.iri(obj.value) if isinstance(obj, ox.NamedNode) else writer.literal(obj)} ;\n" for _, pred, obj in rows
+    )
     return f"{writer.iri(subject.value)}\n{body}    .\n"
 
 

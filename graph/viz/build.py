@@ -224,6 +224,8 @@ def build_network(
                     "to": v,
                     "width": min(1 + math.log2(weight) * 2, 12),
                     "color": {"color": "#8a9bb0"},
+                    "label": str(weight),  # the tie count between the two groups, on the line
+                    "font": {"size": max(10, options.font_size - 2), "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
                     "title": f"{weight} {cap['ties']}\n{desc}",
                 }
             )

@@ -15,7 +15,7 @@ import networkx as nx
 from ..explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
 from .build import Overlay, ViewOptions, build_network
 from .html import render_html
-from .layout import DEFAULT_SEED, layout
+from .layout import DEFAULT_SEED, group_layout, layout
 
 __all__ = ["ViewSpec", "Composed", "compose", "visible_graph", "GROUP_THRESHOLD", "HARD_MAX", "METRIC_COLUMNS"]
 
@@ -37,7 +37,7 @@ class ViewSpec:
     focus: str | None = None
     depth: int = 1
     drill: str | None = None  # TERC code prefix to drill into (a powiat or gmina)
-    grouping: str = "auto"  # auto | none | gmina | powiat
+    grouping: str = "auto"  # auto | none | gmina | powiat | voivodeship
     threshold: int = GROUP_THRESHOLD
     colour_by: str = "kind"
     size_by: str | None = None
@@ -57,7 +57,7 @@ class Composed:
     node_count: int  # nodes drawn (groups count as one)
     edge_count: int
     organisations: int  # organisations in view (inside groups too)
-    level: str | None  # None, "gmina" or "powiat"
+    level: str | None  # None, "gmina", "powiat" or "voivodeship"
     groups: list[tuple[str, str, int]] = field(default_factory=list)  # (TERC code, label, organisations), largest first
     nodes: list[str] = field(default_factory=list)  # ids of the drawn nodes
 
@@ -77,10 +77,10 @@ def visible_graph(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] 
     orgs = sum(1 for _, t in sub.nodes(data="type") if t in ("organisation", "group"))
     if spec.grouping == "none" and orgs <= HARD_MAX:
         level = None
-    elif spec.grouping in ("gmina", "powiat"):
+    elif spec.grouping in ("gmina", "powiat", "voivodeship"):
         level = spec.grouping
     else:
-        level = group_level(sub, threshold=spec.threshold if spec.grouping != "none" else HARD_MAX)
+        level = group_level(sub, threshold=spec.threshold if spec.grouping != "none" else HARD_MAX, drill=spec.drill)
     if level is None:
         return sub, None, orgs
     return group_graph(sub, level, labels=dict(labels or {})), level, orgs
@@ -118,7 +118,7 @@ def compose(
     options = ViewOptions(
         colour_by=spec.colour_by,
         size_by=spec.size_by,
-        physics=spec.physics,
+        physics=spec.physics and level is None,  # groups stay where the layout puts them
         lang=spec.lang,
         font_size=spec.font_px,
         highlight=frozenset(spof) if spec.show_spof and level is None else frozenset(),
@@ -127,7 +127,11 @@ def compose(
     view = build_network(
         visible,
         options=options,
-        positions=layout(visible, seed=spec.seed, spacing=max(140.0, spec.font_px * 7.0)),
+        positions=(
+            group_layout(visible, font_px=spec.font_px)
+            if level is not None
+            else layout(visible, seed=spec.seed, spacing=max(140.0, spec.font_px * 7.0))
+        ),
         metrics=metrics if level is None else None,
         metric_names=metric_names,
         communities=communities if level is None else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.explore import Filters
+from graph.explore import Filters, drill_path
 from graph.survey import round_files as survey_rounds
 from graph.viz import GROUP_THRESHOLD, ViewSpec
 from ui import state
@@ -113,11 +113,7 @@ def render() -> None:
             st.session_state["net_drill"] = choice
             st.rerun()
     if drill:
-        col_a, col_b = st.columns([4, 1])
-        col_a.caption(tm("network.drilled", code=drill, name=state.territory().get(drill, drill)))
-        if col_b.button(t("network.drill_up"), key="net_drill_up"):
-            st.session_state["net_drill"] = None
-            st.rerun()
+        _breadcrumb(drill)
 
     st.markdown(f"**{t('network.count', orgs=view.organisations, nodes=view.node_count, ties=view.edge_count)}**")
     st.iframe(view.html, height=680)
@@ -129,3 +125,21 @@ def render() -> None:
         icon=":material/download:",
         key="net_download",
     )
+
+
+def _breadcrumb(drill: str) -> None:
+    """The path of groups down to the open one; each step above it opens that group."""
+    names = state.territory()
+    path = drill_path(drill) or [drill]
+    st.caption(t("network.crumb"))
+    cols = st.columns(len(path) + 1)
+    if cols[0].button(t("network.drill_up"), key="net_drill_up", icon=":material/public:"):
+        st.session_state["net_drill"] = None
+        st.rerun()
+    for i, code in enumerate(path):
+        label = f"{names.get(code, code)} ({code})"
+        if code == drill:
+            cols[i + 1].markdown(f"**{md_escape(label)}**")
+        elif cols[i + 1].button(label, key=f"net_crumb_{code}"):
+            st.session_state["net_drill"] = code
+            st.rerun()
