@@ -189,7 +189,7 @@ KILLER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from graph.settings import Settings
     from graph.edit.mirror import editing
-    from graph.edit.operations import OrganisationInput, add_organisation
+    from graph.edit import OrganisationInput, add_organisation
     path = Path(sys.argv[1])
     with editing(Settings(data=(path,))) as editor:
         change = add_organisation(editor.context(), OrganisationInput(name="Fundacja Przerwana", kind="foundation",
@@ -226,3 +226,38 @@ def test_targeted_lookups_answer_as_reading_every_organisation(stable_file: Path
         gmina = next(r.gmina for r in every.organisations.values() if r.gmina)
         assert ctx.organisations_by("gmina", gmina) == {o: r for o, r in every.organisations.items() if r.gmina == gmina}
     assert re.match(r"^\.entities\.ttl\.stamp$", stamp_path(stable_file).name)
+
+
+FAST_KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from graph.settings import Settings
+    from graph.edit.editor import Editor
+    from graph.edit import OrganisationInput, add_organisation
+    path = Path(sys.argv[1])
+    def die(tmp):
+        os.kill(os.getpid(), signal.SIGKILL)
+    editor = Editor(Settings(data=(path,)), on_temp_written=die)
+    editor._read = None  # the fast path only: reading the file whole would fail
+    change = add_organisation(editor.context(), OrganisationInput(name="Fundacja Przerwana", kind="foundation",
+                              teryt="2611011", source="essrc:s1-umws-2017-01-20"), who="Anna")
+    editor.commit(change, check=False)
+    """
+)
+
+
+def test_a_splicing_writer_killed_before_the_rename_leaves_the_old_bytes_still_stamped(stable_file: Path, tmp_path: Path):
+    before = stable_file.read_bytes()
+    script = tmp_path / "killer.py"
+    script.write_text(FAST_KILLER.format(root=str(ROOT)))
+    proc = subprocess.run([sys.executable, str(script), str(stable_file)], capture_output=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert stable_file.read_bytes() == before
+    assert is_stamped(stable_file, before)  # the stamp still names these bytes: the next edit splices
+    editor = Editor(Settings(data=(stable_file,)))
+    editor.commit(next(_changes(editor))(), check=False)
+    assert list(tmp_path.glob(".*.tmp")) == []
+    triples, _ = read_triples(stable_file)
+    assert render(triples, before) == stable_file.read_bytes()
