@@ -261,3 +261,13 @@ def test_a_splicing_writer_killed_before_the_rename_leaves_the_old_bytes_still_s
     assert list(tmp_path.glob(".*.tmp")) == []
     triples, _ = read_triples(stable_file)
     assert render(triples, before) == stable_file.read_bytes()
+
+
+def test_the_mirror_is_closed_when_an_edit_ends_so_the_next_one_in_the_same_process_opens_it(stable_file: Path):
+    settings_ = Settings(data=(stable_file,))
+    with editing(settings_) as first:
+        kept = first  # a caller keeping its editor must not keep the store's lock
+        assert len(first.context().kinds) > 5
+    assert len(kept.store) == 0  # the wrapper outlives the edit; the on-disk store does not
+    with editing(settings_) as second:
+        assert len(second.context().kinds) > 5

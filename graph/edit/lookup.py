@@ -12,7 +12,7 @@ from functools import cached_property
 
 from rdflib import Literal, URIRef
 
-from ..model import ESO
+from ..model import ES, ESO, SDO, SKOS
 from ..store import Store
 from ..terc import Unit, gminy_by_code, read_terc
 from ..terms import sparql_term
@@ -72,11 +72,11 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
 }
 """
 
-#: the organisations one pattern picks (``{pick}``), with every value of each: for lookups
-#: that must not read every organisation of a national graph
-_ORGS_PICKED = """
+#: the organisations with one value (``?idp`` bound to the property, ``?v`` to the value's
+#: text), with every value of each: for lookups that must not read every organisation
+_ORGS_BY_VALUE = """
 SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
-  {pick}
+  ?o ?idp ?v0 FILTER(STR(?v0) = ?v)
   ?o a org:Organization .
   OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
   OPTIONAL { ?o org:classification ?kind }
@@ -87,14 +87,8 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
 }
 """
 
-_PICKS = {
-    "iri": "",
-    "nip": "?o es:nip ?v0 FILTER(STR(?v0) = ?v)",
-    "regon": "?o es:regon ?v0 FILTER(STR(?v0) = ?v)",
-    "krs": "?o es:krs ?v0 FILTER(STR(?v0) = ?v)",
-    "gmina": "?o schema:location ?v .",
-    "name": "?o skos:prefLabel ?v .",
-}
+#: the property each lookup key reads
+_KEY_PROPERTY = {"nip": ES.nip, "regon": ES.regon, "krs": ES.krs, "gmina": SDO.location, "name": SKOS.prefLabel}
 
 _AGREEMENTS = """
 SELECT ?a ?label WHERE { ?a a org:OrganizationalCollaboration . OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "pl") } }
@@ -211,10 +205,9 @@ class Context:
         if "organisations" in self.__dict__:  # already read whole: no query
             return {o: r for o, r in self.organisations.items() if _matches(r, key, value)}
         if key == "iri":
-            _, rows = self.store.select_values(_ORGS_PICKED.replace("{pick}", ""), {"o": URIRef(value)})
+            _, rows = self.store.select_values(_ORGS, {"o": URIRef(value)})
         else:
-            term = URIRef(value) if key == "gmina" else Literal(value, lang="pl") if key == "name" else Literal(value)
-            _, rows = self.store.select_values(_ORGS_PICKED.replace("{pick}", _PICKS[key]), {"v": term})
+            _, rows = self.store.select_values(_ORGS_BY_VALUE, {"idp": _KEY_PROPERTY[key], "v": Literal(value)})
         return {o: r for o, r in _records(rows).items() if _matches(r, key, value)}
 
     def organisation(self, iri: str) -> OrgRecord | None:

@@ -23,6 +23,7 @@ backend; the plain :class:`~graph.edit.editor.Editor` for the others.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -129,7 +130,10 @@ def mirrored_store(settings: Settings, *, rebuilt: list | None = None) -> Iterat
             if clean or after == before:  # an error before any write leaves the mirror as it was
                 raw.flush()
                 _write_stamp(folder, after)
-            del store, raw
+            # close the on-disk store now (its lock file), whoever still holds the wrapper
+            store.ox = ox.Store()
+            del raw
+            gc.collect()
 
 
 @contextmanager
