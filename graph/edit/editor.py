@@ -5,7 +5,9 @@
 For a file, :meth:`Editor.commit` takes the file's lock, re-reads the file,
 refuses the change if triples it removes are gone (someone else changed
 them), drops additions already there, writes atomically and appends the
-narrowed change to the history, all inside the lock.  With a remote store the
+narrowed change to the history, all inside the lock.  A file stamped as
+stable is neither read whole nor rewritten whole: only the changed subjects'
+blocks are (:mod:`graph.edit.splice`), with the same bytes as a whole rewrite.  With a remote store the
 change is one SPARQL Update request.  Either way the store the editor reads
 from is updated too.
 """
