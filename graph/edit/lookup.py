@@ -72,11 +72,12 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
 }
 """
 
-#: the organisations with one value (``?idp`` bound to the property, ``?v`` to the value's
-#: text), with every value of each: for lookups that must not read every organisation
-_ORGS_BY_VALUE = """
+#: the organisations with one value of a property (``?idp``): ``?v`` bound to the term
+#: itself, or (identifiers, whatever their datatype) to its text; with every value of each,
+#: for lookups that must not read every organisation
+_ORGS_BY = """
 SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
-  ?o ?idp ?v0 FILTER(STR(?v0) = ?v)
+  {match}
   ?o a org:Organization .
   OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
   OPTIONAL { ?o org:classification ?kind }
@@ -86,6 +87,8 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
   OPTIONAL { ?o es:krs ?krs }
 }
 """
+_ORGS_BY_TERM = _ORGS_BY.replace("{match}", "?o ?idp ?v .")
+_ORGS_BY_TEXT = _ORGS_BY.replace("{match}", "?o ?idp ?v0 FILTER(STR(?v0) = ?v)")
 
 #: the property each lookup key reads
 _KEY_PROPERTY = {"nip": ES.nip, "regon": ES.regon, "krs": ES.krs, "gmina": SDO.location, "name": SKOS.prefLabel}
@@ -207,7 +210,13 @@ class Context:
         if key == "iri":
             _, rows = self.store.select_values(_ORGS, {"o": URIRef(value)})
         else:
-            _, rows = self.store.select_values(_ORGS_BY_VALUE, {"idp": _KEY_PROPERTY[key], "v": Literal(value)})
+            if key == "gmina":
+                query, term = _ORGS_BY_TERM, URIRef(value)
+            elif key == "name":
+                query, term = _ORGS_BY_TERM, Literal(value, lang="pl")
+            else:
+                query, term = _ORGS_BY_TEXT, Literal(value)
+            _, rows = self.store.select_values(query, {"idp": _KEY_PROPERTY[key], "v": term})
         return {o: r for o, r in _records(rows).items() if _matches(r, key, value)}
 
     def organisation(self, iri: str) -> OrgRecord | None:

@@ -24,7 +24,6 @@ backend; the plain :class:`~graph.edit.editor.Editor` for the others.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ from ..io import format_for, syntax_error
 from ..settings import Settings
 from ..store import OxigraphStore
 from .editor import Editor
+from .splice import file_digest
 from .writeback import locked
 
 __all__ = ["mirror_path", "mirrored_store", "editing"]
@@ -56,8 +56,7 @@ def _hash(path: Path, max_bytes: int) -> str:
         return ""
     if path.stat().st_size > max_bytes:
         raise DataError(str(path), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    return file_digest(path)
 
 
 def _fingerprint(settings: Settings) -> dict:

@@ -20,8 +20,10 @@ Files with blank nodes are never stamped.
 
 >>> data = b"@prefix eso: <https://w3id.org/es-pl/id/org/> .\\n\\neso:a\\n    eso:p eso:b ;\\n    .\\n"
 >>> f = SortedFile(data)
->>> [f.subject(i) for i in range(len(f))]
+>>> f.subjects()
 ['https://w3id.org/es-pl/id/org/a']
+>>> f.find("https://w3id.org/es-pl/id/org/b") == (len(data), False)  # it would go at the end
+True
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -37,9 +38,8 @@ import pyoxigraph as ox
 
 from .turtle import Writer, header_comments, serialise_block
 
-__all__ = ["NotStable", "SortedFile", "stamp_path", "is_stamped", "write_stamp", "clear_stamp", "has_blank"]
+__all__ = ["NotStable", "SortedFile", "stamp_path", "is_stamped", "write_stamp", "clear_stamp", "has_blank", "file_digest"]
 
-_BLOCK_END = re.compile(rb"\n    \.\n")
 _PREFIX = re.compile(rb"@prefix ([A-Za-z][\w\-.]*): <([^>]*)> \.\n")
 
 
@@ -56,8 +56,43 @@ def stamp_path(path: str | Path) -> Path:
     return p.with_name(f".{p.name}.stamp")
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+#: SHA-256 of file versions this process has read or written, by (path, inode, size, mtime, ctime):
+#: an edit hashes a national file once, not at every step
+_DIGESTS: dict[tuple, str] = {}
+
+
+def _version(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _digest(path: Path, data: bytes) -> str:
+    """The SHA-256 of ``data``, the bytes just read from (or written to) ``path``."""
+    key = _version(path)
+    hit = _DIGESTS.get(key) if key else None
+    if hit is None:
+        hit = hashlib.sha256(data).hexdigest()
+        if key is not None:
+            if len(_DIGESTS) > 64:
+                _DIGESTS.clear()
+            _DIGESTS[key] = hit
+    return hit
+
+
+def file_digest(path: str | Path) -> str:
+    """The SHA-256 of the file (read once per version of the file per process)."""
+    path = Path(path)
+    key = _version(path)
+    if key is not None and key in _DIGESTS:
+        return _DIGESTS[key]
+    with path.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    if key is not None and _version(path) == key:  # unchanged while it was read
+        _DIGESTS[key] = digest
+    return digest
 
 
 def is_stamped(path: str | Path, data: bytes) -> bool:
@@ -66,14 +101,14 @@ def is_stamped(path: str | Path, data: bytes) -> bool:
         stamp = json.loads(stamp_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(stamp, dict) and stamp.get("size") == len(data) and stamp.get("sha256") == _digest(data)
+    return isinstance(stamp, dict) and stamp.get("size") == len(data) and stamp.get("sha256") == _digest(Path(path), data)
 
 
 def write_stamp(path: str | Path, data: bytes) -> None:
     """Record that ``data``, just written to ``path``, is in the stable form (call with the lock held)."""
     from .writeback import write_atomic
 
-    text = json.dumps({"sha256": _digest(data), "size": len(data), "form": "stable-turtle-1"}, sort_keys=True)
+    text = json.dumps({"sha256": _digest(Path(path), data), "size": len(data), "form": "stable-turtle-1"}, sort_keys=True)
     write_atomic(stamp_path(path), (text + "\n").encode("utf-8"), fsync=False)
 
 
@@ -96,7 +131,10 @@ def _uses(prefix: str) -> re.Pattern:
 
 
 class SortedFile:
-    """The block boundaries of stable-form bytes, and the splice of new blocks into them."""
+    """The blocks of stable-form bytes, found by binary search over byte offsets
+    (nothing is scanned whole), and the splice of new blocks into them."""
+
+    _SEP = b"\n    .\n\n"  # the end of one block and the blank line before the next
 
     def __init__(self, data: bytes):
         self.data = data
@@ -108,30 +146,35 @@ class SortedFile:
         while m := _PREFIX.match(data, pos):
             self.prefixes[m.group(1).decode()] = m.group(2).decode()
             pos = m.end()
-        if data[pos : pos + 1] != b"\n":
-            raise NotStable("no blank line after the prefixes")
+        if data[pos : pos + 1] != b"\n" or not data.endswith(b"\n    .\n"):
+            raise NotStable("no blank line after the prefixes, or no block at the end")
         self.head_end = pos
-        start = pos + 1
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _BLOCK_END.finditer(data, start - 1):
-            if m.end() < len(data) and data[m.end() : m.end() + 1] != b"\n":
-                raise NotStable("blocks not separated by a blank line")
-            self.starts.append(start)
-            self.ends.append(m.end())
-            start = m.end() + 1
-        if not self.starts or self.ends[-1] != len(data):
-            raise NotStable("no blocks, or bytes after the last block")
+        self.body = pos + 1  # where the first block starts
+        if self.body >= len(data):
+            raise NotStable("no blocks")
         self._subjects: dict[int, str] = {}
 
-    def __len__(self) -> int:
-        return len(self.starts)
+    def end_of(self, start: int) -> int:
+        """Where the block starting at ``start`` ends (after its ``    .`` line)."""
+        i = self.data.find(b"\n    .\n", start)
+        if i < 0:
+            raise NotStable("a block without its end")
+        end = i + 7
+        if end < len(self.data) and self.data[end : end + 1] != b"\n":
+            raise NotStable("blocks not separated by a blank line")
+        return end
 
-    def subject(self, i: int) -> str:
-        """The IRI of block ``i``'s subject."""
-        hit = self._subjects.get(i)
+    def _start_at_or_after(self, pos: int) -> int:
+        """The first block start at or after ``pos`` (the length of the data when none)."""
+        if pos <= self.body:
+            return self.body
+        j = self.data.find(self._SEP, max(pos - len(self._SEP), self.body))
+        return j + len(self._SEP) if j >= 0 else len(self.data)
+
+    def subject(self, start: int) -> str:
+        """The IRI of the subject of the block starting at ``start``."""
+        hit = self._subjects.get(start)
         if hit is None:
-            start = self.starts[i]
             line = self.data[start : self.data.index(b"\n", start)].decode("utf-8")
             if line.startswith("<") and line.endswith(">"):
                 hit = line[1:-1]
@@ -140,13 +183,35 @@ class SortedFile:
                 if not sep or prefix not in self.prefixes or " " in line:
                     raise NotStable(f"subject line {line!r}")
                 hit = self.prefixes[prefix] + local
-            self._subjects[i] = hit
+            self._subjects[start] = hit
         return hit
 
+    def subjects(self) -> list[str]:
+        """Every block's subject, in order (reads the whole file: for tests and small files)."""
+        out, start = [], self.body
+        while start < len(self.data):
+            out.append(self.subject(start))
+            start = self.end_of(start) + 1
+        return out
+
     def find(self, iri: str) -> tuple[int, bool]:
-        """The index of the block of ``iri`` (or where it would go) and whether it is there."""
-        i = bisect_left(range(len(self)), iri, key=self.subject)
-        return i, i < len(self) and self.subject(i) == iri
+        """The start of the block of ``iri`` (or of the block it would go before, or the
+        length of the data) and whether the block is there."""
+        n = len(self.data)
+        if self.subject(self.body) >= iri:
+            return self.body, self.subject(self.body) == iri
+        lo, hi = self.body, n  # subject(lo) < iri; hi is the end or a block whose subject >= iri
+        while True:
+            s = self._start_at_or_after((lo + hi) // 2 + 1)
+            if s >= hi:
+                s = self._start_at_or_after(lo + 1)
+                if s >= hi:
+                    break
+            if self.subject(s) < iri:
+                lo = s
+            else:
+                hi = s
+        return hi, hi < n and self.subject(hi) == iri
 
     def _head(self) -> bytes:
         return self.data[len(self.header) : self.head_end + 1]
@@ -155,11 +220,11 @@ class SortedFile:
         """The triples of each subject's block (an empty set when it has none)."""
         out: dict[str, set[ox.Triple]] = {}
         for iri in iris:
-            i, found = self.find(iri)
+            start, found = self.find(iri)
             if not found:
                 out[iri] = set()
                 continue
-            block = self._head() + self.data[self.starts[i] : self.ends[i]]
+            block = self._head() + self.data[start : self.end_of(start)]
             try:
                 triples = {q.triple for q in ox.parse(block, format=ox.RdfFormat.TURTLE)}
             except SyntaxError as exc:
@@ -178,25 +243,27 @@ class SortedFile:
         writer = Writer(prefixes)
         edits: list[tuple[int, int, str, bytes]] = []  # (start, end, iri, replacement)
         dropped: list[bytes] = []
+        n = len(self.data)
         for iri in sorted(new):
             triples = new[iri]
-            i, found = self.find(iri)
+            start, found = self.find(iri)
             text = serialise_block(writer, ox.NamedNode(iri), triples).encode("utf-8") if triples else b""
             if found:
-                dropped.append(self.data[self.starts[i] : self.ends[i]])
+                end = self.end_of(start)
+                dropped.append(self.data[start:end])
                 if text:
-                    edits.append((self.starts[i], self.ends[i], iri, text))
-                elif i + 1 < len(self):
-                    edits.append((self.starts[i], self.starts[i + 1], iri, b""))
-                elif i > 0:
-                    edits.append((self.ends[i - 1], self.ends[i], iri, b""))
+                    edits.append((start, end, iri, text))
+                elif end < n:
+                    edits.append((start, end + 1, iri, b""))  # the block and the blank line after it
+                elif start > self.body:
+                    edits.append((start - 1, end, iri, b""))  # the blank line before the last block, and it
                 else:
                     raise NotStable("the last block would go")
             elif text:
-                if i < len(self):
-                    edits.append((self.starts[i], self.starts[i], iri, text + b"\n"))
+                if start < n:
+                    edits.append((start, start, iri, text + b"\n"))
                 else:
-                    edits.append((len(self.data), len(self.data), iri, b"\n" + text))
+                    edits.append((n, n, iri, b"\n" + text))
         edits.sort(key=lambda e: (e[0], e[2]))
         parts, pos = [], self.head_end + 1
         for start, end, _, text in edits:
