@@ -134,7 +134,7 @@ def bench_dashboard(path: Path, ref: float, ref_rss: float) -> list[tuple]:
                 page = browser.new_page()
                 t = time.perf_counter()
                 page.goto(f"{base}/{'' if name == 'overview' else name}")
-                page.wait_for_timeout(200)
+                # a fresh tab holds no title until the page's script has drawn one; done when it stops running
                 page.wait_for_function(done, timeout=600_000, polling=100)
                 secs = time.perf_counter() - t
                 label = "dashboard first page (overview)" if i == 0 else f"dashboard later page ({name})"
