@@ -12,7 +12,7 @@ from functools import cached_property
 
 from rdflib import Literal, URIRef
 
-from ..model import ES, ESO, SDO, SKOS
+from ..model import ESO
 from ..store import Store
 from ..terc import Unit, gminy_by_code, read_terc
 from ..terms import sparql_term
@@ -72,9 +72,10 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
 }
 """
 
-#: the organisations with one value of a property (``?idp``): ``?v`` bound to the term
-#: itself, or (identifiers, whatever their datatype) to its text; with every value of each,
-#: for lookups that must not read every organisation
+#: the organisations with one value (``?v`` bound: the term itself, or for identifiers,
+#: whatever their datatype, its text), with every value of each: for lookups that must not
+#: read every organisation.  The property is written in, not bound: Virtuoso cannot
+#: compile a bound predicate here.
 _ORGS_BY = """
 SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
   {match}
@@ -87,11 +88,13 @@ SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
   OPTIONAL { ?o es:krs ?krs }
 }
 """
-_ORGS_BY_TERM = _ORGS_BY.replace("{match}", "?o ?idp ?v .")
-_ORGS_BY_TEXT = _ORGS_BY.replace("{match}", "?o ?idp ?v0 FILTER(STR(?v0) = ?v)")
-
-#: the property each lookup key reads
-_KEY_PROPERTY = {"nip": ES.nip, "regon": ES.regon, "krs": ES.krs, "gmina": SDO.location, "name": SKOS.prefLabel}
+_ORGS_BY_KEY = {
+    "nip": _ORGS_BY.replace("{match}", "?o es:nip ?v0 FILTER(STR(?v0) = ?v)"),
+    "regon": _ORGS_BY.replace("{match}", "?o es:regon ?v0 FILTER(STR(?v0) = ?v)"),
+    "krs": _ORGS_BY.replace("{match}", "?o es:krs ?v0 FILTER(STR(?v0) = ?v)"),
+    "gmina": _ORGS_BY.replace("{match}", "?o schema:location ?v ."),
+    "name": _ORGS_BY.replace("{match}", "?o skos:prefLabel ?v ."),
+}
 
 _AGREEMENTS = """
 SELECT ?a ?label WHERE { ?a a org:OrganizationalCollaboration . OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "pl") } }
@@ -210,13 +213,8 @@ class Context:
         if key == "iri":
             _, rows = self.store.select_values(_ORGS, {"o": URIRef(value)})
         else:
-            if key == "gmina":
-                query, term = _ORGS_BY_TERM, URIRef(value)
-            elif key == "name":
-                query, term = _ORGS_BY_TERM, Literal(value, lang="pl")
-            else:
-                query, term = _ORGS_BY_TEXT, Literal(value)
-            _, rows = self.store.select_values(query, {"idp": _KEY_PROPERTY[key], "v": term})
+            term = URIRef(value) if key == "gmina" else Literal(value, lang="pl") if key == "name" else Literal(value)
+            _, rows = self.store.select_values(_ORGS_BY_KEY[key], {"v": term})
         return {o: r for o, r in _records(rows).items() if _matches(r, key, value)}
 
     def organisation(self, iri: str) -> OrgRecord | None:

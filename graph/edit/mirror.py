@@ -33,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import DataError
-from ..io import format_for, syntax_error
+from ..io import check_regular, format_for, read_limited, syntax_error
 from ..settings import Settings
 from ..store import OxigraphStore
 from .editor import Editor
@@ -52,9 +52,10 @@ def mirror_path(path: str | Path) -> Path:
 
 
 def _hash(path: Path, max_bytes: int) -> str:
-    if not path.exists():
+    st = check_regular(path)  # never a FIFO or a device (T20): named, not read
+    if st is None:
         return ""
-    if path.stat().st_size > max_bytes:
+    if st.st_size > max_bytes:
         raise DataError(str(path), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
     return file_digest(path)
 
@@ -80,10 +81,12 @@ def _write_stamp(folder: Path, stamp: dict) -> None:
 def _quads(settings: Settings) -> Iterator[ox.Quad]:
     for path in settings.files:
         path = Path(path)
-        if not path.exists() or path.stat().st_size == 0:
+        st = check_regular(path)
+        if st is None or st.st_size == 0:
             continue
+        data = read_limited(path, max_bytes=settings.max_file_bytes)
         try:
-            yield from ox.parse(path=str(path), format=format_for(path))
+            yield from ox.parse(data, format=format_for(path))
         except SyntaxError as exc:
             raise syntax_error(str(path), exc) from None
 

@@ -47,9 +47,7 @@ ASK_CHUNK = 50
 
 def _ask_all(store: Store, triples) -> bool:
     items = sorted(triples)
-    return all(
-        store.query("ASK {\n" + _block(items[i : i + ASK_CHUNK]) + "\n}").boolean for i in range(0, len(items), ASK_CHUNK)
-    )
+    return all(store.query("ASK {\n" + _block(items[i : i + ASK_CHUNK]) + "\n}").boolean for i in range(0, len(items), ASK_CHUNK))
 
 
 def apply_remote(store: Store, change: Change) -> Change:
