@@ -147,7 +147,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(page, data_file: Path):
     history = data_file.with_suffix(".history.jsonl")
     history_before = history.read_bytes() if history.exists() else None
     _upload(page, "organizacje-błąd.csv", BAD_CSV)
-    expect(page.get_by_text("1 błędów: nic nie zostanie zapisane.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("1 błąd: nic nie zostanie zapisane.")).to_be_visible(timeout=30_000)
     assert _grids(page, 2)["Waga"] == [
         {
             "Waga": "błąd",

@@ -82,7 +82,7 @@ def test_search_ranks_whole_label_first_and_needs_every_word(bundled):
 
 def test_search_english_label(bundled):
     _, g = bundled
-    assert ORG + "mops-starachowice" in search(g, "Municipal Social Assistance")
+    assert ORG + "mops-starachowice" in search(g, "City Social Assistance")
 
 
 def test_filters_change_counts(tiny):
@@ -185,7 +185,7 @@ def test_node_rows_language(bundled):
     (pl,) = node_rows(g, [ORG + "mops-starachowice"], vocab=v, lang="pl")
     (en,) = node_rows(g, [ORG + "mops-starachowice"], vocab=v, lang="en")
     assert pl["label"].startswith("Miejski Ośrodek") and pl["kind"] == "ośrodek pomocy społecznej"
-    assert en["label"].startswith("Municipal") and en["kind"] == "social assistance centre"
+    assert en["label"].startswith("City Social Assistance Centre") and en["kind"] == "social assistance centre"
     assert node_rows(g, ["nope"]) == []
 
 
