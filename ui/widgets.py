@@ -130,3 +130,39 @@ def profile_url(iri: str) -> str:
     from urllib.parse import urlencode
 
     return "./profile?" + urlencode({"org": iri, "lang": lang()})
+
+
+def report_download(*, as_of: str | None, key: str) -> None:
+    """Buttons for the meeting report (PDF, HTML) on ``as_of`` (None: today), with an optional "since" date.
+
+    The report is made only when a button is clicked (deferred ``data``), on
+    the store this run holds; the core does the work (``graph.meeting``).
+    """
+    from graph.meeting import report_bytes
+
+    language = lang()
+    day = as_of or dt.date.today().isoformat()
+    dates = [d for d in state.history() if d < day]
+    since = st.selectbox(t("report.since"), [None, *dates], format_func=lambda d: d or t("report.since_none"), key=f"{key}_since")
+    store = state.store()
+    name = f"{t('report.file_name')}-{day}"
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        t("report.pdf"),
+        lambda: report_bytes(store, as_of=day, since=since, lang=language, fmt="pdf"),
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
+        key=f"{key}_pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
+    c2.download_button(
+        t("report.html"),
+        lambda: report_bytes(store, as_of=day, since=since, lang=language, fmt="html"),
+        file_name=f"{name}.html",
+        mime="text/html",
+        key=f"{key}_html",
+        icon=":material/description:",
+        on_click="ignore",
+    )
+    st.caption(t("report.help"))

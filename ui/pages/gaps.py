@@ -11,7 +11,7 @@ from graph.overview import finding_rows
 from graph.wording import number
 from ui import state
 from ui.i18n import lang, t, tm
-from ui.widgets import profile_url
+from ui.widgets import profile_url, report_download
 
 
 def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> None:
@@ -195,5 +195,7 @@ def render() -> None:
             c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
             with st.expander(t("gaps.preview")):
                 st.code(md, language="markdown")
+        st.subheader(t("report.heading"))
+        report_download(as_of=as_of, key="gaps_report")
     if as_of:
         st.caption(tm("gaps.as_of_note", date=as_of))

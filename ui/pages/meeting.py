@@ -19,7 +19,7 @@ from graph.viz import ViewSpec
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
-from ui.widgets import synthetic_banner_text, vocab_label
+from ui.widgets import report_download, synthetic_banner_text, vocab_label
 
 #: The saved views, in order (titles: meeting.step.<name>).
 STEPS = ("signed", "joined", "network", "gaps_by_gmina", "spof")
@@ -159,3 +159,5 @@ def render() -> None:
     )
     leave.page_link(page("overview"), label=t("meeting.exit"), icon=":material/close:")
     _view(name, language)
+    with st.expander(t("report.heading"), icon=":material/print:"):
+        report_download(as_of=None, key="meeting_report")
