@@ -78,6 +78,8 @@ def test_tie_kind_and_as_of_filters_change_ties(monkeypatch):
     at = _open(_app(monkeypatch), "network")
     ties_all = _count_line(at)
     at.multiselect(key="net_tie_kinds").set_value(["funding"]).run()
+    assert _count_line(at).endswith("linii: 16**")  # 2 funding ties + 14 memberships of the agreement (drawn by default)
+    at.checkbox(key="net_memberships").uncheck().run()
     assert _count_line(at).endswith("linii: 2**")
     at.multiselect(key="net_tie_kinds").set_value([]).run()
     at.toggle(key="net_as_of_on").set_value(True).run()
@@ -296,7 +298,12 @@ def test_gaps_page_with_a_report(monkeypatch, fake_report):
     findings = next(f for f in frames if "Ustalenie" in f.columns and "Wąchock: brak PES" in f.to_string())
     assert findings["Profil"].iloc[0].startswith("./profile?org=https%3A%2F%2Fw3id.org%2Fes-pl%2Fid%2Forg%2Fgmina-wachock")
     assert any("MGOPS może współpracować z OWES" in f.to_string() for f in frames)
-    assert [b.label for b in at.get("download_button")] == ["Raport (Markdown)", "Ustalenia (CSV)"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Raport (Markdown)",
+        "Ustalenia (CSV)",
+        "Raport na spotkanie (PDF)",
+        "Raport na spotkanie (HTML)",
+    ]
     # the same finding on the profile and the overview
     prof = _open(_app(monkeypatch), "profile", org=ORG + "gmina-wachock")
     assert "brak PES i wsparcia OWES" in _texts(prof)

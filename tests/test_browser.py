@@ -95,7 +95,9 @@ def _expected_nodes() -> int:
     from graph.store import open_store
 
     store = open_store(Settings(data=tuple(Path(p) for p in DATA.split(os.pathsep))))
-    return filter_graph(to_networkx(store)).number_of_nodes()
+    return filter_graph(
+        to_networkx(store, include_memberships=True)
+    ).number_of_nodes()  # the agreement and its members are drawn by default
 
 
 def test_network_canvas_draws_every_node(session, server):
@@ -103,14 +105,14 @@ def test_network_canvas_draws_every_node(session, server):
     _open(page, server, "network")
     frame = _network_frame(page)
     drawn = frame.eval_on_selector("#mynetwork", "e => [Number(e.dataset.nodes), Number(e.dataset.edges)]")
-    assert drawn[0] == _expected_nodes() == 29
+    assert drawn[0] == _expected_nodes() == 30
     assert frame.evaluate("() => window.esNetwork.body.data.nodes.length") == drawn[0]
     assert frame.query_selector("#mynetwork canvas") is not None
     # the hostile labels are data of the canvas, as text
     labels = frame.evaluate(
         f"() => [window.esNetwork.body.data.nodes.get('{IMG_ORG}').label, window.esNetwork.body.data.nodes.get('{SCRIPT_ORG}').title]"
     )
-    assert labels[0].startswith("Zlośliwe <img src=x onerror=")
+    assert labels[0].startswith("Zlośliwe <img src=x")  # the short name on the canvas (full name in the tooltip)
     assert "</script><script>window.__xss=2" in labels[1]
     _no_script_ran(page, rec)
     page.screenshot(path=str(ARTIFACTS / "network.png"))

@@ -95,7 +95,7 @@ def network_controls(*, key: str) -> Controls:
             today = dt.date.today().isoformat()
             stops = sorted(set(dates) | {today})
             as_of = st.select_slider(t("controls.as_of"), stops, value=today if today in stops else stops[-1], key=f"{key}_as_of")
-        memberships = st.checkbox(t("controls.memberships"), value=False, key=f"{key}_memberships", help=t("controls.memberships_help"))
+        memberships = st.checkbox(t("controls.memberships"), value=True, key=f"{key}_memberships", help=t("controls.memberships_help"))
 
         st.subheader(t("controls.drawing"))
         colour_by = st.radio(

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyvis.network import Network
 
-from .style import OVERLAY_STYLES, SHAPES, SPOF_BORDER, colour_for, tie_style
+from .labels import full_label, short_label
+from .style import GROUP_COLOUR, OVERLAY_STYLES, SHAPES, SPOF_BORDER, colour_for, shape_for, tie_style
 
 __all__ = ["ViewOptions", "Overlay", "LegendItem", "NetworkView", "build_network", "DEFAULT_CAPTIONS"]
 
@@ -48,6 +49,13 @@ DEFAULT_CAPTIONS: dict[str, str] = {
     "membership": "member of the agreement",
     "post": "post",
     "powiat": "Powiat",
+    "family_government": "government",
+    "family_services": "public services",
+    "family_reintegration": "reintegration units",
+    "family_enterprise": "social enterprises",
+    "family_ngo": "associations and foundations",
+    "family_support": "support centres (OWES)",
+    "family_firm": "firms",
 }
 
 
@@ -60,7 +68,8 @@ class ViewOptions:
     physics: bool = False  # False: fixed seeded positions; True: settle from them, then stop
     lang: str = "pl"
     font_size: int = 14
-    max_label: int = 42  # longer labels are shortened on the canvas (the tooltip has all)
+    max_label: int = 42  # grouped views: longer labels are shortened on the canvas (the tooltip has all)
+    short_label: int = 24  # organisations: the short name (graph.viz.labels) on the canvas, the full one in the tooltip
     highlight: frozenset[str] = frozenset()  # single points of failure: red border
     selected: str | None = None  # focus node: larger, bold
 
@@ -79,7 +88,7 @@ class Overlay:
 class LegendItem:
     colour: str
     label: str
-    shape: str = "dot"  # dot | line | dashed | ring
+    shape: str = "dot"  # dot | square | triangle | diamond | triangleDown | hexagon | star | line | dashed | ring
     count: int | None = None
 
 
@@ -95,12 +104,7 @@ class NetworkView:
 
 
 def _label(attrs: dict, lang: str) -> str:
-    if lang == "en":
-        text = str(attrs.get("label_en") or attrs.get("label") or "")
-    else:
-        text = str(attrs.get("label") or attrs.get("label_en") or "")
-    # a node known only by its IRI: show the local name
-    return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if text.startswith(("http://", "https://")) else text
+    return full_label(attrs, lang)
 
 
 def _short(text: str, n: int) -> str:
@@ -190,9 +194,11 @@ def build_network(
         selected = node == options.selected
         item = {
             "id": node,
-            "label": _short(label, options.max_label) + (f" ({attrs.get('count')})" if grouped else ""),
+            "label": (_short(label, options.max_label) + f" ({attrs.get('count')})")
+            if grouped
+            else short_label(attrs, lang, min(options.max_label, options.short_label)),
             "title": "\n".join(lines),
-            "shape": SHAPES.get(typ, "dot"),
+            "shape": SHAPES.get(typ, "dot") if grouped else shape_for(attrs),
             "size": sizes.get(node, 16.0) * (1.4 if selected else 1.0),
             "color": {
                 "background": colour,
@@ -202,6 +208,8 @@ def build_network(
             "borderWidth": 5 if spof else (3 if selected else 1),
             "font": {"size": options.font_size * (1.3 if selected else 1.0), "bold": selected} if selected else {"size": options.font_size},
         }
+        if typ == "group":  # not an organisation: dashed border
+            item["shapeProperties"] = {"borderDashes": [4, 3]}
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
@@ -309,7 +317,7 @@ def _vis_options(options: ViewOptions, n: int, grouped: bool) -> dict:
 
 
 def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grouped, communities) -> dict[str, list[LegendItem]]:
-    from .style import COMMUNITY_COLOURS, KIND_COLOURS, SECTOR_COLOURS, TIE_STYLES, UNKNOWN_COLOUR
+    from .style import COMMUNITY_COLOURS, FAMILY_SHAPES, KIND_COLOURS, KIND_FAMILY, SECTOR_COLOURS, TIE_STYLES, UNKNOWN_COLOUR
 
     lang = options.lang
     node_items: list[LegendItem] = []
@@ -334,7 +342,22 @@ def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grou
             counts[key] = counts.get(key, 0) + 1
         for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             label = _vocab_label(vocab, group, key, lang) if key not in ("", "agreement", "group") else cap[key or "other"]
-            node_items.append(LegendItem(palette.get(key) or KIND_COLOURS.get(key, UNKNOWN_COLOUR), label, "dot", n))
+            shape = {"agreement": "star"}.get(key, "dot")
+            if group == "kind" and key not in ("", "agreement", "group"):
+                shape = FAMILY_SHAPES.get(KIND_FAMILY.get(key, ""), "dot")
+            node_items.append(LegendItem(palette.get(key) or KIND_COLOURS.get(key, UNKNOWN_COLOUR), label, shape, n))
+    shape_items: list[LegendItem] = []
+    if not grouped:  # the shapes say the kind's family whatever the colour says
+        families: dict[str, int] = {}
+        for _, attrs in g.nodes(data=True):
+            if attrs.get("type") == "organisation":
+                fam = KIND_FAMILY.get(attrs.get("kind") or "")
+                if fam:
+                    families[fam] = families.get(fam, 0) + 1
+        for fam, n in sorted(families.items(), key=lambda kv: (-kv[1], kv[0])):
+            shape_items.append(LegendItem("#555555", cap.get(f"family_{fam}", fam), FAMILY_SHAPES.get(fam, "dot"), n))
+        if any(t == "group" for _, t in g.nodes(data="type")):
+            shape_items.append(LegendItem(GROUP_COLOUR, cap["group"], "dot", sum(1 for _, t in g.nodes(data="type") if t == "group")))
     if options.highlight & set(g.nodes):
         node_items.append(LegendItem(SPOF_BORDER, cap["spof"], "ring", len(options.highlight & set(g.nodes))))
     tie_items = [
@@ -352,4 +375,4 @@ def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grou
     overlay_items = [
         LegendItem(OVERLAY_STYLES[k]["color"], cap.get(k, k), "dashed" if OVERLAY_STYLES[k]["dashes"] else "line", n) for k, n in sorted(overlay_count.items())
     ]
-    return {"nodes": node_items, "ties": tie_items, "overlays": overlay_items}
+    return {"nodes": node_items, "shapes": shape_items, "ties": tie_items, "overlays": overlay_items}

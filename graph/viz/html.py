@@ -41,6 +41,7 @@ DEFAULT_UI: dict[str, str] = {
     "physics": "Physics",
     "legend": "Legend",
     "nodes": "Nodes",
+    "shapes": "Shapes (kind)",
     "ties": "Ties",
     "overlays": "Overlays",
     "info": "Click a node or tie to see its details.",
@@ -65,12 +66,18 @@ body { display: flex; flex-direction: column; font-size: var(--fs, 14px); }
 #legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .sw { display: inline-block; flex: 0 0 auto; }
 .sw.dot { width: 12px; height: 12px; border-radius: 50%; }
+.sw.square { width: 11px; height: 11px; }
+.sw.triangle { width: 13px; height: 12px; clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+.sw.triangleDown { width: 13px; height: 12px; clip-path: polygon(0 0, 100% 0, 50% 100%); }
+.sw.diamond { width: 13px; height: 13px; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); }
+.sw.hexagon { width: 13px; height: 12px; clip-path: polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%); }
+.sw.star { width: 14px; height: 14px; clip-path: polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%, 21% 91%, 32% 57%, 2% 35%, 39% 35%); }
 .sw.ring { width: 10px; height: 10px; border-radius: 50%; border: 3px solid; background: #fff; }
 .sw.line { width: 22px; height: 0; border-top: 3px solid; }
 .sw.dashed { width: 22px; height: 0; border-top: 3px dashed; }
 .n { color: #666; }
-#info { position: absolute; left: 6px; bottom: 6px; max-width: 80%; white-space: pre-line; background: rgba(255,255,255,0.93);
-        border: 1px solid #ccc; border-radius: 6px; padding: 4px 8px; font-size: 0.9em; }
+#info { flex: 0 0 auto; white-space: pre-line; background: #fafafa; border-top: 1px solid #ccc; padding: 4px 8px;
+        font-size: 0.9em; max-height: 7.5em; overflow: auto; }
 div.vis-tooltip { position: absolute; visibility: hidden; padding: 5px 8px; white-space: pre-line; font-size: 0.9em; max-width: 420px;
         background: #fffdf3; border: 1px solid #808074; border-radius: 3px; box-shadow: 3px 3px 10px rgba(0,0,0,.2); pointer-events: none; z-index: 5; }
 """
@@ -143,13 +150,13 @@ def script_hash(text: str) -> str:
 def _legend_html(legend: dict[str, list[LegendItem]], ui: dict[str, str]) -> str:
     e = html.escape
     parts = [f"<details open><summary>{e(ui['legend'])}</summary>"]
-    for key in ("nodes", "ties", "overlays"):
+    for key in ("nodes", "shapes", "ties", "overlays"):
         items = legend.get(key) or []
         if not items:
             continue
         parts.append(f"<h2>{e(ui[key])}</h2><ul>")
         for it in items:
-            prop = "background" if it.shape == "dot" else "border-color"
+            prop = "border-color" if it.shape in ("line", "dashed", "ring") else "background"
             count = f' <span class="n">({it.count})</span>' if it.count is not None else ""
             parts.append(f'<li><span class="sw {e(it.shape)}" style="{prop}: {e(it.colour)}"></span><span>{e(it.label)}</span>{count}</li>')
         parts.append("</ul>")
@@ -196,10 +203,10 @@ def render_html(
             "</div>",
             '<div id="main"><div id="netwrap">',
             f'<div id="mynetwork" role="img" aria-label="{e(ui["aria"])}"></div>',
-            f'<div id="info">{e(ui["info"])}</div>',
             "</div>",
             f'<aside id="legend">{_legend_html(view.legend, ui)}</aside>' if legend else "",
             "</div>",
+            f'<div id="info" role="status" aria-live="polite">{e(ui["info"])}</div>',
             f'<script type="application/json" id="graph-data">{safe_json(data)}</script>',
             f"<script>{js_vis}</script>",
             f"<script>{_JS}</script>",

@@ -1,16 +1,25 @@
 """Colours, shapes and edge styles of the network view, and the legend's entries.
 
-Kinds within a sector share a hue family (public: blues, social economy:
-greens, private: oranges) so a projector audience reads the sector at a
-glance; every kind still has its own shade.  Tie kinds differ in colour and
-width; dashes are kept for the overlays (expected-but-missing and suggested
-ties) so a dashed line always means "not (yet) there".
+Colours come from the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal
+Design"), whose eight colours stay apart for the common colour-vision
+deficiencies: sectors get blue (public), bluish green (social economy) and
+orange (private).  Kinds are grouped into families, and a family has a shape
+as well as a colour (government: square, social services: dot, reintegration
+units: triangle, social enterprises: diamond, associations and foundations:
+inverted triangle, support centres: hexagon, the agreement: star), so a
+reader who cannot tell two colours apart still tells the shapes.  Tie kinds
+differ in colour and width; dashes are kept for the overlays
+(expected-but-missing and suggested ties) so a dashed line always means "not
+(yet) there".
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "OKABE_ITO",
     "KIND_COLOURS",
+    "KIND_FAMILY",
+    "FAMILY_SHAPES",
     "SECTOR_COLOURS",
     "COMMUNITY_COLOURS",
     "TIE_STYLES",
@@ -18,47 +27,83 @@ __all__ = [
     "SPOF_BORDER",
     "UNKNOWN_COLOUR",
     "colour_for",
+    "shape_for",
     "tie_style",
     "SHAPES",
 ]
 
-UNKNOWN_COLOUR = "#9e9e9e"
-SPOF_BORDER = "#d50000"
-GROUP_COLOUR = "#b0a48a"  # unnamed groups of signatories
-
-SECTOR_COLOURS: dict[str, str] = {
-    "public": "#1f5fa8",
-    "social_economy": "#2e8b3e",
-    "private": "#e07b00",
+#: The Okabe-Ito palette.
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
 }
 
+UNKNOWN_COLOUR = "#999999"
+SPOF_BORDER = "#D55E00"  # vermillion ring, 5 px
+GROUP_COLOUR = "#BBBBBB"  # unnamed groups of signatories (with a dashed border)
+
+SECTOR_COLOURS: dict[str, str] = {
+    "public": OKABE_ITO["blue"],
+    "social_economy": OKABE_ITO["bluish_green"],
+    "private": OKABE_ITO["orange"],
+}
+
+#: Kind -> family (what the shape and, coloured by kind, the colour say).
+KIND_FAMILY: dict[str, str] = {
+    "regional_government": "government",
+    "starostwo": "government",
+    "gmina": "government",
+    "rops": "services",
+    "ops": "services",
+    "pcpr": "services",
+    "pup": "services",
+    "other_public": "services",
+    "cis": "reintegration",
+    "kis": "reintegration",
+    "zaz": "reintegration",
+    "wtz": "reintegration",
+    "social_cooperative": "enterprise",
+    "work_cooperative": "enterprise",
+    "agricultural_cooperative": "enterprise",
+    "nonprofit_company": "enterprise",
+    "foundation": "ngo",
+    "association": "ngo",
+    "lgd": "ngo",
+    "owes": "support",
+    "firm": "firm",
+}
+
+#: Family -> vis-network shape (all draw their label below the shape).
+FAMILY_SHAPES: dict[str, str] = {
+    "government": "square",
+    "services": "dot",
+    "reintegration": "triangle",
+    "enterprise": "diamond",
+    "ngo": "triangleDown",
+    "support": "hexagon",
+    "firm": "dot",
+}
+
+_FAMILY_COLOURS: dict[str, str] = {
+    "government": OKABE_ITO["blue"],
+    "services": OKABE_ITO["sky_blue"],
+    "reintegration": OKABE_ITO["vermillion"],
+    "enterprise": OKABE_ITO["bluish_green"],
+    "ngo": OKABE_ITO["yellow"],
+    "support": OKABE_ITO["black"],
+    "firm": OKABE_ITO["orange"],
+}
+
+#: Kind -> colour (colour by kind): the family's Okabe-Ito colour.
 KIND_COLOURS: dict[str, str] = {
-    # public: blues and teals
-    "regional_government": "#0b3d91",
-    "rops": "#1565c0",
-    "starostwo": "#1e88e5",
-    "gmina": "#42a5f5",
-    "ops": "#00838f",
-    "pcpr": "#26a69a",
-    "pup": "#5c6bc0",
-    "other_public": "#90caf9",
-    # social economy: greens
-    "owes": "#1b5e20",
-    "social_cooperative": "#43a047",
-    "cis": "#7cb342",
-    "kis": "#9ccc65",
-    "zaz": "#2e7d32",
-    "wtz": "#558b2f",
-    "foundation": "#00a86b",
-    "association": "#66bb6a",
-    "lgd": "#827717",
-    "nonprofit_company": "#00695c",
-    "work_cooperative": "#33691e",
-    "agricultural_cooperative": "#afb42b",
-    # private: oranges
-    "firm": "#e65100",
-    # the agreement itself
-    "agreement": "#6a1b9a",
+    **{kind: _FAMILY_COLOURS[family] for kind, family in KIND_FAMILY.items()},
+    "agreement": OKABE_ITO["reddish_purple"],
     "group": GROUP_COLOUR,
 }
 
@@ -103,9 +148,10 @@ OVERLAY_STYLES: dict[str, dict] = {
     "unconfirmed": {"color": "#607d8b", "width": 2, "dashes": [2, 5]},
 }
 
+#: Node type -> shape (organisations: by kind, see :func:`shape_for`).
 SHAPES: dict[str, str] = {
     "organisation": "dot",
-    "group": "square",
+    "group": "dot",
     "agreement": "star",
     "territory": "hexagon",
     "person": "diamond",
@@ -126,6 +172,14 @@ def colour_for(attrs: dict, colour_by: str, communities: dict[str, int] | None =
             return UNKNOWN_COLOUR
         return COMMUNITY_COLOURS[communities[node] % len(COMMUNITY_COLOURS)]
     return KIND_COLOURS.get(attrs.get("kind") or "", UNKNOWN_COLOUR)
+
+
+def shape_for(attrs: dict) -> str:
+    """The vis-network shape of a node: by type, and for an organisation by its kind's family."""
+    typ = attrs.get("type") or "other"
+    if typ == "organisation":
+        return FAMILY_SHAPES.get(KIND_FAMILY.get(attrs.get("kind") or "", ""), "dot")
+    return SHAPES.get(typ, "dot")
 
 
 def tie_style(kind: str | None) -> dict:

@@ -130,7 +130,7 @@ def compose(
         positions=(
             group_layout(visible, font_px=spec.font_px)
             if level is not None
-            else layout(visible, seed=spec.seed, spacing=max(140.0, spec.font_px * 7.0))
+            else layout(visible, seed=spec.seed, spacing=max(170.0, spec.font_px * 10.0))
         ),
         metrics=metrics if level is None else None,
         metric_names=metric_names,

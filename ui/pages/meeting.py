@@ -107,7 +107,7 @@ def _view(name: str, language: str) -> None:
     elif name == "network":
         st.markdown(t("meeting.network_lead"))
         spec = ViewSpec(filters=Filters(isolated=False), colour_by="sector", lang=language, font_px=FONT_PX, show_suggested=False)
-        _network(spec, as_of=today, memberships=False, title=t("meeting.step.network"))
+        _network(spec, as_of=today, memberships=True, title=t("meeting.step.network"))
     elif name == "gaps_by_gmina":
         grid = state.overview_tables(language)["gminas"]
         if grid.empty:
