@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.explore import summary
-from ui import state
+from ui import a11y, state
 from ui.i18n import LANGS, t
 from ui.i18n import lang as current_lang
 from ui.pages import PAGES, SECTIONS, register_pages, runner
@@ -30,6 +30,7 @@ current = st.navigation(menu)
 
 with st.sidebar:
     st.radio(t("app.language"), LANGS, key="lang", format_func=lambda code: t(f"app.lang.{code}"), horizontal=True)
+    a11y.mount(current_lang())  # <html lang>, list structure, contrast (ui/a11y.py)
 
 try:
     cfg = state.settings()

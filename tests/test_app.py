@@ -371,3 +371,27 @@ def test_verified_absence_on_the_gaps_page_and_the_profile(monkeypatch, tmp_path
     assert "Sprawdzone braki (tej organizacji i jej gminy)" in texts and "stan na 2024\\-03\\-01" in texts
     assert "sugerowane powiązanie · Gminny Ośrodek Pomocy Społecznej w Pawłowie → " in texts
     st.cache_resource.clear()
+
+
+def test_network_table_is_the_picture_as_text(monkeypatch):
+    """The text alternative lists exactly the drawn nodes and lines, under the same filters."""
+    import re
+
+    at = _open(_app(monkeypatch), "network")
+
+    def tables():
+        frames = [d.value for d in at.dataframe]
+        orgs = next(f for f in frames if "Partnerzy na rysunku" in f.columns)
+        ties = next(f for f in frames if "Powiązanie" in f.columns)
+        nodes, lines = map(int, re.search(r"rysunku: (\d+) · linii: (\d+)", _count_line(at)).groups())
+        return orgs, ties, nodes, lines
+
+    orgs, ties, nodes, lines = tables()
+    assert len(orgs) == nodes and len(ties) == lines
+    assert "Gmina Wąchock" in set(orgs["Nazwa"])
+    signed = ties[(ties["Partner"].str.startswith("Porozumienie")) & (ties["Powiązanie"] == "członek porozumienia")]
+    assert "Gmina Wąchock" in set(signed["Organizacja"])
+    at.multiselect(key="net_kinds").set_value(["gmina"]).run()
+    orgs, ties, nodes, lines = tables()
+    assert len(orgs) == nodes and {"Gmina Brody", "Gmina Wąchock"} <= set(orgs["Nazwa"])
+    assert "Powiatowy Urząd Pracy w Starachowicach" not in set(orgs["Nazwa"])

@@ -120,3 +120,90 @@ def test_meeting_report_downloads_as_a_pdf_with_page_numbers(page, server):
     assert f"Strona 1 z {n}" in text and f"Strona {n} z {n}" in text
     assert "Gmina Wąchock" in text and "10 członków" in text
     assert "Pojedyncze punkty awarii" in text
+
+
+PAGES = (
+    "",
+    "network",
+    "gaps",
+    "profile?org=https%3A%2F%2Fw3id.org%2Fes-pl%2Fid%2Forg%2Fpowiat-starachowicki",
+    "meeting",
+    "export",
+    "console",
+    "data",
+)
+#: WCAG 2.0/2.1 A and AA rules of axe-core.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _axe(frame) -> list[dict]:
+    """The serious and critical axe-core violations of ``frame`` (axe-core from axe-playwright-python, offline)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    frame.evaluate(Axe().axe_script)
+    res = frame.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS!r}}}, resultTypes: ['violations']}})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in res["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_every_page_passes_axe_and_sets_its_language(page, server, lang):
+    found = {}
+    for path in PAGES:
+        sep = "&" if "?" in path else "?"
+        _open(page, server, f"{path}{sep}lang={lang}")
+        page.wait_for_function(f"() => document.documentElement.lang === '{lang}'", timeout=10_000)
+        name = (path.split("?")[0] or "overview").replace("/", "-")
+        page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{lang}.png"), full_page=True)
+        bad = _axe(page)
+        if path in ("network", "meeting", "export"):  # the picture's own page inside the iframe
+            bad += _axe(_network_frame(page))
+        if bad:
+            found[name] = bad
+    assert not found, f"axe-core found serious or critical violations: {found}"
+
+
+def test_keyboard_alone_reaches_the_controls_in_order(page, server):
+    _open(page, server, "network")
+    names = []
+    for _ in range(32):
+        page.keyboard.press("Tab")
+        names.append(
+            page.evaluate(
+                """() => { const e = document.activeElement;
+                 const l = e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent) || e.textContent || '';
+                 return l.trim().slice(0, 60); }"""
+            )
+        )
+    order = ["Przegląd", "Sieć", "Luki", "Polski", "Rodzaj podmiotu", "Gmina", "Pokaż porozumienie i jego członków", "Szukaj organizacji"]
+    at = [next(i for i, n in enumerate(names) if n.startswith(label)) for label in order]
+    assert at == sorted(at), f"focus order: {names}"
+    # the search works from the keyboard
+    page.keyboard.press("Escape")
+    page.get_by_label("Szukaj organizacji").focus()
+    page.keyboard.type("wachock")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(300)
+    assert page.get_by_text("Znaleziono: 2 wyniki").count() == 1
+
+
+def test_meeting_steps_by_keyboard_are_announced(page, server):
+    _open(page, server, "meeting?lang=pl")
+    assert page.locator("h1").first.inner_text() == "Kto podpisał porozumienie"
+    page.wait_for_function(
+        "() => document.getElementById('es-live') && document.getElementById('es-live').textContent.startsWith('Krok 1 z 5')"
+    )
+    page.get_by_role("button", name="Dalej").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('es-live').textContent === 'Krok 2 z 5: Kto dołączył później'", timeout=30_000)
+    live = page.locator("#es-live")
+    assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
+    assert page.locator("h1").first.inner_text() == "Kto dołączył później"
+    # the picture has its table: the agreement's members as text
+    page.get_by_text("Tabela:").first.click()
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Tabela: ").first.inner_text().startswith("Tabela: ")

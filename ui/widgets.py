@@ -166,3 +166,42 @@ def report_download(*, as_of: str | None, key: str) -> None:
         on_click="ignore",
     )
     st.caption(t("report.help"))
+
+
+def network_table(view, *, key: str) -> None:
+    """The text alternative of a network picture: its organisations and ties as tables (same filters, same date)."""
+    import pandas as pd
+
+    orgs, ties = view.organisation_rows, view.tie_rows
+    with st.expander(t("network.table", orgs=len(orgs), ties=len(ties)), icon=":material/table_rows:"):
+        st.caption(t("network.table_help"))
+        frame = pd.DataFrame(
+            {
+                t("network.col.name"): [r["label"] for r in orgs],
+                t("network.col.kind"): [r["kind"] for r in orgs],
+                t("network.col.sector"): [r["sector"] for r in orgs],
+                t("network.col.gmina"): [r["gmina"] for r in orgs],
+                t("network.col.partners"): [r["partners"] for r in orgs],
+                t("network.col.spof"): [t("network.yes") if r["spof"] else "" for r in orgs],
+                t("network.col.profile"): [profile_url(r["iri"]) if r["iri"] else None for r in orgs],
+            }
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key=f"{key}_orgs",
+            column_config={t("network.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile"))},
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("network.col.from"): [r["source"] for r in ties],
+                    t("network.col.to"): [r["target"] for r in ties],
+                    t("network.col.tie"): [r["kind"] for r in ties],
+                    t("network.col.start"): [r["start"] for r in ties],
+                    t("network.col.end"): [r["end"] for r in ties],
+                }
+            ),
+            hide_index=True,
+            key=f"{key}_ties",
+        )

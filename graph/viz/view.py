@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
-from .build import Overlay, ViewOptions, build_network
+from .build import DEFAULT_CAPTIONS, Overlay, ViewOptions, build_network
 from .html import render_html
 from .layout import DEFAULT_SEED, group_layout, layout
+from .tables import view_tables
 
 __all__ = ["ViewSpec", "Composed", "compose", "visible_graph", "GROUP_THRESHOLD", "HARD_MAX", "METRIC_COLUMNS"]
 
@@ -60,6 +61,8 @@ class Composed:
     level: str | None  # None, "gmina", "powiat" or "voivodeship"
     groups: list[tuple[str, str, int]] = field(default_factory=list)  # (TERC code, label, organisations), largest first
     nodes: list[str] = field(default_factory=list)  # ids of the drawn nodes
+    organisation_rows: list[dict] = field(default_factory=list)  # the text alternative (graph.viz.tables)
+    tie_rows: list[dict] = field(default_factory=list)
 
 
 def visible_graph(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] | None = None) -> tuple[nx.Graph, str | None, int]:
@@ -146,6 +149,9 @@ def compose(
             ((n[len(GROUP_PREFIX) :], a.get("label", n), int(a.get("count", 0))) for n, a in visible.nodes(data=True)),
             key=lambda r: (-r[2], r[1]),
         )
+    org_rows, tie_rows = view_tables(
+        visible, vocab=vocab, lang=spec.lang, spof=options.highlight, captions={**DEFAULT_CAPTIONS, **dict(captions or {})}
+    )
     return Composed(
         html=html,
         node_count=view.node_count,
@@ -154,4 +160,6 @@ def compose(
         level=level,
         groups=groups,
         nodes=list(visible.nodes),
+        organisation_rows=org_rows,
+        tie_rows=tie_rows,
     )

@@ -103,4 +103,4 @@ def render() -> None:
         )
 
     st.subheader(t("export.preview"))
-    st.iframe(view.html, height=560)
+    st.iframe(view.html, height=560, alt=title)

@@ -16,10 +16,10 @@ from graph.explore import Filters
 from graph.model import SECTORS
 from graph.overview import agreements, first_members, later_members
 from graph.viz import ViewSpec
-from ui import state
+from ui import a11y, state
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
-from ui.widgets import report_download, synthetic_banner_text, vocab_label
+from ui.widgets import network_table, report_download, synthetic_banner_text, vocab_label
 
 #: The saved views, in order (titles: meeting.step.<name>).
 STEPS = ("signed", "joined", "network", "gaps_by_gmina", "spof")
@@ -56,7 +56,8 @@ def _go(delta: int) -> None:
 
 def _network(spec: ViewSpec, *, as_of: str | None, memberships: bool, title: str) -> None:
     view = state.network(spec, as_of=as_of, memberships=memberships, title=title, banner=synthetic_banner_text())
-    st.iframe(view.html, height=680)
+    st.iframe(view.html, height=680, alt=title)
+    network_table(view, key=f"meeting_table_{spec.focus or 'all'}")
 
 
 def _names(rows: pd.DataFrame, language: str, columns: int = 1, limit: int = 30) -> None:
@@ -148,6 +149,7 @@ def render() -> None:
     back, pos, nxt, leave = nav.columns([3, 2, 3, 3], vertical_alignment="center")
     back.button(t("meeting.back"), on_click=_go, args=(-1,), disabled=i == 0, key="meeting_back", icon=":material/arrow_back:")
     pos.markdown(f"**{i + 1} / {len(STEPS)}**")
+    a11y.announce(t("meeting.step_of", i=i + 1, n=len(STEPS), title=t(f"meeting.step.{name}")), lang=language)
     nxt.button(
         t("meeting.next"),
         on_click=_go,

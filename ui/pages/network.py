@@ -10,7 +10,7 @@ from graph.viz import GROUP_THRESHOLD, ViewSpec
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
-from ui.widgets import network_controls, synthetic_banner_text
+from ui.widgets import network_controls, network_table, synthetic_banner_text
 
 SPEC_KEY = "network_spec"  # the current view, for the Export page
 
@@ -74,13 +74,14 @@ def render() -> None:
         lang=language,
         survey=survey,
     )
+    view_title = t("network.view_title", date=controls.as_of or t("network.all_dates"))
     with st.spinner(t("network.drawing")):
         view = state.network(
             spec,
             as_of=controls.as_of,
             tie_kinds=controls.tie_kinds,
             memberships=controls.memberships,
-            title=t("network.view_title", date=controls.as_of or t("network.all_dates")),
+            title=view_title,
             banner=synthetic_banner_text(),
         )
     st.session_state[SPEC_KEY] = {
@@ -116,7 +117,8 @@ def render() -> None:
         _breadcrumb(drill)
 
     st.markdown(f"**{t('network.count', orgs=view.organisations, nodes=view.node_count, ties=view.edge_count)}**")
-    st.iframe(view.html, height=680)
+    st.iframe(view.html, height=680, alt=view_title)
+    network_table(view, key="net_table")
     st.download_button(
         t("network.download_html"),
         view.html.encode("utf-8"),
