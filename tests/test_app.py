@@ -294,10 +294,18 @@ def fake_report(monkeypatch):
 def test_gaps_page_with_a_report(monkeypatch, fake_report):
     at = _open(_app(monkeypatch), "gaps")
     assert not at.exception, at.exception
-    frames = [d.value for d in at.dataframe]
-    findings = next(f for f in frames if "Ustalenie" in f.columns and "Wąchock: brak PES" in f.to_string())
-    assert findings["Profil"].iloc[0].startswith("./profile?org=https%3A%2F%2Fw3id.org%2Fes-pl%2Fid%2Forg%2Fgmina-wachock")
-    assert any("MGOPS może współpracować z OWES" in f.to_string() for f in frames)
+    # findings in full, grouped by rule and kind, the organisations linked to their profiles
+    texts = _texts(at).replace("\\", "")
+    assert "- Wąchock: brak PES i wsparcia OWES" in texts
+    assert "[Gmina Wąchock](./profile?org=https%3A%2F%2Fw3id.org%2Fes-pl%2Fid%2Forg%2Fgmina-wachock&lang=pl)" in texts
+    heads = [e.label.replace("\\", "") for e in at.expander]
+    assert any(h.startswith("⚠️ ostrzeżenie · luka we współpracy · gmina-has-pes (1 ustalenie)") for h in heads), heads
+    assert "MGOPS może współpracować z OWES" in texts
+    assert any(h.startswith("ℹ️ informacja · sugerowane powiązanie · PES i ośrodek pomocy społecznej") for h in heads), heads
+    # the kind filter: only suggestions
+    at.multiselect(key="gaps_f_kind").set_value(["suggestion"]).run()
+    texts = _texts(at).replace("\\", "")
+    assert "brak PES i wsparcia OWES" not in texts and "MGOPS może współpracować z OWES" in texts
     assert [b.label for b in at.get("download_button")] == [
         "Raport (Markdown)",
         "Ustalenia (CSV)",
@@ -364,8 +372,12 @@ def test_verified_absence_on_the_gaps_page_and_the_profile(monkeypatch, tmp_path
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "Ustalenie" in d.value.columns and "sprawdzono" in d.value.to_string())
     assert "stan na 2024-03-01" in table.to_string() and "Jan Kowalski" in table.to_string()
-    kinds = next(d.value for d in at.dataframe if "Rodzaj" in d.value.columns)["Rodzaj"].tolist()
-    assert "luka w danych – uzupełnij dane" in kinds and "luka we współpracy" in kinds
+    heads = " ".join(e.label.replace("\\", "") for e in at.expander)
+    assert "luka w danych – uzupełnij dane" in heads and "luka we współpracy" in heads
+    # the gmina filter keeps the findings about Pawłów and its organisations
+    at.multiselect(key="gaps_f_gmina").set_value(["2611042"]).run()
+    texts = _texts(at).replace("\\", "")
+    assert "Pawłów" in texts and "Mirzec" not in texts
     prof = _open(_app(monkeypatch, data), "profile", org=ORG + "gops-pawlow")
     texts = _texts(prof)
     assert "Sprawdzone braki (tej organizacji i jej gminy)" in texts and "stan na 2024\\-03\\-01" in texts

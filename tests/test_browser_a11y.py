@@ -207,3 +207,26 @@ def test_meeting_steps_by_keyboard_are_announced(page, server):
     page.get_by_text("Tabela:").first.click()
     page.wait_for_timeout(500)
     assert page.get_by_text("Tabela: ").first.inner_text().startswith("Tabela: ")
+
+
+def test_gaps_page_shows_each_finding_in_full_with_links(page, server):
+    from graph.analysis import gap_report
+    from graph.settings import Settings
+    from graph.store import open_store
+
+    report = gap_report(open_store(Settings.from_env()))
+    longest = max((f for f in report.findings if f.category == "expectation"), key=lambda f: len(f.text_pl))
+    assert len(longest.text_pl) > 80
+    _open(page, server, "gaps")
+    page.get_by_role("tab", name="Ustalenia").click()
+    item = page.locator("li", has_text=longest.text_pl).first
+    item.wait_for(state="visible", timeout=20_000)
+    # the whole text is on screen: in the item's rendered text, nothing cut or scrolled away
+    assert item.inner_text().startswith(longest.text_pl)
+    assert item.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
+    assert item.evaluate("e => getComputedStyle(e).textOverflow !== 'ellipsis' && getComputedStyle(e).overflow !== 'hidden'")
+    # the organisation it is about links to its profile
+    link = page.locator(f"a[href*='{longest.resources[0].iri.rsplit('/', 1)[1]}']").first
+    assert "profile?org=" in link.get_attribute("href")
+    assert page.get_by_text("⚠️ ostrzeżenie", exact=False).count() > 0
+    page.screenshot(path=str(ARTIFACTS / "a11y-gaps-findings.png"), full_page=True)

@@ -7,9 +7,11 @@ import streamlit as st
 
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
+from graph.finding_groups import group_findings, seats
 from graph.overview import finding_rows
 from graph.wording import number
 from ui import state
+from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
 from ui.widgets import profile_url, report_download
 
@@ -68,6 +70,41 @@ def _absences(report, language: str) -> None:
     )
 
 
+RULE_TITLES = (
+    "coverage-data", "coverage-cooperation", "coverage-verified", "articulation-point",
+    "pes-ops", "pes-firm", "pes-pup", "pes-owes", "gmina-owes",
+)  # fmt: skip
+FILTER_KINDS = ("cooperation", "data", "suggestion")
+
+
+def _filters() -> dict:
+    """Gmina (or powiat) and kind filters for the grouped lists."""
+    labels = state.territory()
+    codes = sorted(state.facets()["gmina"], key=lambda c: labels.get(c, c))
+    powiaty = sorted({c[:4] for c in codes if len(c) == 7}, key=lambda c: labels.get(c, c))
+    c1, c2 = st.columns(2)
+    gminas = c1.multiselect(
+        t("gaps.filter_gmina"), powiaty + codes, format_func=lambda c: labels.get(c, c), key="gaps_f_gmina", placeholder=t("controls.all")
+    )
+    kinds = c2.multiselect(t("gaps.filter_kind"), FILTER_KINDS, format_func=kind_word, key="gaps_f_kind", placeholder=t("controls.all"))
+    st.caption(t("gaps.filters_help"))
+    return {"gminas": tuple(gminas), "kinds": tuple(kinds)}
+
+
+def _groups(findings, language: str, filters: dict, *, kinds: tuple[str, ...] | None = None):
+    want = filters["kinds"] or None
+    if kinds is not None:  # a tab of one kind (suggestions, structure) ignores the kind filter unless it excludes it
+        want = kinds if not filters["kinds"] or set(kinds) & set(filters["kinds"]) else ("-",)
+    return group_findings(
+        findings,
+        lang=language,
+        seats=state.cached(seats),
+        gminas=filters["gminas"] or None,
+        kinds=want,
+        titles={code: t(f"gaps.rule.{code}") for code in RULE_TITLES},
+    )
+
+
 def _as_of() -> str | None:
     dates = state.history()
     if not dates or not st.toggle(t("controls.as_of_on"), key="gaps_as_of_on", help=t("controls.as_of_help")):
@@ -75,14 +112,14 @@ def _as_of() -> str | None:
     return st.select_slider(t("controls.as_of"), dates, value=dates[-1], key="gaps_as_of")
 
 
-def _what_if(language: str, as_of: str | None) -> None:
+def _what_if(language: str, as_of: str | None, filters: dict) -> None:
     st.subheader(t("gaps.spof"))
     structure = state.structure(as_of)
     if structure is None:
         st.info(t("common.analysis_pending"))
         return
-    spof_rows = finding_rows([f for f in structure.findings if f.code == "articulation-point"], language)
-    _findings_table(spof_rows, "gaps_spof")
+    spof = [f for f in structure.findings if f.code == "articulation-point"]
+    finding_groups(_groups(spof, language, filters, kinds=("structure",)), key="gaps_spof")
 
     st.subheader(t("gaps.what_if"))
     st.caption(t("gaps.what_if_help"))
@@ -145,6 +182,7 @@ def render() -> None:
     st.title(t("gaps.title"))
     st.caption(t("gaps.lead"))
     as_of = _as_of()
+    filters = _filters()
     report = state.report(as_of)
     tabs = st.tabs(
         [
@@ -169,17 +207,17 @@ def render() -> None:
         if report is None:
             st.info(t("common.analysis_pending"))
         else:
-            _findings_table(finding_rows([f for f in report.findings if f.category != "structure"], language), "gaps_findings")
+            finding_groups(_groups([f for f in report.findings if f.category != "structure"], language, filters), key="gaps_findings")
             _absences(report, language)
     with tabs[2]:
-        _what_if(language, as_of)
+        _what_if(language, as_of, filters)
     with tabs[3]:
         st.subheader(t("gaps.suggestions"))
         if report is None:
             st.info(t("common.analysis_pending"))
         else:
             st.caption(t("gaps.suggestions_help"))
-            _findings_table(finding_rows(report.suggestions, language), "gaps_suggestions", with_score=True)
+            finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
     with tabs[4]:
         _change(language)
     with tabs[5]:
