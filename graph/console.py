@@ -21,6 +21,7 @@ from rdflib import BNode, Literal, URIRef
 from .library import SavedQuery
 from .model import DCTERMS, ES, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS
 from .results import to_csv, to_json, to_tsv, to_turtle
+from .sparql_terms import EXAMPLES
 from .store import Result, Store
 from .terms import checked_iri, plain, sparql_term
 
@@ -45,15 +46,7 @@ __all__ = [
 ]
 
 #: Shown in an empty editor: the project's prefixes are known, so none is declared.
-EXAMPLE = """# Prefiksy projektu (es:, esk:, eso:, org:, skos:, schema:...) są znane.
-SELECT ?org ?label ?gmina WHERE {
-  ?org a org:Organization ;
-       org:classification esk:social_cooperative ;
-       skos:prefLabel ?label ;
-       schema:location ?gmina .
-}
-ORDER BY ?label
-"""
+EXAMPLE = EXAMPLES["pl"]  # the example in Polish; graph.sparql_terms.example_query(lang) for either language
 
 # ---------------------------------------------------------------- pickers
 
@@ -63,13 +56,19 @@ _LABELS = """
 """
 _PICKERS: dict[str, str] = {
     "org": "SELECT ?iri ?pl ?en WHERE { ?iri a org:Organization ." + _LABELS + "}",
-    "gmina": """SELECT ?iri ?pl ?en ?code WHERE { ?iri a es:Gmina .""" + _LABELS + """
+    "gmina": """SELECT ?iri ?pl ?en ?code WHERE { ?iri a es:Gmina ."""
+    + _LABELS
+    + """
                OPTIONAL { ?iri skos:notation ?code } }""",
-    "kind": """SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme esk:scheme .""" + _LABELS + """
+    "kind": """SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme esk:scheme ."""
+    + _LABELS
+    + """
               MINUS { ?iri skos:topConceptOf esk:scheme } }""",
     "tie_kind": "SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme est:scheme ." + _LABELS + "}",
     "agreement": "SELECT ?iri ?pl ?en WHERE { ?iri a org:OrganizationalCollaboration ." + _LABELS + "}",
-    "area": """SELECT ?iri ?pl ?en ?code WHERE { { ?iri a es:Powiat } UNION { ?iri a es:Voivodeship }""" + _LABELS + """
+    "area": """SELECT ?iri ?pl ?en ?code WHERE { { ?iri a es:Powiat } UNION { ?iri a es:Voivodeship }"""
+    + _LABELS
+    + """
               OPTIONAL { ?iri skos:notation ?code } }""",
     "source": """SELECT ?iri ?pl ?en WHERE { ?x prov:wasDerivedFrom ?iri .
                 OPTIONAL { ?iri dcterms:title ?pl FILTER(lang(?pl) = "pl" || lang(?pl) = "") }
@@ -144,7 +143,7 @@ def compact(iri: str) -> str:
             local = iri[len(ns) :]
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", local or "x") and not local.endswith("."):
                 best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 @dataclass(frozen=True)
@@ -330,8 +329,13 @@ def graph_network(result: Result, info: Mapping[str, IriInfo], lang: str = "pl")
         if node not in g:
             i = info.get(node)
             label = i.label if i else compact(node)
-            g.add_node(node, label=label, label_en=label, kind=kinds.get(node) or (i.kind if i else None),
-                       type="organisation" if (i and i.is_org) or node in kinds else "other")
+            g.add_node(
+                node,
+                label=label,
+                label_en=label,
+                kind=kinds.get(node) or (i.kind if i else None),
+                type="organisation" if (i and i.is_org) or node in kinds else "other",
+            )
 
     for s, p, o in sorted(result.triples):
         if not isinstance(o, URIRef) or str(p) in _NOT_EDGES or isinstance(s, BNode):

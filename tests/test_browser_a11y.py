@@ -230,3 +230,60 @@ def test_gaps_page_shows_each_finding_in_full_with_links(page, server):
     assert "profile?org=" in link.get_attribute("href")
     assert page.get_by_text("⚠️ ostrzeżenie", exact=False).count() > 0
     page.screenshot(path=str(ARTIFACTS / "a11y-gaps-findings.png"), full_page=True)
+
+
+BAD_QUERY = "SELECT ?s WHERE {\n  ?s a org:Organization .\n  FILTER(?s = )\n}"
+
+
+def _editor_view_js(body: str) -> str:
+    return f"() => {{ const v = document.querySelector('.es-sparql').__view; {body} }}"
+
+
+def test_sparql_editor_completes_and_marks_the_error(page, server):
+    from graph.errors import QueryError
+    from graph.guard import guard_query
+
+    _open(page, server, "console?lang=en")
+    page.get_by_text("Your own query").click()
+    page.wait_for_selector(".es-sparql .cm-content", timeout=30_000)
+    # the example speaks the page's language
+    assert page.locator(".cm-content").inner_text().startswith("# The project's prefixes")
+    # completion of the project's classes (from data/vocabulary.ttl)
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n?x a es:Ti")
+    page.wait_for_selector(".cm-tooltip-autocomplete li", timeout=10_000)
+    options = page.locator(".cm-tooltip-autocomplete li").all_inner_texts()
+    assert any(o.startswith("es:Tie") for o in options), options
+    page.keyboard.press("Enter")
+    assert page.evaluate(_editor_view_js("return v.state.doc.toString();")).endswith("?x a es:Tie")
+    # bracket matching: the caret after "{" highlights its partner
+    page.evaluate(
+        _editor_view_js("v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: '{ ?s ?p ?o }'}, selection: {anchor: 1}});")
+    )
+    assert page.locator(".cm-matchingBracket").count() == 2
+    # a syntax error is marked where the parser puts it
+    with pytest.raises(QueryError) as err:
+        guard_query(BAD_QUERY)
+    line, column = err.value.line, err.value.column
+    assert line is not None
+    text = BAD_QUERY.replace("\n", "\\n")
+    page.evaluate(_editor_view_js(f"v.dispatch({{changes: {{from: 0, to: v.state.doc.length, insert: '{text}'}}}});"))
+    page.locator(".cm-content").press("Control+Enter")
+    page.wait_for_function(f"() => document.querySelector('.es-sparql').dataset.error === '{line}:{column}'", timeout=30_000)
+    marked = page.locator(".cm-lintRange-error").first
+    marked.wait_for(timeout=10_000)
+    lines = page.locator(".cm-line")
+    index = lines.evaluate_all("(ls, m) => ls.findIndex(l => l.contains(m))", marked.element_handle())
+    assert index == line - 1
+    alert = [page.locator("[data-testid=stMain]").inner_text()]
+    assert any(f"Syntax error at line {line}, column {column}" in a for a in alert), alert[0][-600:]
+    page.screenshot(path=str(ARTIFACTS / "a11y-console-editor.png"), full_page=True)
+    # the session's history holds the query
+    page.get_by_text("Query history of this session (1)").click()
+    assert page.get_by_text("SELECT ?s WHERE {").count() >= 1
+
+
+def test_profile_link_accepts_a_prefixed_name(page, server):
+    _open(page, server, "profile?org=eso:mops-starachowice")
+    assert page.locator("h2").first.inner_text().startswith("Miejski Ośrodek Pomocy Społecznej w Starachowicach")

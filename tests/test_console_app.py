@@ -109,25 +109,27 @@ def test_editor_syntax_error_shows_line_and_column(app):
     assert at.code[0].value.startswith("expected")
 
 
-def test_editor_refuses_service_and_updates(app):
-    at = app.run()
-    at.radio(key="console_mode").set_value("editor").run()
-    at.text_area(key="console_text").set_value("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
-    at.button[0].click().run()
+def _editor_run(monkeypatch, text: str) -> AppTest:
+    """Run ``text`` as the editor would (the SPARQL editor is a browser component: tests/test_browser_a11y.py
+    drives it; here the shared address ``?q=`` takes the same path)."""
+    for name in ("GRAPH_DATA", "GRAPH_BACKEND", "GRAPH_SPARQL_QUERY_URL", "GRAPH_QUERY_TIMEOUT", "GRAPH_MAX_ROWS"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.query_params["q"] = text
+    return at.run()
+
+
+def test_editor_refuses_service_and_updates(monkeypatch):
+    at = _editor_run(monkeypatch, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     assert "odrzucone" in at.error[0].value and "SERVICE" in at.code[0].value
-    at.text_area(key="console_text").set_value("DROP ALL")
-    at.button[0].click().run()
+    at = _editor_run(monkeypatch, "DROP ALL")
     assert "odrzucone" in at.error[0].value
 
 
-def test_ask_and_construct(app):
-    at = app.run()
-    at.radio(key="console_mode").set_value("editor").run()
-    at.text_area(key="console_text").set_value("ASK { eso:koowes a org:Organization }")
-    at.button[0].click().run()
+def test_ask_and_construct(monkeypatch):
+    at = _editor_run(monkeypatch, "ASK { eso:koowes a org:Organization }")
     assert at.success[0].value == "Tak"
-    at.text_area(key="console_text").set_value("CONSTRUCT { ?a es:funds ?b } WHERE { ?a es:funds ?b }")
-    at.button[0].click().run()
+    at = _editor_run(monkeypatch, "CONSTRUCT { ?a es:funds ?b } WHERE { ?a es:funds ?b }")
     assert not at.exception, at.exception
     assert "es:funds" in at.code[-1].value or "def#funds" in at.code[-1].value
     assert [d.label for d in at.get("download_button")] == ["Pobierz Turtle"]

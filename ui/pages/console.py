@@ -17,7 +17,6 @@ import pandas as pd
 import streamlit as st
 
 from graph.console import (
-    EXAMPLE,
     LINK_PATTERN,
     ConsoleRequest,
     Download,
@@ -36,10 +35,12 @@ from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from graph.guard import Limits, RunningQuery, start_limited
 from graph.library import SavedQuery, expand_iri, load_library
 from graph.model import PREFIXES
+from graph.sparql_terms import EXAMPLES, completion_terms, example_query
 from graph.viz import HARD_MAX
 from graph.wording import number
 from ui import state
 from ui.i18n import lang, t, viz_texts
+from ui.sparql_editor import sparql_editor
 
 _RUNNING = "console_running"
 _OUTCOME = "console_outcome"
@@ -228,21 +229,60 @@ def _saved_job(q: SavedQuery, values: dict) -> Job | None:
 # ---------------------------------------------------------------- editor
 
 
-def _editor(url: ConsoleRequest) -> Job | None:
+_HISTORY = "console_history"
+HISTORY_MAX = 20
+
+
+def _remember(text: str) -> None:
+    """The session's query history: newest first, no repeats, at most :data:`HISTORY_MAX`."""
+    past = [q for q in st.session_state.get(_HISTORY, []) if q != text]
+    st.session_state[_HISTORY] = [text, *past][:HISTORY_MAX]
+
+
+def _error_marker() -> dict | None:
+    out = st.session_state.get(_OUTCOME)
+    exc = getattr(out, "error", None)
+    if isinstance(exc, QueryError) and exc.line is not None:
+        return {"line": int(exc.line), "column": int(exc.column or 1), "message": str(exc.problem)}
+    return None
+
+
+def _editor(url: ConsoleRequest, language: str) -> Job | None:
     if "console_text" not in st.session_state:
-        st.session_state["console_text"] = url.text or EXAMPLE
-    with st.form("console_form", border=False):
-        text = st.text_area(t("console.editor"), key="console_text", height=280, help=t("console.editor_help"))
-        submitted = st.form_submit_button(t("console.run_editor"), type="primary")
+        st.session_state["console_text"] = url.text or example_query(language)
+    elif st.session_state["console_text"] in EXAMPLES.values():  # the example follows the page's language
+        st.session_state["console_text"] = example_query(language)
+    st.markdown(f"**{t('console.editor')}**")
+    st.caption(t("console.editor_help"))
+    value, run = sparql_editor(
+        st.session_state["console_text"],
+        terms=completion_terms(lang=language),
+        error=_error_marker(),
+        label=t("console.editor"),
+        run_label=t("console.run_editor"),
+    )
+    if value is not None:
+        st.session_state["console_text"] = value
+    past = st.session_state.get(_HISTORY, [])
+    with st.expander(t("console.history", n=len(past))):
+        if not past:
+            st.caption(t("console.history_empty"))
+        for i, text in enumerate(past):
+            first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), text)
+            c1, c2 = st.columns([6, 1])
+            c1.code(first.strip()[:160], language="sparql")
+            c2.button(t("console.history_load"), key=f"console_history_{i}", on_click=_open_in_editor, args=(text,))
     with st.expander(t("console.prefixes")):
         st.dataframe(
             pd.DataFrame({t("console.prefix"): list(PREFIXES), t("console.namespace"): list(PREFIXES.values())}),
             hide_index=True,
             key="console_prefixes",
         )
-    if not submitted:
+    if not run:
         return None
-    return Job(text, {}, "zapytanie", ConsoleRequest(text=text))
+    st.session_state["console_text"] = run
+    _remember(run)
+    return Job(run, {}, "zapytanie", ConsoleRequest(text=run))
 
 
 def _job_from_url(url: ConsoleRequest, library: dict[str, SavedQuery]) -> Job | None:
@@ -326,12 +366,14 @@ def render() -> None:
         format_func=lambda m: t(f"console.mode.{m}"),
         label_visibility="collapsed",
     )
-    job = _catalogue(library, url, language) if mode == "catalogue" else _editor(url)
+    job = _catalogue(library, url, language) if mode == "catalogue" else _editor(url, language)
     if job is None and not st.session_state.get(_FROM_URL) and (url.saved or url.text):
         job = _job_from_url(url, library)  # a shared address: run it once
     st.session_state[_FROM_URL] = True
     if job is not None:
         _start(job, language)
+        if mode == "editor" and _error_marker() is not None:
+            st.rerun()  # draw the editor again, with the error marked at its line and column
     if _RUNNING in st.session_state:
         _poll(language)
     elif _OUTCOME in st.session_state:

@@ -29,6 +29,14 @@ def _sources_md(sources) -> str:
 
 def _pick(language: str) -> str | None:
     current = st.query_params.get("org")
+    if current:  # a prefixed name (eso:mops-starachowice) is the same organisation as its IRI
+        from graph.errors import GraphError
+        from graph.library import expand_iri
+
+        try:
+            current = str(expand_iri(current, field="org"))
+        except GraphError:
+            pass  # shown below as "not in the data"
     query = st.text_input(t("profile.search"), key="profile_search", placeholder=t("network.search_hint"))
     if query.strip():
         hits = state.search(query, language)
