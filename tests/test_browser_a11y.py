@@ -248,15 +248,16 @@ def test_sparql_editor_completes_and_marks_the_error(page, server):
     page.wait_for_selector(".es-sparql .cm-content", timeout=30_000)
     # the example speaks the page's language
     assert page.locator(".cm-content").inner_text().startswith("# The project's prefixes")
+    assert not _axe(page), "the editor has serious or critical axe-core violations"
     # completion of the project's classes (from data/vocabulary.ttl)
     page.locator(".cm-content").click()
     page.keyboard.press("Control+End")
     page.keyboard.type("\n?x a es:Ti")
-    page.wait_for_selector(".cm-tooltip-autocomplete li", timeout=10_000)
+    page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('es:Tie')", timeout=10_000)
     options = page.locator(".cm-tooltip-autocomplete li").all_inner_texts()
     assert any(o.startswith("es:Tie") for o in options), options
     page.keyboard.press("Enter")
-    assert page.evaluate(_editor_view_js("return v.state.doc.toString();")).endswith("?x a es:Tie")
+    page.wait_for_function(_editor_view_js("return v.state.doc.toString().endsWith('?x a es:Tie');"), timeout=5_000)
     # bracket matching: the caret after "{" highlights its partner
     page.evaluate(
         _editor_view_js("v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: '{ ?s ?p ?o }'}, selection: {anchor: 1}});")
