@@ -246,6 +246,8 @@ def test_sparql_editor_completes_and_marks_the_error(page, server):
     _open(page, server, "console?lang=en")
     page.get_by_text("Your own query").click()
     page.wait_for_selector(".es-sparql .cm-content", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     # the example speaks the page's language
     assert page.locator(".cm-content").inner_text().startswith("# The project's prefixes")
     assert not _axe(page), "the editor has serious or critical axe-core violations"
@@ -256,8 +258,10 @@ def test_sparql_editor_completes_and_marks_the_error(page, server):
     page.wait_for_selector(".cm-tooltip-autocomplete li:has-text('es:Tie')", timeout=10_000)
     options = page.locator(".cm-tooltip-autocomplete li").all_inner_texts()
     assert any(o.startswith("es:Tie") for o in options), options
+    first = page.locator(".cm-tooltip-autocomplete li[aria-selected='true'] .cm-completionLabel")
+    assert first.text_content() == "es:Tie"
     page.keyboard.press("Enter")
-    page.wait_for_function(_editor_view_js("return v.state.doc.toString().endsWith('?x a es:Tie');"), timeout=5_000)
+    page.wait_for_function(_editor_view_js("return v.state.doc.toString().endsWith('?x a es:Tie');"), timeout=10_000)
     # bracket matching: the caret after "{" highlights its partner
     page.evaluate(
         _editor_view_js("v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: '{ ?s ?p ?o }'}, selection: {anchor: 1}});")
@@ -277,8 +281,10 @@ def test_sparql_editor_completes_and_marks_the_error(page, server):
     lines = page.locator(".cm-line")
     index = lines.evaluate_all("(ls, m) => ls.findIndex(l => l.contains(m))", marked.element_handle())
     assert index == line - 1
-    alert = [page.locator("[data-testid=stMain]").inner_text()]
-    assert any(f"Syntax error at line {line}, column {column}" in a for a in alert), alert[0][-600:]
+    page.wait_for_function(
+        f"() => document.querySelector('[data-testid=stMain]').innerText.includes('Syntax error at line {line}, column {column}')",
+        timeout=30_000,
+    )
     page.screenshot(path=str(ARTIFACTS / "a11y-console-editor.png"), full_page=True)
     # the session's history holds the query
     page.get_by_text("Query history of this session (1)").click()
