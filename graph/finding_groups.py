@@ -39,7 +39,7 @@ class Group:
     code: str
     title: str
     severity: str
-    kind: str  # cooperation | data | suggestion | structure
+    kind: str  # cooperation | data | suggestion | structure | change
     entries: tuple[Entry, ...]
 
 
@@ -50,11 +50,11 @@ def severity_label(severity: str, lang: str = "pl") -> str:
 
 
 def finding_kind(f) -> str:
-    """``suggestion``, ``structure``, or the finding's kind (``cooperation`` / ``data``)."""
+    """``suggestion``, ``structure``, ``change``, or the finding's kind (``cooperation`` / ``data``)."""
     if f.category == "suggestion":
         return "suggestion"
-    if f.category == "structure":
-        return "structure"
+    if f.category in ("structure", "change"):
+        return f.category
     return getattr(f, "kind", "cooperation") or "cooperation"
 
 

@@ -27,8 +27,8 @@ def kind_word(kind: str) -> str:
         return t("glossary.term.suggested_tie")
     if kind == "data":
         return f"{t('glossary.term.data_gap')} – {t('glossary.term.complete_data')}"
-    if kind == "structure":
-        return t("glossary.term.spof")
+    if kind in ("structure", "change"):
+        return t(f"gaps.kind_{kind}")
     return t("glossary.term.cooperation_gap")
 
 

@@ -8,47 +8,10 @@ import streamlit as st
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
 from graph.finding_groups import group_findings, seats
-from graph.overview import finding_rows
-from graph.wording import number
 from ui import state
 from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
-from ui.widgets import profile_url, report_download
-
-
-def _findings_table(rows: list[dict], key: str, *, with_score: bool = False) -> None:
-    """Findings as a table whose last column opens the organisation's profile."""
-    if not rows:
-        st.success(t("gaps.none"))
-        return
-    language = lang()
-    data = {
-        t("gaps.col.severity"): [t(f"glossary.term.{r['severity']}") for r in rows],
-        t("gaps.col.kind"): [_kind(r) for r in rows],
-        t("gaps.col.text"): [r["text"] for r in rows],
-        t("gaps.col.about"): [r["about"] for r in rows],
-    }
-    if with_score:
-        data[t("gaps.col.score")] = [number(r["score"], language, 3) for r in rows]
-    data[t("gaps.col.profile")] = [profile_url(r["iri"]) if r["iri"] else None for r in rows]
-    st.dataframe(
-        pd.DataFrame(data),
-        hide_index=True,
-        column_config={
-            t("gaps.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile")),
-            t("gaps.col.text"): st.column_config.TextColumn(width="large"),
-        },
-        key=key,
-    )
-
-
-def _kind(row: dict) -> str:
-    """A finding's kind in the glossary's words (a data gap says: complete the data)."""
-    if row.get("category") == "suggestion":
-        return t("glossary.term.suggested_tie")
-    if row.get("kind") == "data":
-        return f"{t('glossary.term.data_gap')} – {t('glossary.term.complete_data')}"
-    return t("glossary.term.cooperation_gap")
+from ui.widgets import report_download
 
 
 def _absences(report, language: str) -> None:
@@ -73,6 +36,8 @@ def _absences(report, language: str) -> None:
 RULE_TITLES = (
     "coverage-data", "coverage-cooperation", "coverage-verified", "articulation-point",
     "pes-ops", "pes-firm", "pes-pup", "pes-owes", "gmina-owes",
+    "joined", "left", "tie-new", "tie-ended", "coverage-change", "broker-in", "broker-out", "gap-new", "gap-resolved",
+    "what-if", "lost-support", "left-alone", "isolated",
 )  # fmt: skip
 FILTER_KINDS = ("cooperation", "data", "suggestion")
 
@@ -145,10 +110,10 @@ def _what_if(language: str, as_of: str | None, filters: dict) -> None:
     c2.metric(t("gaps.largest"), after[0] if after else 0, delta=(after[0] if after else 0) - (before[0] if before else 0))
     c3.metric(t("gaps.lost_support"), len(result.lost_support), delta_color="inverse")
     c4.metric(t("gaps.isolated"), len(result.isolated), delta_color="inverse")
-    _findings_table(finding_rows(result.findings, language), "gaps_what_if_findings")
+    finding_groups(_groups(result.findings, language, {"gminas": filters["gminas"], "kinds": ()}), key="gaps_what_if_findings")
 
 
-def _change(language: str) -> None:
+def _change(language: str, filters: dict) -> None:
     st.subheader(t("gaps.change"))
     dates = state.history()
     if len(dates) < 2:
@@ -166,7 +131,7 @@ def _change(language: str) -> None:
         return
     findings = getattr(diff, "findings", None)
     if findings is not None:
-        _findings_table(finding_rows(findings, language), "gaps_diff")
+        finding_groups(_groups(findings, language, {"gminas": filters["gminas"], "kinds": ()}), key="gaps_diff")
     else:
         st.text(str(diff))
 
@@ -219,7 +184,7 @@ def render() -> None:
             st.caption(t("gaps.suggestions_help"))
             finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
     with tabs[4]:
-        _change(language)
+        _change(language, filters)
     with tabs[5]:
         st.subheader(t("gaps.download"))
         md = state.report_text(as_of, "md", language)
