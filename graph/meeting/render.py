@@ -193,8 +193,21 @@ def _context(r: MeetingReport, lang: str) -> dict:
     changes = None
     if r.changes is not None:
         changes = []
+        member_iris = {m.iri for m in r.members}
+        not_members: dict[str, list[str]] = {}
+        for m in r.others:
+            if m.iri not in member_iris:
+                not_members.setdefault(m.iri, []).append(m.role_en if lang == "en" else m.role_pl)
+        note = " (%s; not a member)" if lang == "en" else " (%s; nie członek)"
+
+        def change_text(f) -> str:
+            text = f.text(lang)
+            if f.code in ("joined", "left") and f.resources and f.resources[0].iri in not_members:
+                text = text.rstrip(".") + note % ", ".join(not_members[f.resources[0].iri]) + "."
+            return p(text)
+
         for code, pair in _CHANGE.items():
-            items = [p(f.text(lang)) for f in r.changes if f.code == code]
+            items = [change_text(f) for f in r.changes if f.code == code]
             if items:
                 changes.append((f"{pair[1] if lang == 'en' else pair[0]} ({number(len(items), lang)})", items))
     svg = network_svg(r.graph, lang=lang, title=tt["network"] + " – " + tt["as_of"] + " " + r.as_of)
