@@ -131,6 +131,7 @@ PAGES = (
     "export",
     "console",
     "data",
+    "survey",
 )
 #: WCAG 2.0/2.1 A and AA rules of axe-core.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
