@@ -108,3 +108,11 @@ def test_bad_output_and_dates_are_refused(tmp_path):
     assert not (tmp_path / "r.html").exists()
     proc = cli("--as-of", "2020-13-01", "-o", str(tmp_path / "r.html"))
     assert proc.returncode == 2 and "--as-of" in proc.stderr
+
+
+def test_missing_chromium_is_named(monkeypatch):
+    import graph.meeting.pdf as pdf
+
+    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+    with pytest.raises(pdf.PdfError, match="Chromium not found: install the Debian package chromium"):
+        pdf.html_to_pdf("<p>x</p>")
