@@ -5,17 +5,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..analysis import EXPORT_FORMATS, export_network, node_metrics, parse_date, to_networkx
+from ..analysis import EXPORT_FORMATS, FORMAT_ALIASES, add_lifetimes, export_network, node_metrics, parse_date, to_networkx
 from ..edit.writeback import write_atomic
 from ..errors import GraphError
 from ..store import open_store
 
 NAME = "export"
-HELP = "the network as GEXF (Gephi), GraphML (Cytoscape, yEd) or node-link JSON, with metrics"
+HELP = "the network as GEXF 1.3 (Gephi), GraphML (yEd, igraph), Cytoscape.js JSON or networkx node-link JSON, with metrics"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="gexf")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS + tuple(FORMAT_ALIASES),
+        default="gexf",
+        help="gexf (Gephi), graphml (yEd, igraph, Cytoscape), cytoscape (Cytoscape.js JSON, .cyjs), "
+        "node-link (networkx JSON; 'json' is the same); default: gexf",
+    )
     p.add_argument("--as-of", metavar="DATE", help="the network on DATE (YYYY-MM-DD or 'today')")
     p.add_argument("--output", "-o", metavar="PATH", help="write to PATH (default: standard output)")
     p.add_argument("--no-metrics", action="store_true", help="leave the metrics out (faster on large data)")
@@ -24,9 +30,12 @@ def add_arguments(p) -> None:
 
 def run(args, settings) -> int:
     day = parse_date(args.as_of, field="--as-of")
-    g = to_networkx(open_store(settings), as_of=day, include_memberships=not args.no_memberships)
+    store = open_store(settings)
+    g = to_networkx(store, as_of=day, include_memberships=not args.no_memberships)
+    add_lifetimes(g, store)
     metrics = None if args.no_metrics else node_metrics(g)
-    data = export_network(g, args.format, metrics=metrics)
+    fmt = FORMAT_ALIASES.get(args.format, args.format)
+    data = export_network(g, fmt, metrics=metrics)
     if not args.output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -35,5 +44,5 @@ def run(args, settings) -> int:
     if not out.parent.is_dir():
         raise GraphError(f"--output {out}: folder {out.parent} does not exist")
     write_atomic(out, data)  # a failure never leaves half a file (SECURITY T10)
-    print(f"wrote {out} ({len(data):,} bytes, {args.format})", file=sys.stderr)
+    print(f"wrote {out} ({len(data):,} bytes, {fmt})", file=sys.stderr)
     return 0
