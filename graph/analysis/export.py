@@ -193,7 +193,11 @@ def cytoscape_data(flat: nx.MultiDiGraph) -> dict:
 
     nodes = [{"data": data({"name": d["label"], **d}, id=str(v))} for v, d in flat.nodes(data=True)]
     edges = [
-        {"data": data({"interaction": d.get("kind") or "", **{a: x for a, x in d.items() if a != "id"}}, id=str(k), source=str(u), target=str(v))}
+        {
+            "data": data(
+                {"interaction": d.get("kind") or "", **{a: x for a, x in d.items() if a != "id"}}, id=str(k), source=str(u), target=str(v)
+            )
+        }
         for u, v, k, d in flat.edges(keys=True, data=True)
     ]
     graph = {k: v for k, v in flat.graph.items() if isinstance(v, str | int | float | bool)}

@@ -84,7 +84,9 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
     meta = etree.SubElement(root, "meta")
     etree.SubElement(meta, "creator").text = CREATOR
     as_of = flat.graph.get("as_of")
-    etree.SubElement(meta, "description").text = xml_text(f"Network of organisations and ties as of {as_of}" if as_of else "Network of organisations and ties")
+    etree.SubElement(meta, "description").text = xml_text(
+        f"Network of organisations and ties as of {as_of}" if as_of else "Network of organisations and ties"
+    )
 
     nodes = [(v, d, _interval(d.get("founded"), d.get("dissolved"), day)) for v, d in flat.nodes(data=True)]
     edges = []
