@@ -45,6 +45,7 @@ from .settings import Settings
 from .store import OxigraphStore
 from .wording import count as count_of
 from .workers import pool_for, warn_once_without_sandbox
+from .xmltext import xml_bytes
 
 __all__ = ["Upstream", "EndpointServer", "LocalEngine", "RemoteEngine", "HTTPProblem", "negotiate", "local_engine", "serve"]
 
@@ -497,6 +498,8 @@ class EndpointServer(HardenedServer):
                 body = ox.parse_query_results(payload, format=ox.QueryResultsFormat.TSV).serialize(format=RESULT_TYPES[media])
         except (SyntaxError, ValueError, OSError) as exc:
             raise HTTPProblem(502, f"the SPARQL server sent an answer that does not parse: {exc}") from None
+        if media.endswith("xml") and body:  # Oxigraph writes a literal's control characters as they are
+            body = xml_bytes(body)
         extra = {"X-Result-Truncated": str(self.max_rows)} if truncated else {}
         charset = "" if media in ("application/ld+json", "application/sparql-results+json") else "; charset=utf-8"
         return body or b"", media + charset, extra

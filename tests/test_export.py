@@ -20,7 +20,10 @@ from graph.xmltext import REPLACEMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 # the official schema, from ../shared beside the clone (or beside the worktrees)
-XSD = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared") / "data/gexf-xsd/1.3/gexf.xsd"
+XSD = (
+    next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+    / "data/gexf-xsd/1.3/gexf.xsd"
+)
 JS = ROOT / "tests" / "js"
 ORG = "https://w3id.org/es-pl/id/org/"
 

@@ -1,0 +1,59 @@
+# ruff: noqa: F811  (fixtures imported from sparql_servers)
+"""Every XML the project writes stays XML (SECURITY T20): characters XML 1.0
+forbids are replaced in the GEXF and GraphML exports and in the endpoint's
+SPARQL XML results and RDF/XML, which a strict parser then reads."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+import requests
+from lxml import etree
+from sparql_servers import start_endpoint, stop
+
+from graph.analysis import export_network
+from graph.xmltext import REPLACEMENT, xml_bytes, xml_text
+
+# every C0 control XML 1.0 forbids, a lone surrogate and the two non-characters
+FORBIDDEN = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xD800, 0xFFFE, 0xFFFF]))
+
+
+def test_helper_replaces_each_forbidden_character_and_keeps_the_rest():
+    kept = "\t\n\r <>&\"' żółć \u2028 \U0001f600 \x7f"
+    assert xml_text(FORBIDDEN + kept) == REPLACEMENT * len(FORBIDDEN) + kept
+    raw = ("a" + "".join(c for c in FORBIDDEN if not 0xD800 <= ord(c) <= 0xDFFF) + kept).encode("utf-8", "surrogatepass")
+    assert xml_bytes(raw).decode("utf-8") == "a" + REPLACEMENT * (len(FORBIDDEN) - 1) + kept
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_exports_stay_well_formed_with_every_forbidden_character(fmt):
+    g = nx.MultiDiGraph()
+    g.add_node("urn:x:a", label="A" + FORBIDDEN, note="n\x0bo\x01te", alt=["x\x02", "y"])
+    g.add_node("urn:x:b", label="B")
+    g.add_edge("urn:x:a", "urn:x:b", key="urn:x:t", kind="advice\x1f", sources=["s\x00"])
+    root = etree.fromstring(export_network(g, fmt))  # strict: raises on what is not XML
+    texts = [*(v for el in root.iter() for v in el.attrib.values()), *(el.text or "" for el in root.iter())]
+    assert "A" + REPLACEMENT * len(FORBIDDEN) in texts and "n\ufffdo\ufffdte" in texts
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    url, proc = start_endpoint({"GRAPH_QUERY_TIMEOUT": "5"})
+    yield url
+    stop(proc)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "query,accept",
+    [
+        ('SELECT ?x WHERE { BIND("a\\bb\\fc" AS ?x) }', "application/sparql-results+xml"),
+        ('CONSTRUCT { eso:x skos:note ?x } WHERE { BIND("a\\bb\\fc" AS ?x) }', "application/rdf+xml"),
+    ],
+)
+def test_endpoint_xml_answers_stay_well_formed(endpoint, query, accept):
+    # SPARQL's \b and \f escapes make U+0008 and U+000C, which XML 1.0 cannot carry
+    r = requests.post(endpoint, data={"query": query}, headers={"Accept": accept}, timeout=20)
+    assert r.status_code == 200, r.text
+    root = etree.fromstring(r.content)
+    assert "a\ufffdb\ufffdc" in [el.text for el in root.iter()]
