@@ -26,7 +26,7 @@ from .brokerage import BROKERAGE_ROLES, brokerage, role_of
 from .coverage import coverage_view
 from .errors import AnalysisError, ExpectationsError, InvalidDate, UnknownResource
 from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
-from .export import EXPORT_FORMATS, FILE_TYPES, FORMAT_ALIASES, add_lifetimes, export_network, flat_graph
+from .export import EXPORT_FORMATS, FILE_TYPES, FORMAT_ALIASES, export_network, flat_graph, organisation_lifetimes
 from .findings import CATEGORIES, KINDS, SEVERITIES, Finding, Resource, Suggestion
 from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport, coverage, coverage_findings, gap_report, pes_kinds
 from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
@@ -109,7 +109,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "FORMAT_ALIASES",
     "FILE_TYPES",
-    "add_lifetimes",
+    "organisation_lifetimes",
     "export_network",
     "flat_graph",
     # errors

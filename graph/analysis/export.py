@@ -33,7 +33,16 @@ import pandas as pd
 
 from .export_xml import write_gexf, write_graphml
 
-__all__ = ["EXPORT_FORMATS", "FORMAT_ALIASES", "FILE_TYPES", "LIFETIME_QUERY", "add_lifetimes", "export_network", "flat_graph", "gexf_day"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMAT_ALIASES",
+    "FILE_TYPES",
+    "LIFETIME_QUERY",
+    "organisation_lifetimes",
+    "export_network",
+    "flat_graph",
+    "gexf_day",
+]
 
 EXPORT_FORMATS: tuple[str, ...] = ("gexf", "graphml", "cytoscape", "node-link")
 #: Other names accepted for a format (``json`` was the node-link export's name).
@@ -57,25 +66,21 @@ SELECT ?org ?founded ?dissolved WHERE {
 """
 
 
-def add_lifetimes(g: nx.MultiDiGraph, store) -> int:
-    """Set ``founded`` and ``dissolved`` (date text as the data gives it) on the
-    organisations of ``g`` whose projection did not, from
-    ``schema:foundingDate`` / ``schema:dissolutionDate`` (the first of several
-    values in text order).  Returns how many organisations have a date."""
+def organisation_lifetimes(store) -> dict[str, tuple[str | None, str | None]]:
+    """``(founded, dissolved)`` of every organisation with a ``schema:foundingDate``
+    or ``schema:dissolutionDate``: date text as the data gives it (the first
+    of several values in text order), None where missing.
+
+    :func:`export_network` sets them as ``founded``/``dissolved`` on the
+    nodes whose projection did not."""
     _, rows = store.select_values(LIFETIME_QUERY)
     found: dict[str, list] = {}
     for org, founded, dissolved in rows:
-        if org in g:
-            pair = found.setdefault(org, [None, None])
-            for i, value in enumerate((founded, dissolved)):
-                if value and (pair[i] is None or value < pair[i]):
-                    pair[i] = value
-    for org, pair in found.items():
-        attrs = g.nodes[org]
-        for name, value in zip(("founded", "dissolved"), pair):
-            if name not in attrs:
-                attrs[name] = value
-    return len(found)
+        pair = found.setdefault(org, [None, None])
+        for i, value in enumerate((founded, dissolved)):
+            if value and (pair[i] is None or value < pair[i]):
+                pair[i] = value
+    return {org: (pair[0], pair[1]) for org, pair in found.items()}
 
 
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?!\d)")
@@ -121,12 +126,15 @@ def _scalar(value):
     return value
 
 
-def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None) -> nx.MultiDiGraph:
+def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, tuple] | None = None) -> nx.MultiDiGraph:
     """A copy of ``g`` with scalar attributes only and the metrics on the organisations.
 
     Every edge has ``start``, ``end`` and ``role`` (``""`` when open or
-    unknown); a metric that is not a finite number is left out.
+    unknown); a metric that is not a finite number is left out.  Nodes get
+    ``founded``/``dissolved`` from ``lifetimes`` (see :func:`organisation_lifetimes`)
+    unless ``g`` has them already.
     """
+    lifetimes = lifetimes or {}
     out = nx.MultiDiGraph(**{k: v for k, v in g.graph.items() if v is not None})
     numeric = (
         [c for c in metrics.columns if pd.api.types.is_numeric_dtype(metrics[c]) and not pd.api.types.is_bool_dtype(metrics[c])]
@@ -138,6 +146,9 @@ def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None) -> nx
     for v, d in g.nodes(data=True):
         attrs = {k: _scalar(x) for k, x in d.items()}
         attrs["label"] = str(d.get("label") or v)
+        for name, value in zip(("founded", "dissolved"), lifetimes.get(v, ())):
+            if value and not d.get(name):
+                attrs[name] = value
         m = rows.get(v)
         for c in numeric if m is not None else ():  # agreements and people get no metrics
             x = m[c]
@@ -154,8 +165,10 @@ def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None) -> nx
     return out
 
 
-def export_network(g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None = None) -> bytes:
-    """``g`` in format ``fmt`` (UTF-8 bytes), metrics as node attributes.
+def export_network(
+    g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, tuple] | None = None
+) -> bytes:
+    """``g`` in format ``fmt`` (UTF-8 bytes), metrics and lifetimes as node attributes.
 
     >>> g = nx.MultiDiGraph(); g.add_node("a", label="A", alt=["x"]); g.add_edge("a", "b", key="t", kind="funding")
     't'
@@ -165,7 +178,7 @@ def export_network(g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None
     fmt = FORMAT_ALIASES.get(fmt, fmt)
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    flat = flat_graph(g, metrics=metrics)
+    flat = flat_graph(g, metrics=metrics, lifetimes=lifetimes)
     if fmt == "gexf":
         return write_gexf(flat, day=gexf_day)
     if fmt == "graphml":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..analysis import EXPORT_FORMATS, FORMAT_ALIASES, add_lifetimes, export_network, node_metrics, parse_date, to_networkx
+from ..analysis import EXPORT_FORMATS, FORMAT_ALIASES, export_network, node_metrics, organisation_lifetimes, parse_date, to_networkx
 from ..edit.writeback import write_atomic
 from ..errors import GraphError
 from ..store import open_store
@@ -32,10 +32,9 @@ def run(args, settings) -> int:
     day = parse_date(args.as_of, field="--as-of")
     store = open_store(settings)
     g = to_networkx(store, as_of=day, include_memberships=not args.no_memberships)
-    add_lifetimes(g, store)
     metrics = None if args.no_metrics else node_metrics(g)
     fmt = FORMAT_ALIASES.get(args.format, args.format)
-    data = export_network(g, fmt, metrics=metrics)
+    data = export_network(g, fmt, metrics=metrics, lifetimes=organisation_lifetimes(store))
     if not args.output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
