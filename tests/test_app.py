@@ -167,6 +167,15 @@ def test_export_offers_offline_html(monkeypatch):
     at = _open(_app(monkeypatch), "export")
     assert not at.exception
     assert "cała sieć, bez filtrów" in _texts(at)
+    # network data in each format (their content: tests/test_export.py)
+    assert at.selectbox(key="export_data_format").options == ["GEXF 1.3 (Gephi)", "GraphML (yEd, igraph, Cytoscape)",
+                                                              "Cytoscape.js JSON (.cyjs: Cytoscape, strony WWW)", "JSON node-link (networkx, Python)"]  # fmt: skip
+    files = set()
+    for fmt in ("gexf", "graphml", "cytoscape", "node-link"):
+        at.selectbox(key="export_data_format").set_value(fmt).run()
+        assert not at.exception, fmt
+        files.add(next(b.proto.url for b in at.get("download_button") if b.label == "Pobierz plik"))
+    assert len(files) == 4, "each format gives its own file"
 
 
 def test_broken_data_file_shows_the_place(monkeypatch, tmp_path):

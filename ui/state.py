@@ -367,6 +367,29 @@ def network(
     return derived(_network, (as_of, kinds, memberships), spec, viz_texts(spec.lang), title, banner)
 
 
+def _network_file(proj: tuple, spec, fmt: str) -> tuple[bytes, bool]:
+    from graph.analysis import export_network, node_metrics, organisation_lifetimes
+    from graph.explore import summary
+    from graph.viz import visible_graph
+
+    as_of, tie_kinds, memberships = proj
+    g = projection(as_of=as_of, tie_kinds=tie_kinds, include_memberships=memberships)
+    shown, level, _ = visible_graph(g, spec, territory())
+    out = shown if level is None else g  # a grouped view draws gminas: the file holds the organisations
+    try:
+        table = node_metrics(out, seed=0) if summary(out)["organisations"] <= LOCAL_ANALYSIS_OVER else None
+    except NotImplementedError:
+        table = None
+    return export_network(out, fmt, metrics=table, lifetimes=cached(organisation_lifetimes)), level is None
+
+
+def network_file(spec, fmt: str, *, as_of: str | None = None, tie_kinds: tuple[str, ...] | None = None, memberships: bool = False):
+    """``(file bytes, whether it holds just the view)`` of the network view in an export
+    format (graph.analysis.EXPORT_FORMATS), measures computed on what it holds."""
+    kinds = tuple(sorted(tie_kinds)) if tie_kinds is not None else None
+    return derived(_network_file, (as_of, kinds, memberships), spec, fmt)
+
+
 def _search(text: str, lang: str, limit: int) -> list[dict]:
     from graph.explore import node_rows, search
 

@@ -1,9 +1,11 @@
-"""Export: the current network view as one offline HTML file and as PNG."""
+"""Export: the current network view as one offline HTML file, as PNG, and as
+network data (GEXF, GraphML, Cytoscape.js JSON, node-link JSON)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from graph.analysis.export import EXPORT_FORMATS, FILE_TYPES
 from graph.viz import ViewSpec
 from ui import state
 from ui.i18n import lang, t, tm
@@ -101,6 +103,19 @@ def render() -> None:
             icon=":material/download:",
             key="export_png_dl",
         )
+
+    st.subheader(t("export.data"))
+    st.caption(t("export.data_help"))
+    fmt = st.selectbox(
+        t("export.data_format"), EXPORT_FORMATS, format_func=lambda f: t(f"export.fmt.{f.replace('-', '_')}"), key="export_data_format"
+    )
+    data, just_view = state.network_file(
+        spec, fmt, as_of=current.get("as_of"), tie_kinds=current.get("tie_kinds"), memberships=current.get("memberships", False)
+    )
+    if not just_view:
+        st.caption(t("export.data_whole"))
+    ext, mime = FILE_TYPES[fmt]
+    st.download_button(t("export.download_data"), data, file_name=f"{name}.{ext}", mime=mime, icon=":material/download:", key="export_data")
 
     st.subheader(t("export.preview"))
     st.iframe(view.html, height=560, alt=title)
