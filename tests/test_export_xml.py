@@ -10,6 +10,7 @@ import pytest
 import requests
 from lxml import etree
 from sparql_servers import start_endpoint, stop
+from test_export import XSD
 
 from graph.analysis import export_network
 from graph.xmltext import REPLACEMENT, xml_bytes, xml_text
@@ -29,11 +30,14 @@ def test_helper_replaces_each_forbidden_character_and_keeps_the_rest():
 def test_exports_stay_well_formed_with_every_forbidden_character(fmt):
     g = nx.MultiDiGraph()
     g.add_node("urn:x:a", label="A" + FORBIDDEN, note="n\x0bo\x01te", alt=["x\x02", "y"])
-    g.add_node("urn:x:b", label="B")
+    g.add_node("urn:x:b", label=" B\n\n  b\t")
     g.add_edge("urn:x:a", "urn:x:b", key="urn:x:t", kind="advice\x1f", sources=["s\x00"])
     root = etree.fromstring(export_network(g, fmt))  # strict: raises on what is not XML
     texts = [*(v for el in root.iter() for v in el.attrib.values()), *(el.text or "" for el in root.iter())]
     assert "A" + REPLACEMENT * len(FORBIDDEN) in texts and "n\ufffdo\ufffdte" in texts
+    if fmt == "gexf":
+        etree.XMLSchema(etree.parse(str(XSD))).assertValid(root.getroottree())
+        assert "B b" in texts  # a label is an xs:token: whitespace collapsed
 
 
 @pytest.fixture(scope="module")

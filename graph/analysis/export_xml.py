@@ -63,6 +63,11 @@ def _value(value, typ: str) -> str | None:
     return xml_text(str(value))
 
 
+def _token(value) -> str:
+    """An ``xs:token`` (GEXF labels and edge kinds): XML-safe, whitespace collapsed as the schema reads it."""
+    return " ".join(xml_text(str(value)).split())
+
+
 def _bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -107,15 +112,15 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
 
     xnodes = etree.SubElement(graph, "nodes", count=str(len(nodes)))
     for v, d, span in nodes:
-        el = etree.SubElement(xnodes, "node", id=xml_text(str(v)), label=xml_text(str(d.get("label") or v)))
+        el = etree.SubElement(xnodes, "node", id=xml_text(str(v)), label=_token(d.get("label") or v))
         _span(el, span)
         _attvalues(el, d, node_cols)
     xedges = etree.SubElement(graph, "edges", count=str(len(edges)))
     for u, v, k, attrs, span in edges:
         el = etree.SubElement(xedges, "edge", id=xml_text(str(k)), source=xml_text(str(u)), target=xml_text(str(v)))
         if attrs.get("kind"):
-            el.set("kind", xml_text(str(attrs["kind"])))
-            el.set("label", xml_text(str(attrs["kind"])))
+            el.set("kind", _token(attrs["kind"]))
+            el.set("label", _token(attrs["kind"]))
         _span(el, span)
         _attvalues(el, attrs, edge_cols)
     return _bytes(root)
