@@ -35,6 +35,7 @@ DATA = (
     + org("b", "social_cooperative", label="Spółdzielnia B")
     + 'eso:b schema:foundingDate "2016-03-01"^^xsd:date .\n'
     + org("c", "association", label="Stowarzyszenie C")  # no ties: Burt's constraint is undefined
+    + 'eso:c schema:foundingDate "2010"^^xsd:gYear ; es:foundingBound es:notEarlierThan .\n'
     + tie("a", "funding", "b", start="2017-01-20", end="2019-12-31")
     + tie("b", "advice", "a", start="2018-05-02")
 )
@@ -67,7 +68,9 @@ def test_gexf_read_back_by_networkx(exports):
     assert g.nodes[a]["label"] == CLEAN
     # lifetimes: founded "2005" (a year) counts from 2006-01-01, as in the as-of views
     assert (g.nodes[a]["start"], g.nodes[a]["end"], g.nodes[a]["founded"]) == ("2006-01-01", "2020-06-30", "2005")
-    assert g.nodes[b]["start"] == "2016-03-01" and "end" not in g.nodes[b] and "start" not in g.nodes[c]
+    assert g.nodes[b]["start"] == "2016-03-01" and "end" not in g.nodes[b]
+    # founded "not earlier than 2010": never certain, so from the earliest day it may have been
+    assert (g.nodes[c]["start"], g.nodes[c]["founded_bound"]) == ("2010-01-01", "https://w3id.org/es-pl/def#notEarlierThan")
     assert "constraint" not in g.nodes[c] and g.nodes[b]["constraint"] > 0
     ties = {d["id"]: (u, v, d) for u, v, d in g.edges(data=True)}
     u, v, ab = ties["https://w3id.org/es-pl/id/tie/a-funding-b"]

@@ -57,30 +57,33 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
 
 #: Founding and dissolution dates of organisations (their lifetime in GEXF).
 LIFETIME_QUERY = """
-SELECT ?org ?founded ?dissolved WHERE {
+SELECT ?org ?founded ?fbound ?dissolved ?dbound WHERE {
   ?org a org:Organization .
-  OPTIONAL { ?org schema:foundingDate ?founded }
-  OPTIONAL { ?org schema:dissolutionDate ?dissolved }
+  OPTIONAL { ?org schema:foundingDate ?founded OPTIONAL { ?org es:foundingBound ?fbound } }
+  OPTIONAL { ?org schema:dissolutionDate ?dissolved OPTIONAL { ?org es:dissolutionBound ?dbound } }
   FILTER(BOUND(?founded) || BOUND(?dissolved))
 }
 """
 
 
-def organisation_lifetimes(store) -> dict[str, tuple[str | None, str | None]]:
-    """``(founded, dissolved)`` of every organisation with a ``schema:foundingDate``
-    or ``schema:dissolutionDate``: date text as the data gives it (the first
-    of several values in text order), None where missing.
+def organisation_lifetimes(store) -> dict[str, dict[str, str]]:
+    """``founded``, ``founded_bound``, ``dissolved``, ``dissolved_bound`` of every
+    organisation with a ``schema:foundingDate`` or ``schema:dissolutionDate``:
+    date text as the data gives it (the first of several in text order), a
+    bound's IRI ("not later/earlier than"); missing ones left out.
 
-    :func:`export_network` sets them as ``founded``/``dissolved`` on the
-    nodes whose projection did not."""
+    :func:`export_network` sets them on the nodes whose projection did not."""
     _, rows = store.select_values(LIFETIME_QUERY)
-    found: dict[str, list] = {}
-    for org, founded, dissolved in rows:
-        pair = found.setdefault(org, [None, None])
-        for i, value in enumerate((founded, dissolved)):
-            if value and (pair[i] is None or value < pair[i]):
-                pair[i] = value
-    return {org: (pair[0], pair[1]) for org, pair in found.items()}
+    found: dict[str, dict[str, str]] = {}
+    for org, founded, fbound, dissolved, dbound in rows:
+        dates = found.setdefault(org, {})
+        for name, value, bound in (("founded", founded, fbound), ("dissolved", dissolved, dbound)):
+            if value and (name not in dates or value < dates[name]):
+                dates[name] = value
+                dates.pop(f"{name}_bound", None)
+                if bound:
+                    dates[f"{name}_bound"] = bound
+    return found
 
 
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?!\d)")
@@ -126,7 +129,7 @@ def _scalar(value):
     return value
 
 
-def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, tuple] | None = None) -> nx.MultiDiGraph:
+def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, dict] | None = None) -> nx.MultiDiGraph:
     """A copy of ``g`` with scalar attributes only and the metrics on the organisations.
 
     Every edge has ``start``, ``end`` and ``role`` (``""`` when open or
@@ -146,9 +149,8 @@ def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifet
     for v, d in g.nodes(data=True):
         attrs = {k: _scalar(x) for k, x in d.items()}
         attrs["label"] = str(d.get("label") or v)
-        for name, value in zip(("founded", "dissolved"), lifetimes.get(v, ())):
-            if value and not d.get(name):
-                attrs[name] = value
+        if not d.get("founded") and not d.get("dissolved"):
+            attrs.update(lifetimes.get(v, {}))
         m = rows.get(v)
         for c in numeric if m is not None else ():  # agreements and people get no metrics
             x = m[c]
@@ -165,9 +167,7 @@ def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifet
     return out
 
 
-def export_network(
-    g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, tuple] | None = None
-) -> bytes:
+def export_network(g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None = None, lifetimes: dict[str, dict] | None = None) -> bytes:
     """``g`` in format ``fmt`` (UTF-8 bytes), metrics and lifetimes as node attributes.
 
     >>> g = nx.MultiDiGraph(); g.add_node("a", label="A", alt=["x"]); g.add_edge("a", "b", key="t", kind="funding")

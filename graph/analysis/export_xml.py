@@ -80,9 +80,12 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
 
     ``day(text, end=..., wide=...)`` turns a data date into a GEXF day.
     Organisations live from ``founded`` to ``dissolved``, ties from ``start``
-    to ``end``: the days on which the as-of views count them (the whole
-    period instead where that leaves no day).  The dates as the data gives
-    them stay attributes (``founded``, ``dissolved``, ``start_date``, ``end_date``).
+    to ``end``: the days on which the as-of views count them.  Where those
+    views never count a thing (begun "not earlier than", ended "not later
+    than", or begun and ended within one month or year) the dates' whole
+    periods are taken instead.  The dates as the data gives them stay
+    attributes (``founded``, ``dissolved``, ``start_date``, ``end_date``, with
+    their ``*_bound``).
     """
     root = etree.Element(f"{{{GEXF_NS}}}gexf", nsmap={None: GEXF_NS, "xsi": XSI_NS}, version="1.3")
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{GEXF_NS} {GEXF_NS}/gexf.xsd")
@@ -93,11 +96,11 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
         f"Network of organisations and ties as of {as_of}" if as_of else "Network of organisations and ties"
     )
 
-    nodes = [(v, d, _interval(d.get("founded"), d.get("dissolved"), day)) for v, d in flat.nodes(data=True)]
+    nodes = [(v, d, _interval(d, "founded", "dissolved", day)) for v, d in flat.nodes(data=True)]
     edges = []
     for u, v, k, d in flat.edges(keys=True, data=True):
         attrs = {("start_date" if a == "start" else "end_date" if a == "end" else a): x for a, x in d.items() if a != "id"}
-        edges.append((u, v, k, attrs, _interval(d.get("start"), d.get("end"), day)))
+        edges.append((u, v, k, attrs, _interval(d, "start", "end", day)))
     dynamic = any(span != (None, None) for *_, span in nodes) or any(span != (None, None) for *_, span in edges)
     graph = etree.SubElement(root, "graph", defaultedgetype="directed", mode="dynamic" if dynamic else "static", idtype="string")
     if dynamic:
@@ -126,10 +129,12 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
     return _bytes(root)
 
 
-def _interval(start, end, day) -> tuple[str | None, str | None]:
-    first, last = day(start), day(end, end=True)
-    if first and last and first > last:  # e.g. begun and ended within one year: the whole period
-        first, last = day(start, wide=True), day(end, end=True, wide=True)
+def _interval(d: dict, begin: str, end: str, day) -> tuple[str | None, str | None]:
+    start, stop = d.get(begin), d.get(end)
+    first = day(start, wide=str(d.get(f"{begin}_bound") or "").endswith("notEarlierThan"))
+    last = day(stop, end=True, wide=str(d.get(f"{end}_bound") or "").endswith("notLaterThan"))
+    if first and last and first > last:  # e.g. begun and ended within one year
+        first, last = day(start, wide=True), day(stop, end=True, wide=True)
     return first, last
 
 
