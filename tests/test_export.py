@@ -99,6 +99,7 @@ def test_graphml_keys_and_yed_labels(exports):
     assert keys[("node", "label")] == "string" and keys[("node", "synthetic")] == "boolean"
     assert keys[("node", "degree")] == "long" and keys[("node", "betweenness")] == "double" and keys[("edge", "kind")] == "string"
     assert CLEAN in [label.text for label in doc.iterfind(".//y:ShapeNode/y:NodeLabel", ns)]
+    assert sorted(label.text for label in doc.iterfind(".//y:PolyLineEdge/y:EdgeLabel", ns)) == ["advice", "funding"]
 
 
 def test_graphml_read_back_by_igraph_and_networkx(exports):

@@ -165,8 +165,9 @@ def _key_ids(prefix: str, names: Iterable[str]) -> dict[str, str]:
 
 def write_graphml(flat: nx.MultiDiGraph) -> bytes:
     """GraphML of ``flat`` with typed keys (``attr.name``/``attr.type``), which
-    igraph and networkx read with labels and kinds, and yEd's own node label
-    (``y:ShapeNode``), which yEd shows without a mapping."""
+    igraph and networkx read with labels and kinds, and yEd's own node labels
+    (``y:ShapeNode``) and edge labels (the tie kind on a ``y:PolyLineEdge``
+    with an arrow), which yEd shows without a mapping."""
     root = etree.Element(f"{{{GRAPHML_NS}}}graphml", nsmap={None: GRAPHML_NS, "y": YFILES_NS, "xsi": XSI_NS})
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{GRAPHML_NS} http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd")
     node_records = [d for _, d in flat.nodes(data=True)]
@@ -177,6 +178,7 @@ def write_graphml(flat: nx.MultiDiGraph) -> bytes:
         for name, typ in cols.items():
             etree.SubElement(root, "key", {"id": ids[name], "for": cls, "attr.name": xml_text(name), "attr.type": typ})
     etree.SubElement(root, "key", {"id": "yfiles_node", "for": "node", "yfiles.type": "nodegraphics"})
+    etree.SubElement(root, "key", {"id": "yfiles_edge", "for": "edge", "yfiles.type": "edgegraphics"})
     graph = etree.SubElement(root, "graph", id="G", edgedefault="directed")
     for (v, d), record in zip(flat.nodes(data=True), node_records):
         el = etree.SubElement(graph, "node", id=xml_text(str(v)))
@@ -186,6 +188,10 @@ def write_graphml(flat: nx.MultiDiGraph) -> bytes:
     for (u, v, k), record in zip(flat.edges(keys=True), edge_records):
         el = etree.SubElement(graph, "edge", id=xml_text(str(k)), source=xml_text(str(u)), target=xml_text(str(v)))
         _data(el, record, edge_cols, edge_ids)
+        line = etree.SubElement(etree.SubElement(el, "data", key="yfiles_edge"), f"{{{YFILES_NS}}}PolyLineEdge")
+        etree.SubElement(line, f"{{{YFILES_NS}}}Arrows", source="none", target="standard")
+        if record.get("kind"):
+            etree.SubElement(line, f"{{{YFILES_NS}}}EdgeLabel").text = xml_text(str(record["kind"]))
     return _bytes(root)
 
 
