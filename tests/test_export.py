@@ -133,7 +133,7 @@ def _cytoscape_js(path: Path) -> dict:
 def test_cytoscape_json_loads_in_cytoscape_js(exports):
     got = _cytoscape_js(exports["cytoscape"])
     assert got["version"] == json.loads((JS / "package.json").read_text())["dependencies"]["cytoscape"]
-    assert (got["nodes"], got["edges"]) == (3, 2)
+    assert (got["nodes"], got["edges"]) == (3, 2) and got["whole"] == [3, 2, "network"]
     assert got["labels"][ORG + "a"] == HOSTILE
     assert got["ends"]["https://w3id.org/es-pl/id/tie/a-funding-b"] == [ORG + "a", ORG + "b", "funding"]
 
