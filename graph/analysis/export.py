@@ -31,8 +31,6 @@ import re
 import networkx as nx
 import pandas as pd
 
-from .export_xml import write_gexf, write_graphml
-
 __all__ = [
     "EXPORT_FORMATS",
     "FORMAT_ALIASES",
@@ -179,6 +177,8 @@ def export_network(g: nx.MultiDiGraph, fmt: str, *, metrics: pd.DataFrame | None
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     flat = flat_graph(g, metrics=metrics, lifetimes=lifetimes)
+    from .export_xml import write_gexf, write_graphml  # lxml only when XML is asked for
+
     if fmt == "gexf":
         return write_gexf(flat, day=gexf_day)
     if fmt == "graphml":
