@@ -39,6 +39,7 @@ __all__ = [
     "organisation_lifetimes",
     "export_network",
     "flat_graph",
+    "cytoscape_data",
     "gexf_day",
 ]
 
@@ -152,10 +153,9 @@ def flat_graph(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, lifet
         m = rows.get(v)
         for c in numeric if m is not None else ():  # agreements and people get no metrics
             x = m[c]
-            if integer[c]:
-                attrs[c] = int(x)
-            elif x is not None and math.isfinite(x):
-                attrs[c] = float(x)
+            if x is None or pd.isna(x) or not math.isfinite(x):  # undefined here
+                continue
+            attrs[c] = int(x) if integer[c] else float(x)
         out.add_node(v, **attrs)
     for u, v, k, d in g.edges(keys=True, data=True):
         attrs = {a: _scalar(x) for a, x in d.items()}
