@@ -5,9 +5,12 @@ SPARQL XML results and RDF/XML, which a strict parser then reads."""
 
 from __future__ import annotations
 
+import igraph
 import networkx as nx
 import pytest
 import requests
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from sparql_servers import start_endpoint, stop
 from test_export import XSD
@@ -38,6 +41,41 @@ def test_exports_stay_well_formed_with_every_forbidden_character(fmt):
     if fmt == "gexf":
         etree.XMLSchema(etree.parse(str(XSD))).assertValid(root.getroottree())
         assert "B b" in texts  # a label is an xs:token: whitespace collapsed
+
+
+_SCHEMA = None
+
+
+def _schema():
+    global _SCHEMA
+    _SCHEMA = _SCHEMA or etree.XMLSchema(etree.parse(str(XSD)))
+    return _SCHEMA
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(label=st.text(max_size=40), kind=st.text(max_size=10))
+@example(label="  \n\t ", kind="")
+@example(label="\x01", kind="\x0b")
+@example(label='a <b> & "c"\r\nd', kind="x  y")
+def test_any_text_round_trips_through_gexf_and_graphml(tmp_path_factory, label, kind):
+    """Law: whatever the text, GEXF stays valid and every reader gets the text back,
+    forbidden characters replaced (and, in GEXF's xs:token labels, whitespace collapsed)."""
+    g = nx.MultiDiGraph()
+    g.add_node("urn:x:a", label=label, note=label)
+    g.add_node("urn:x:b", label="B")
+    g.add_edge("urn:x:a", "urn:x:b", key="urn:x:t", kind=kind)
+    clean = xml_text(label)
+    folder = tmp_path_factory.mktemp("law")
+    gexf = export_network(g, "gexf")
+    _schema().assertValid(etree.fromstring(gexf))
+    (folder / "g.gexf").write_bytes(gexf)
+    back = nx.read_gexf(folder / "g.gexf", version="1.3")
+    assert back.nodes["urn:x:a"]["label"] == (" ".join(clean.split()) or "urn:x:a" if label else "urn:x:a")
+    assert back.nodes["urn:x:a"].get("note", "") == clean
+    (folder / "g.graphml").write_bytes(export_network(g, "graphml"))
+    ig = igraph.Graph.Read_GraphML(str(folder / "g.graphml"))
+    assert dict(zip(ig.vs["id"], ig.vs["label"]))["urn:x:a"] == (clean or "urn:x:a")
+    assert ig.es["kind"] == [xml_text(kind)]
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,7 @@ def write_gexf(flat: nx.MultiDiGraph, *, day: Callable[..., str | None]) -> byte
 
     xnodes = etree.SubElement(graph, "nodes", count=str(len(nodes)))
     for v, d, span in nodes:
-        el = etree.SubElement(xnodes, "node", id=xml_text(str(v)), label=_token(d.get("label") or v))
+        el = etree.SubElement(xnodes, "node", id=xml_text(str(v)), label=_token(d.get("label") or v) or _token(v))
         _span(el, span)
         _attvalues(el, d, node_cols)
     xedges = etree.SubElement(graph, "edges", count=str(len(edges)))
