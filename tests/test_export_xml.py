@@ -5,6 +5,8 @@ SPARQL XML results and RDF/XML, which a strict parser then reads."""
 
 from __future__ import annotations
 
+import functools
+
 import igraph
 import networkx as nx
 import pytest
@@ -43,13 +45,9 @@ def test_exports_stay_well_formed_with_every_forbidden_character(fmt):
         assert "B b" in texts  # a label is an xs:token: whitespace collapsed
 
 
-_SCHEMA = None
-
-
-def _schema():
-    global _SCHEMA
-    _SCHEMA = _SCHEMA or etree.XMLSchema(etree.parse(str(XSD)))
-    return _SCHEMA
+@functools.cache
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(XSD)))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
