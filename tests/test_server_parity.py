@@ -141,6 +141,7 @@ def test_gaps_markdown(monkeypatch, capsys, sparql_server):
         ["export", "--format", "gexf"],
         ["export", "--format", "graphml", "--as-of", "2018-06-30"],
         ["export", "--format", "json"],
+        ["export", "--format", "cytoscape", "--no-metrics"],
         ["stats"],
     ],
     ids=lambda a: "-".join(a[:2]),

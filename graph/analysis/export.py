@@ -54,12 +54,15 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
     "node-link": ("json", "application/json"),
 }
 
-#: Founding and dissolution dates of organisations (their lifetime in GEXF).
+#: Founding and dissolution dates of organisations (their lifetime in GEXF);
+#: flat OPTIONALs, which every tested server evaluates alike.
 LIFETIME_QUERY = """
 SELECT ?org ?founded ?fbound ?dissolved ?dbound WHERE {
   ?org a org:Organization .
-  OPTIONAL { ?org schema:foundingDate ?founded OPTIONAL { ?org es:foundingBound ?fbound } }
-  OPTIONAL { ?org schema:dissolutionDate ?dissolved OPTIONAL { ?org es:dissolutionBound ?dbound } }
+  OPTIONAL { ?org schema:foundingDate ?founded }
+  OPTIONAL { ?org es:foundingBound ?fbound }
+  OPTIONAL { ?org schema:dissolutionDate ?dissolved }
+  OPTIONAL { ?org es:dissolutionBound ?dbound }
   FILTER(BOUND(?founded) || BOUND(?dissolved))
 }
 """
