@@ -375,7 +375,7 @@ def _network_file(proj: tuple, spec, fmt: str) -> tuple[bytes, bool]:
     as_of, tie_kinds, memberships = proj
     g = projection(as_of=as_of, tie_kinds=tie_kinds, include_memberships=memberships)
     shown, level, _ = visible_graph(g, spec, territory())
-    out = shown if level is None else g  # a grouped view draws gminas: the file holds the organisations
+    out = shown if level is None else g  # a grouped view draws groups: the file holds the organisations
     try:
         table = node_metrics(out, seed=0) if summary(out)["organisations"] <= LOCAL_ANALYSIS_OVER else None
     except NotImplementedError:
