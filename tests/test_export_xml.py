@@ -1,7 +1,8 @@
 # ruff: noqa: F811  (fixtures imported from sparql_servers)
 """Every XML the project writes stays XML (SECURITY T20): characters XML 1.0
-forbids are replaced in the GEXF and GraphML exports and in the endpoint's
-SPARQL XML results and RDF/XML, which a strict parser then reads."""
+forbids are replaced in the GEXF and GraphML exports, the meeting report's
+network SVG and the endpoint's SPARQL XML results and RDF/XML, which a strict
+parser then reads."""
 
 from __future__ import annotations
 
@@ -43,6 +44,18 @@ def test_exports_stay_well_formed_with_every_forbidden_character(fmt):
     if fmt == "gexf":
         etree.XMLSchema(etree.parse(str(XSD))).assertValid(root.getroottree())
         assert "B b" in texts  # a label is an xs:token: whitespace collapsed
+
+
+def test_network_svg_stays_xml():
+    from graph.viz.svg import network_svg
+
+    g = nx.MultiDiGraph()
+    g.add_node("urn:x:a", type="organisation", label="Fundacja\x01 <b>&\x0b", label_en="F", sector="ngo")
+    g.add_node("urn:x:b", type="organisation", label="B", label_en="B", sector="public")
+    g.add_edge("urn:x:a", "urn:x:b", key="urn:x:t", kind="advice")
+    root = etree.fromstring(network_svg(g, title="T\x02", seed=1).encode("utf-8"))  # strict
+    texts = [el.text or "" for el in root.iter()]
+    assert "T" + REPLACEMENT in texts and any(t.startswith("Fundacja" + REPLACEMENT + " <b>&") for t in texts)
 
 
 @functools.cache

@@ -2,8 +2,9 @@
 
 For printed output (the meeting report): no script, no browser needed to
 draw it, the same positions as the dashboard's seeded layout.  Every label is
-escaped; the picture carries a ``<title>`` and ``role="img"`` so a reader of
-the HTML report hears what it shows.  Nodes are coloured by sector and shaped
+escaped, and characters XML forbids are replaced (:mod:`graph.xmltext`: the
+SVG stays XML); the picture carries a ``<title>`` and ``role="img"`` so a
+reader of the HTML report hears what it shows.  Nodes are coloured by sector and shaped
 by type (agreement: star, unnamed group: square, organisation: circle);
 labels are the short names (:func:`short_label`), the full name is the
 node's ``<title>`` (a tooltip in a browser).
@@ -16,6 +17,7 @@ from html import escape
 
 import networkx as nx
 
+from ..xmltext import xml_text
 from .labels import full_label, short_label
 from .layout import layout
 from .style import SECTOR_COLOURS, TIE_STYLES, UNKNOWN_COLOUR, colour_for
@@ -101,7 +103,7 @@ def network_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="svg-title" font-family="DejaVu Sans, sans-serif">',
-        f'<title id="svg-title">{escape(title)}</title>',
+        f'<title id="svg-title">{escape(xml_text(title))}</title>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         '<g class="ties">',
     ]
@@ -123,14 +125,14 @@ def network_svg(
         x, y = at[node]
         typ = attrs.get("type") or "other"
         fill = colour_for(attrs, "sector")
-        full = escape(full_label(attrs, lang))
+        full = escape(xml_text(full_label(attrs, lang)))
         if typ == "agreement":
             shape = f'<polygon points="{_star(x, y, 13)}" fill="{fill}" stroke="#222" stroke-width="1"/>'
         elif typ == "group":
             shape = f'<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" height="16" fill="{fill}" stroke="#222" stroke-width="1"/>'
         else:
             shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{fill}" stroke="#222" stroke-width="1"/>'
-        label = escape(short_label(attrs, lang))
+        label = escape(xml_text(short_label(attrs, lang)))
         lx, ly, anchor = placed[node]
         out.append(
             f"<g><title>{full}</title>{shape}"
