@@ -89,9 +89,17 @@ class ES(DefinedNamespace):
     tieKind: URIRef  # -> skos:Concept in the tie-kind scheme
     tieFrom: URIRef  # the agent the tie goes from (supporter, funder, buyer, unit)
     tieTo: URIRef  # the agent the tie goes to
-    startDate: URIRef  # xsd:date; on ties and memberships (shortcut of org:memberDuring)
-    endDate: URIRef  # xsd:date, optional
-    startDateIsUpperBound: URIRef  # xsd:boolean: source only attests "in force by"
+    startDate: URIRef  # xsd:date / gYearMonth / gYear (precision); ties and memberships
+    endDate: URIRef  # the same, optional
+    # date bounds (graph/dates.py, docs/adr/0005-date-precision.md): the date
+    # beside is only a limit; organisations use schema:foundingDate/dissolutionDate
+    startBound: URIRef  # -> es:notLaterThan | es:notEarlierThan
+    endBound: URIRef
+    foundingBound: URIRef
+    dissolutionBound: URIRef
+    DateBound: URIRef  # class of the two bounds
+    notLaterThan: URIRef  # "in force by D at the latest"
+    notEarlierThan: URIRef  # "not before D"
     amountPLN: URIRef  # xsd:decimal, funding amount where the source gives it
     directProperty: URIRef  # on a tie kind: the plain property asserted beside the tie
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ..dates import holds
 from ..model import ESK, EST, TERC
 from ..store import Store
 
@@ -24,7 +25,7 @@ __all__ = ["to_networkx", "NODE_QUERY", "TIE_QUERY", "local"]
 #: ``OPTIONAL { ?node schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?l } }``
 #: for an agreement (tests/test_server_parity.py).
 NODE_QUERY = """
-SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?synthetic WHERE {
+SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?synthetic ?founded ?fbound ?dissolved ?dbound WHERE {
   { ?node a org:Organization . BIND("organisation" AS ?type) }
   UNION { ?node a es:UnnamedGroup . BIND("group" AS ?type) }
   UNION { ?node a org:OrganizationalCollaboration . BIND("agreement" AS ?type) }
@@ -36,24 +37,26 @@ SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?syntheti
   OPTIONAL { ?node schema:location ?loc . ?loc skos:prefLabel ?loc_label FILTER(lang(?loc_label) IN ("pl", "")) }
   OPTIONAL { ?node schema:location ?loc }
   OPTIONAL { ?node es:isSynthetic ?synthetic }
+  OPTIONAL { ?node schema:foundingDate ?founded OPTIONAL { ?node es:foundingBound ?fbound } }
+  OPTIONAL { ?node schema:dissolutionDate ?dissolved OPTIONAL { ?node es:dissolutionBound ?dbound } }
 }
 """
 
 TIE_QUERY = """
-SELECT ?tie ?kind ?from ?to ?start ?end ?src WHERE {
+SELECT ?tie ?kind ?from ?to ?start ?end ?src ?sbound ?ebound WHERE {
   ?tie a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
-  OPTIONAL { ?tie es:startDate ?start }
-  OPTIONAL { ?tie es:endDate ?end }
+  OPTIONAL { ?tie es:startDate ?start OPTIONAL { ?tie es:startBound ?sbound } }
+  OPTIONAL { ?tie es:endDate ?end OPTIONAL { ?tie es:endBound ?ebound } }
   OPTIONAL { ?tie prov:wasDerivedFrom ?src }
 }
 """
 
 MEMBERSHIP_QUERY = """
-SELECT ?m ?member ?org ?role ?start ?end ?src ?mtype ?name WHERE {
+SELECT ?m ?member ?org ?role ?start ?end ?src ?mtype ?name ?sbound ?ebound WHERE {
   ?m a org:Membership ; org:member ?member ; org:organization ?org .
   OPTIONAL { ?m org:role ?role }
-  OPTIONAL { ?m es:startDate ?start }
-  OPTIONAL { ?m es:endDate ?end }
+  OPTIONAL { ?m es:startDate ?start OPTIONAL { ?m es:startBound ?sbound } }
+  OPTIONAL { ?m es:endDate ?end OPTIONAL { ?m es:endBound ?ebound } }
   OPTIONAL { ?m prov:wasDerivedFrom ?src }
   OPTIONAL { ?member a foaf:Person . BIND("person" AS ?mtype) OPTIONAL { ?member foaf:name ?name } }
 }
@@ -70,13 +73,15 @@ def local(iri: str | None, namespace) -> str | None:
 
 def _other(node: str) -> dict:
     """Attributes of a node that is neither organisation, group nor person."""
-    return {"type": "other", "label": node, "label_en": node, "alt": [], "kind": None, "sector": None, "gmina": None, "gmina_label": None, "synthetic": False}
+    return {"type": "other", "label": node, "label_en": node, "alt": [], "kind": None, "sector": None, "gmina": None, "gmina_label": None, "synthetic": False, **_NO_LIFETIME}
 
 
-def _valid(start: str | None, end: str | None, as_of: str | None) -> bool:
-    if as_of is None:
-        return True
-    return (start is None or start[:10] <= as_of) and (end is None or end[:10] >= as_of)
+_NO_LIFETIME = {"founded": None, "founded_bound": None, "dissolved": None, "dissolved_bound": None}
+
+
+def _valid(start: str | None, end: str | None, as_of: str | None, start_bound: str | None = None, end_bound: str | None = None) -> bool:
+    """The one as-of rule (:func:`graph.dates.holds`): precision and bounds included."""
+    return holds(start, start_bound, end, end_bound, as_of)
 
 
 def to_networkx(
@@ -91,8 +96,10 @@ def to_networkx(
 
     Parameters
     ----------
-    as_of : only ties (and memberships) valid on that date: started on or
-        before it and not ended before it.
+    as_of : only organisations that exist on that date (founded, not yet
+        dissolved) and the ties (and memberships) that hold on it between
+        them, by the one rule of :func:`graph.dates.holds` (a date known to
+        the month counts from the next month; "not later than D" from D).
     tie_kinds : tie-kind notations to keep (default: all).
     include_people : add people as nodes, with their posts as ``post`` edges.
     include_memberships : add memberships of the agreement (signatory,
@@ -100,8 +107,11 @@ def to_networkx(
 
     Node attributes: ``type`` (organisation, group, agreement, person),
     ``label``, ``label_en``, ``alt``, ``kind``, ``sector``, ``gmina`` (TERC
-    code), ``gmina_label``, ``synthetic``.  Edge keys are tie IRIs; edge
-    attributes ``kind``, ``start``, ``end``, ``sources``.
+    code), ``gmina_label``, ``synthetic``, ``founded``/``dissolved`` (date
+    text as the source gives it, or None) with ``founded_bound``/
+    ``dissolved_bound``.  Edge keys are tie IRIs; edge attributes ``kind``,
+    ``start``, ``end`` (date text), ``start_bound``, ``end_bound``,
+    ``sources``.
     """
     as_of_s = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
     kinds = set(tie_kinds) if tie_kinds is not None else None
@@ -125,7 +135,12 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
     # build plain dicts first, then hand them to networkx in bulk
     nodes: dict[str, dict] = {}
     _, rows = store.select_values(NODE_QUERY)
-    for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic in rows:
+    gone: set[str] = set()
+    for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic, founded, fbound, dissolved, dbound in rows:
+        if as_of_s is not None and (node in gone or not holds(founded, fbound, dissolved, dbound, as_of_s)):
+            gone.add(node)
+            nodes.pop(node, None)
+            continue
         attrs = nodes.get(node)
         if attrs is not None:
             if alt and alt not in attrs["alt"]:
@@ -141,20 +156,24 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
             "gmina": strip(loc, terc),
             "gmina_label": loc_label,
             "synthetic": synthetic == "true",
+            "founded": founded,
+            "founded_bound": fbound,
+            "dissolved": dissolved,
+            "dissolved_bound": dbound,
         }
     edges: dict[str, tuple | None] = {}
     _, rows = store.select_values(TIE_QUERY)
-    for tie, kind_iri, src, dst, start, end, source in rows:
+    for tie, kind_iri, src, dst, start, end, source, sbound, ebound in rows:
         if tie in edges:
             edge = edges[tie]
             if edge is not None and source:
                 edge[3]["sources"].append(source)
             continue
         kind = strip(kind_iri, est)
-        if (kinds is not None and kind not in kinds) or not _valid(start, end, as_of_s):
+        if (kinds is not None and kind not in kinds) or not _valid(start, end, as_of_s, sbound, ebound) or src in gone or dst in gone:
             edges[tie] = None
             continue
-        edges[tie] = (src, dst, tie, {"kind": kind, "start": start, "end": end, "sources": [source] if source else []})
+        edges[tie] = (src, dst, tie, {"kind": kind, "start": start, "end": end, "start_bound": sbound, "end_bound": ebound, "sources": [source] if source else []})
         for n in (src, dst):
             if n not in nodes:
                 nodes[n] = _other(n)
@@ -167,7 +186,7 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
         e = edges[tie]
         add_edge(e[0], e[1], key=e[2], **e[3])
     if include_people or include_memberships:
-        _add_memberships(g, store, as_of_s, include_people, include_memberships)
+        _add_memberships(g, store, as_of_s, include_people, include_memberships, gone)
     _label_others(g, store)
     # engines answer in their own order: sort lists so projections compare equal
     for _, alt in g.nodes(data="alt"):
@@ -203,12 +222,14 @@ def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
             attrs["label_en"] = label_en or name or label or node
 
 
-def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool) -> None:
+def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool, gone: set[str]) -> None:
     _, rows = store.select_values(MEMBERSHIP_QUERY)
     rows.sort(key=lambda r: tuple("" if v is None else v for v in r))  # a defined order, whatever the store's
-    for m, member, org, role, start, end, source, mtype, name in rows:
+    for m, member, org, role, start, end, source, mtype, name, sbound, ebound in rows:
         is_post = mtype == "person"
-        if (is_post and not people) or (not is_post and not memberships) or not _valid(start, end, as_of):
+        if (is_post and not people) or (not is_post and not memberships) or not _valid(start, end, as_of, sbound, ebound):
+            continue
+        if member in gone or org in gone:
             continue
         if g.has_edge(member, org, key=m):
             sources = g.edges[member, org, m]["sources"]
@@ -216,8 +237,11 @@ def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people
                 sources.append(source)
             continue
         if is_post and member not in g:
-            g.add_node(member, type="person", label=name or member, label_en=name or member, alt=[], kind="person", sector=None, gmina=None, gmina_label=None, synthetic=False)
+            g.add_node(member, type="person", label=name or member, label_en=name or member, alt=[], kind="person", sector=None, gmina=None, gmina_label=None, synthetic=False, **_NO_LIFETIME)
         for n in (member, org):
             if n not in g:
                 g.add_node(n, **_other(n))
-        g.add_edge(member, org, key=m, kind="post" if is_post else "membership", role=role, start=start, end=end, sources=[source] if source else [])
+        g.add_edge(
+            member, org, key=m, kind="post" if is_post else "membership", role=role, start=start, end=end,
+            start_bound=sbound, end_bound=ebound, sources=[source] if source else [],
+        )  # fmt: skip

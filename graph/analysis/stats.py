@@ -31,11 +31,20 @@ STATS_QUERIES: dict[str, str] = {
 }
 
 
-def stats(store: Store) -> dict[str, list[tuple[str, str, int]]]:
-    """For each dimension, rows of (IRI, Polish label, count), largest first."""
+def stats(store: Store, as_of=None) -> dict[str, list[tuple[str, str, int]]]:
+    """For each dimension, rows of (IRI, Polish label, count), largest first.
+
+    ``as_of`` (a date, ``YYYY-MM-DD`` or ``today``): only the organisations
+    that exist and the ties that hold on that day (graph.dates.holds); the
+    triple total stays that of the whole store.
+    """
+    from .timeline import snapshot_store
+
+    total = len(store)
+    store = snapshot_store(store, as_of)
     out = {}
     for name, text in STATS_QUERIES.items():
         _, rows = store.select_values(text)
         out[name] = [(key, label or key, int(n)) for key, label, n in rows]
-    out["totals"] = [("triples", "triples", len(store))]
+    out["totals"] = [("triples", "triples", total)]
     return out

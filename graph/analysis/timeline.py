@@ -1,8 +1,12 @@
 """Time: the network as of a date, and the change between two dates.
 
-A tie or membership is valid on a date when it started on or before it (or
-has no start) and did not end before it (or has no end), as in
-:func:`graph.analysis.projection.to_networkx`.
+The one as-of rule is :func:`graph.dates.holds` (precision and bounds, see
+docs/adr/0005-date-precision.md): an organisation counts while it exists
+(``schema:foundingDate``/``schema:dissolutionDate``), a tie, membership or
+post while it holds and both its ends exist.  :func:`snapshot_store` (for
+the SPARQL-based views: expectations, catalogue queries) and
+:func:`graph.analysis.projection.to_networkx` (for the networkx views) apply
+the same rule.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..model import EST
+from ..dates import holds_sparql
+from ..model import ES, EST, ORG
 from ..store import OxigraphStore, Store
 from ..terms import to_oxigraph
 from ..wording import number
@@ -22,25 +27,38 @@ from .network import organisation_graph, resource
 
 __all__ = ["parse_date", "iso", "snapshot_store", "INVALID_QUERY", "TIE_KIND_QUERY", "Diff", "diff_report"]
 
-#: Ties and memberships not valid on ?date, with the plain triple of each tie.
-INVALID_QUERY = """
-SELECT ?x ?from ?p ?to WHERE {
-  { ?x a es:Tie . OPTIONAL { ?x es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p } }
-  UNION { ?x a org:Membership }
-  OPTIONAL { ?x es:startDate ?start }
-  OPTIONAL { ?x es:endDate ?end }
-  FILTER ((BOUND(?start) && STR(?start) > ?date) || (BOUND(?end) && SUBSTR(STR(?end), 1, 10) < ?date))
-}
+_HOLDS = holds_sparql("?start", "?end", "?date")
+_EXISTS = holds_sparql("?founded", "?dissolved", "?date")
+
+#: Ties and memberships that do not hold on ?date (graph.dates.holds), with the plain triple of each tie.
+INVALID_QUERY = f"""
+SELECT ?x ?from ?p ?to WHERE {{
+  {{ ?x a es:Tie . OPTIONAL {{ ?x es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p }} }}
+  UNION {{ ?x a org:Membership }}
+  OPTIONAL {{ ?x es:startDate ?start }}
+  OPTIONAL {{ ?x es:endDate ?end }}
+  FILTER (!{_HOLDS})
+}}
 """
 
-#: Ties valid on ?date (to keep a plain triple another valid tie still stands for).
-VALID_TIE_QUERY = """
-SELECT ?from ?p ?to WHERE {
+#: Ties that hold on ?date (to keep a plain triple another valid tie still stands for).
+VALID_TIE_QUERY = f"""
+SELECT ?from ?p ?to WHERE {{
   ?x a es:Tie ; es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p .
-  OPTIONAL { ?x es:startDate ?start }
-  OPTIONAL { ?x es:endDate ?end }
-  FILTER (!(BOUND(?start) && STR(?start) > ?date) && !(BOUND(?end) && SUBSTR(STR(?end), 1, 10) < ?date))
-}
+  OPTIONAL {{ ?x es:startDate ?start }}
+  OPTIONAL {{ ?x es:endDate ?end }}
+  FILTER ({_HOLDS})
+}}
+"""
+
+#: Organisations (and agreements) that do not exist on ?date: not yet founded or already dissolved.
+ABSENT_QUERY = f"""
+SELECT DISTINCT ?x WHERE {{
+  ?x schema:foundingDate|schema:dissolutionDate ?any .
+  OPTIONAL {{ ?x schema:foundingDate ?founded }}
+  OPTIONAL {{ ?x schema:dissolutionDate ?dissolved }}
+  FILTER (!{_EXISTS})
+}}
 """
 
 
@@ -74,7 +92,10 @@ def iso(value: dt.date | str | None, *, field: str = "date") -> str | None:
 
 
 def snapshot_store(store: Store, as_of: dt.date | str | None) -> Store:
-    """A store without the ties and memberships not valid on ``as_of`` (None: ``store`` itself).
+    """A store as of ``as_of`` (None: ``store`` itself): without the
+    organisations that do not exist then (every triple about or pointing at
+    them), and without the ties and memberships that do not hold then or
+    touch such an organisation.
 
     The plain triple of a left-out tie (``eso:a es:funds eso:b``) goes too,
     unless another tie valid on that date stands for it.  The copy is an
@@ -87,11 +108,13 @@ def snapshot_store(store: Store, as_of: dt.date | str | None) -> Store:
 
     bind = {"date": rdflib.Literal(day)}
     _, invalid = store.select_values(INVALID_QUERY, bind)
-    if not invalid:
+    _, absent_rows = store.select_values(ABSENT_QUERY, bind)
+    absent = {x for (x,) in absent_rows}
+    if not invalid and not absent:
         return store
     _, valid = store.select_values(VALID_TIE_QUERY, bind)
-    keep = set(valid)
-    drop_subjects = {x for x, *_ in invalid}
+    keep = {(f, p, t) for f, p, t in valid if f not in absent and t not in absent}
+    drop_subjects = {x for x, *_ in invalid} | absent
     drop_plain = {(f, p, t) for _, f, p, t in invalid if p and (f, p, t) not in keep}
     if isinstance(store, OxigraphStore):
         with store.lock:
@@ -99,16 +122,26 @@ def snapshot_store(store: Store, as_of: dt.date | str | None) -> Store:
     else:
         quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in store.to_graph()]
 
+    if absent:
+        # a tie or membership with an end that does not exist goes with it
+        touching = {q.subject.value for q in quads if getattr(q.object, "value", None) in absent and q.predicate.value in _ENDS}
+        drop_subjects |= touching
+
     def kept(q: ox.Quad) -> bool:
         s = q.subject.value
         if s in drop_subjects:
             return False
-        return not drop_plain or (s, q.predicate.value, getattr(q.object, "value", None)) not in drop_plain
+        o = getattr(q.object, "value", None)
+        if o in absent:
+            return False
+        return not drop_plain or (s, q.predicate.value, o) not in drop_plain
 
     fresh = ox.Store()
     fresh.extend([q for q in quads if kept(q)])
     return OxigraphStore(fresh)
 
+
+_ENDS = {str(ES.tieFrom), str(ES.tieTo), str(ORG.member), str(ORG.organization)}
 
 TIE_KIND_QUERY = """
 SELECT ?kind ?pl ?en WHERE {

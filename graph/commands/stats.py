@@ -15,10 +15,14 @@ HELP = "counts of organisations by kind, sector and gmina, and of ties by kind"
 
 def add_arguments(p) -> None:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--as-of", metavar="DATE", help="only organisations that exist and ties that hold on DATE (YYYY-MM-DD or today)")
 
 
 def run(args, settings) -> int:
-    data = stats(open_store(settings))
+    from ..analysis.timeline import parse_date
+
+    day = parse_date(args.as_of, field="--as-of")
+    data = stats(open_store(settings), as_of=day)
     if args.format == "json":
         print(json.dumps({k: [{"iri": i, "label": lab, "count": n} for i, lab, n in v] for k, v in data.items()}, ensure_ascii=False, indent=1))
     elif args.format == "csv":
