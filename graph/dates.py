@@ -165,10 +165,13 @@ class DatePoint:
         return format_date(self.value, self.bound, lang, role=role)
 
 
-def _period(text: str, lang: str) -> str:
+_MONTHS_PL_GEN = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia")
+
+
+def _period(text: str, lang: str, genitive: bool = False) -> str:
     if len(text) == 7:
         month = int(text[5:7])
-        names = _MONTHS_PL if lang == "pl" else _MONTHS_EN
+        names = (_MONTHS_PL_GEN if genitive else _MONTHS_PL) if lang == "pl" else _MONTHS_EN
         return f"{names[month - 1]} {text[:4]}"
     return text
 
@@ -177,7 +180,7 @@ def _period(text: str, lang: str) -> str:
 DATE_PHRASES = {
     "pl": {"start_not_later": "najpóźniej od {d}", "start_not_earlier": "nie wcześniej niż od {d}",
            "end_not_later": "najpóźniej do {d}", "end_not_earlier": "co najmniej do {d}",
-           "not_later": "najpóźniej {d}", "not_earlier": "nie wcześniej niż {d}"},
+           "not_later": "{d} (najpóźniej)", "not_earlier": "{d} (nie wcześniej)"},
     "en": {"start_not_later": "by {d} at the latest", "start_not_earlier": "not before {d}",
            "end_not_later": "until {d} at the latest", "end_not_earlier": "at least until {d}",
            "not_later": "{d} at the latest", "not_earlier": "not before {d}"},
@@ -192,15 +195,18 @@ def format_date(value, bound=None, lang: str = "pl", *, role: str = "start", phr
 
     >>> format_date("2017-01-20", NOT_LATER_THAN, "pl"), format_date("2017-01", None, "en")
     ('najpóźniej od 2017-01-20', 'January 2017')
+    >>> format_date("2017-08", NOT_LATER_THAN, "pl"), format_date("2017-01", None, "pl")
+    ('najpóźniej od sierpnia 2017', 'styczeń 2017')
     """
     text = _text(value)
     if text is None:
         return ""
-    shown = _period(text, "pl" if lang == "pl" else "en")
+    lang = "pl" if lang == "pl" else "en"
     b = str(bound or "")
     if b not in (NOT_LATER_THAN, NOT_EARLIER_THAN):
-        return shown
-    table = phrases or DATE_PHRASES["pl" if lang == "pl" else "en"]
+        return _period(text, lang)
+    table = phrases or DATE_PHRASES[lang]
     which = "not_later" if b == NOT_LATER_THAN else "not_earlier"
     key = f"{role}_{which}" if role in ("start", "end") else which
-    return table.get(key, "{d}").format(d=shown)
+    # Polish "od"/"do" govern the genitive: "najpóźniej od stycznia 2017"
+    return table.get(key, "{d}").format(d=_period(text, lang, genitive=role in ("start", "end")))

@@ -23,10 +23,21 @@ __all__ = [
     "findings_about",
     "JOINED_START",
     "JOINED_LATER",
+    "NOT_MEMBER",
+    "MEMBER_ROLES",
+    "first_members",
+    "later_members",
+    "non_members",
+    "agreements",
 ]
 
 JOINED_START = "start"
 JOINED_LATER = "later"
+#: ``joined`` of an initiator or supporter: shown as such, never a member
+NOT_MEMBER = "not_member"
+#: Roles that make an agent a member of an agreement (signed it at the start
+#: or joined later by signing); initiators and supporters are not members.
+MEMBER_ROLES = ("signatory",)
 
 _TIMELINE = """
 SELECT ?agreement ?agreement_label ?m ?member ?label ?label_en ?kind ?role ?role_pl ?role_en ?start ?ub ?end WHERE {
@@ -40,24 +51,27 @@ SELECT ?agreement ?agreement_label ?m ?member ?label ?label_en ?kind ?role ?role
   OPTIONAL { ?m org:role ?role .
              OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
              OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
-  OPTIONAL { ?m es:startDate ?start }
-  OPTIONAL { ?m es:startDateIsUpperBound ?ub }
+  OPTIONAL { ?m es:startDate ?start OPTIONAL { ?m es:startBound ?ub } }
   OPTIONAL { ?m es:endDate ?end }
 }
 """
 
 TIMELINE_COLUMNS = (
     "agreement", "agreement_label", "membership", "member", "label", "label_en", "kind",
-    "role", "role_pl", "role_en", "start", "start_is_upper_bound", "end", "joined",
+    "role", "role_pl", "role_en", "start", "start_bound", "end", "joined",
 )  # fmt: skip
 
 
 def agreement_timeline(store: Store) -> pd.DataFrame:
-    """Members of every agreement, by date: who signed at the start and who joined later.
+    """Everyone tied to every agreement, by date: who signed at the start,
+    who joined later, and the initiators and supporters (never members).
 
-    ``joined`` is ``start`` for members whose membership starts on the
-    agreement's first date (or who have the signatory/initiator role with no
-    date), else ``later``.  Sorted by agreement, start date, label.
+    ``joined`` is ``start`` for members (roles :data:`MEMBER_ROLES`) whose
+    membership starts on the first date of the agreement's members (or who
+    have no date), ``later`` for the other members, and ``not_member`` for
+    initiators and supporters.  ``start`` is the date text as the source gives
+    it (day, month or year), ``start_bound`` its bound IRI or None
+    (graph.dates).  Sorted by agreement, start date, label.
     """
     _, rows = store.select_values(_TIMELINE)
     seen: dict[str, dict] = {}
@@ -68,16 +82,19 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
             agreement=agreement, agreement_label=a_label or agreement, membership=m, member=member,
             label=label or label_en or member, label_en=label_en or label or member, kind=local(kind, ESK),
             role=local(role, ESROLE) or "", role_pl=role_pl or local(role, ESROLE) or "", role_en=role_en or role_pl or "",
-            start=start[:10] if start else None, start_is_upper_bound=ub == "true", end=end[:10] if end else None,
+            start=start[:10] if start else None, start_bound=ub or None, end=end[:10] if end else None,
         )  # fmt: skip
     df = pd.DataFrame(list(seen.values()), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
     if df.empty:
         return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
-    first = df.dropna(subset=["start"]).groupby("agreement")["start"].min()
+    members = df[df["role"].isin(MEMBER_ROLES)]
+    first = members.dropna(subset=["start"]).groupby("agreement")["start"].min()
 
     def joined(row) -> str:
+        if row["role"] not in MEMBER_ROLES:
+            return NOT_MEMBER
         if row["start"] is None or pd.isna(row["start"]):
-            return JOINED_START if row["role"] in ("signatory", "initiator") else JOINED_LATER
+            return JOINED_START
         return JOINED_START if row["start"] <= first.get(row["agreement"], row["start"]) else JOINED_LATER
 
     df["joined"] = df.apply(joined, axis=1)
@@ -186,8 +203,13 @@ def findings_about(findings, iri: str) -> list:
 
 
 def first_members(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the timeline for members who were there at the start (signatories, initiators, supporters)."""
+    """Rows of the timeline for the members who signed at the start (not initiators or supporters)."""
     return timeline[timeline["joined"] == JOINED_START] if not timeline.empty else timeline
+
+
+def non_members(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the timeline for initiators and supporters: shown as such, never counted as members."""
+    return timeline[timeline["joined"] == NOT_MEMBER] if not timeline.empty else timeline
 
 
 def later_members(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -195,11 +217,31 @@ def later_members(timeline: pd.DataFrame) -> pd.DataFrame:
     return timeline[timeline["joined"] == JOINED_LATER] if not timeline.empty else timeline
 
 
-def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None]]:
-    """``(IRI, label, first date)`` of each agreement in the timeline."""
+def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None, str | None]]:
+    """``(IRI, label, as-of day, first date's bound)`` of each agreement in the timeline.
+
+    The as-of day is the first day on which the first signatories count
+    (graph.dates: "by 2017-01-20" counts from 2017-01-20, "2017-01" from
+    2017-02-01), so a view on it shows them; the bound (an IRI or None)
+    says how to word it.
+    """
+    import datetime as dt
+
+    from .dates import first_day, precision
+
     if timeline.empty:
         return []
     out = []
     for iri, rows in timeline.groupby("agreement", sort=False):
-        out.append((iri, rows["agreement_label"].iloc[0], rows["start"].dropna().min() if rows["start"].notna().any() else None))
+        members = rows[rows["joined"] != NOT_MEMBER].dropna(subset=["start"])
+        if members.empty:
+            out.append((iri, rows["agreement_label"].iloc[0], None, None))
+            continue
+        first = members.sort_values("start").iloc[0]
+        day = first_day(first["start"])
+        if precision(first["start"]) == "month":
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        elif precision(first["start"]) == "year":
+            day = day.replace(year=day.year + 1)
+        out.append((iri, rows["agreement_label"].iloc[0], day.isoformat(), first["start_bound"]))
     return out

@@ -55,7 +55,8 @@ class TieRow:
     other_label_en: str
     start: str | None = None
     end: str | None = None
-    start_is_upper_bound: bool = False
+    start_bound: str | None = None  # es:notLaterThan / es:notEarlierThan IRI (graph.dates)
+    end_bound: str | None = None
     comment: str | None = None
     sources: tuple[Source, ...] = ()
 
@@ -136,7 +137,7 @@ SELECT ?src ?title ?url ?date WHERE {
 """
 
 _TIES = """
-SELECT ?tie ?dir ?kind ?kind_pl ?kind_en ?other ?other_label ?other_label_en ?start ?end ?ub ?comment ?src WHERE {
+SELECT ?tie ?dir ?kind ?kind_pl ?kind_en ?other ?other_label ?other_label_en ?start ?end ?ub ?comment ?src ?eb WHERE {
   { ?tie es:tieFrom ?org ; es:tieTo ?other . BIND("out" AS ?dir) }
   UNION { ?tie es:tieTo ?org ; es:tieFrom ?other . BIND("in" AS ?dir) }
   ?tie a es:Tie ; es:tieKind ?kind .
@@ -145,7 +146,7 @@ SELECT ?tie ?dir ?kind ?kind_pl ?kind_en ?other ?other_label ?other_label_en ?st
   OPTIONAL { ?other skos:prefLabel ?other_label FILTER(lang(?other_label) = "pl") }
   OPTIONAL { ?other skos:prefLabel ?other_label_en FILTER(lang(?other_label_en) = "en") }
   OPTIONAL { ?tie es:startDate ?start } OPTIONAL { ?tie es:endDate ?end }
-  OPTIONAL { ?tie es:startDateIsUpperBound ?ub }
+  OPTIONAL { ?tie es:startBound ?ub } OPTIONAL { ?tie es:endBound ?eb }
   OPTIONAL { ?tie rdfs:comment ?comment FILTER(lang(?comment) = "pl") }
   OPTIONAL { ?tie prov:wasDerivedFrom ?src }
 }
@@ -212,13 +213,13 @@ def organisation_profile(store: Store, iri: str) -> Profile:
 
     _, tie_rows = store.select_values(_TIES, {"org": org})
     ties: dict[tuple[str, str], dict] = {}
-    for tie, direction, k, k_pl, k_en, other, o_label, o_label_en, start, end, ub, comment, s in tie_rows:
+    for tie, direction, k, k_pl, k_en, other, o_label, o_label_en, start, end, ub, comment, s, eb in tie_rows:
         key = (tie, direction)
         entry = ties.setdefault(
             key,
             dict(tie=tie, direction=direction, kind=local(k, EST) or k, kind_pl=k_pl or "", kind_en=k_en or k_pl or "", other=other,
                  other_label=o_label or o_label_en or other, other_label_en=o_label_en or o_label or other, start=start, end=end,
-                 start_is_upper_bound=ub == "true", comment=comment, sources=set()),
+                 start_bound=ub, end_bound=eb, comment=comment, sources=set()),
         )  # fmt: skip
         if s:
             entry["sources"].add(s)

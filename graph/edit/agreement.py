@@ -48,7 +48,7 @@ def _membership_parts(m: URIRef, member: URIRef, org: URIRef, role: URIRef, star
         (begin, TIME.inXSDDate, date_literal(start)),
     }
     if upper:
-        facts.add((m, ES.startDateIsUpperBound, Literal(True)))
+        facts.add((m, ES.startBound, ES.notLaterThan))
     return facts
 
 

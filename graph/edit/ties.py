@@ -100,7 +100,7 @@ def draft_tie(draft: Draft, inp: TieInput, *, resolve=None) -> URIRef | None:
     if inp.comment.strip():
         facts.add((tie, RDFS.comment, Literal(inp.comment.strip(), lang="pl")))
     if inp.upper_bound:
-        facts.add((tie, ES.startDateIsUpperBound, Literal(True)))
+        facts.add((tie, ES.startBound, ES.notLaterThan))
     draft.add_new(tie, facts)
     return tie
 

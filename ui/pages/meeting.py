@@ -17,6 +17,7 @@ from graph.model import SECTORS
 from graph.overview import agreements, first_members, later_members
 from graph.viz import ViewSpec
 from ui import a11y, state
+from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
 from ui.widgets import network_table, report_download, synthetic_banner_text, vocab_label
@@ -81,7 +82,9 @@ def _view(name: str, language: str) -> None:
         if agreement is None or rows.empty:
             st.info(t("overview.no_agreement"))
             return
-        st.markdown(tm("meeting.signed_lead", n=rows["member"].nunique(), date=agreement[2] or "?", name=agreement[1]))
+        first = rows.dropna(subset=["start"]).sort_values("start")
+        when = date_text(first["start"].iloc[0], first["start_bound"].iloc[0], language=language) if not first.empty else "?"
+        st.markdown(tm("meeting.signed_lead", n=rows["member"].nunique(), date=when, name=agreement[1]))
         left, right = st.columns([1, 3])
         with left:
             _names(rows, language)

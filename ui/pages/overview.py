@@ -7,8 +7,9 @@ import streamlit as st
 
 from graph.explore import summary
 from graph.model import SECTORS
-from graph.overview import JOINED_LATER, JOINED_START, finding_rows
+from graph.overview import JOINED_LATER, JOINED_START, NOT_MEMBER, finding_rows
 from ui import state
+from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
 from ui.widgets import profile_url, vocab_label
 
@@ -46,7 +47,7 @@ def render() -> None:
     c1.metric(t("overview.metric.orgs"), counts["organisations"])
     c2.metric(t("overview.metric.ties"), int(tables["ties"]["count"].sum()) if not tables["ties"].empty else 0)
     c3.metric(t("overview.metric.gminas"), int((tables["gminas"]["total"] > 0).sum()) if not tables["gminas"].empty else 0)
-    c4.metric(t("overview.metric.members"), int(timeline["member"].nunique()) if not timeline.empty else 0)
+    c4.metric(t("overview.metric.members"), int(timeline.loc[timeline["joined"] != NOT_MEMBER, "member"].nunique()) if not timeline.empty else 0)
 
     left, right = st.columns(2)
     with left:
@@ -63,19 +64,24 @@ def render() -> None:
             st.subheader(md_escape(rows["agreement_label"].iloc[0]))
             start = rows[rows["joined"] == JOINED_START]
             later = rows[rows["joined"] == JOINED_LATER]
-            first = start["start"].dropna().min() if not start.empty else None
+            firsts = start.dropna(subset=["start"]).sort_values("start")
+            first = date_text(firsts["start"].iloc[0], firsts["start_bound"].iloc[0], language=language) if not firsts.empty else None
             st.markdown(
                 tm("overview.signed", n=start["member"].nunique(), date=first or "?")
                 + " "
                 + tm("overview.joined_later", n=later["member"].nunique())
             )
+            others = rows[rows["joined"] == NOT_MEMBER]
+            if not others.empty:
+                names = sorted({f"{lab} ({role})" for lab, role in zip(others["label_en" if language == "en" else "label"], others["role_en" if language == "en" else "role_pl"])})
+                st.markdown(tm("dates.non_members", names=", ".join(names)))
             table = pd.DataFrame(
                 {
-                    t("overview.col.date"): rows["start"].fillna("?") + rows["start_is_upper_bound"].map({True: " *", False: ""}),
+                    t("overview.col.date"): [date_text(v, b, language=language) or "?" for v, b in zip(rows["start"], rows["start_bound"])],
                     t("overview.col.member"): rows["label_en" if language == "en" else "label"],
                     t("overview.col.kind"): rows["kind"].map(lambda k: vocab_label("kind", k) if k else "-"),
                     t("overview.col.role"): rows["role_en" if language == "en" else "role_pl"],
-                    t("overview.col.when"): rows["joined"].map({JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later")}),
+                    t("overview.col.when"): rows["joined"].map({JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later"), NOT_MEMBER: "–"}),
                     t("overview.col.profile"): rows["member"].map(profile_url),
                 }
             )
@@ -85,7 +91,6 @@ def render() -> None:
                 column_config={t("overview.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile"))},
                 key=f"timeline_{agreement}",
             )
-        st.caption(t("overview.upper_bound_note"))
 
     st.header(t("overview.coverage"))
     grid = tables["gminas"]

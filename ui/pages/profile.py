@@ -10,6 +10,7 @@ from graph.model import TERC
 from graph.overview import finding_rows, findings_about
 from graph.wording import number
 from ui import state
+from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
 from ui.widgets import profile_url, vocab_label
@@ -123,8 +124,8 @@ def render() -> None:
                 t("profile.col.direction"): [t(f"profile.dir.{r.direction}") for r in p.ties],
                 t("profile.col.kind"): [r.kind_en if language == "en" else r.kind_pl for r in p.ties],
                 t("profile.col.partner"): [r.other_label_en if language == "en" else r.other_label for r in p.ties],
-                t("profile.col.from"): [(r.start or "") + (" *" if r.start_is_upper_bound else "") for r in p.ties],
-                t("profile.col.to"): [r.end or "" for r in p.ties],
+                t("profile.col.from"): [date_text(r.start, r.start_bound, language=language) for r in p.ties],
+                t("profile.col.to"): [date_text(r.end, r.end_bound, role="end", language=language) for r in p.ties],
                 t("profile.col.partner_profile"): [profile_url(r.other) for r in p.ties],
                 t("profile.col.source"): [next((s.url for s in r.sources if s.url), "") for r in p.ties],
             }
@@ -138,7 +139,6 @@ def render() -> None:
             },
             key="profile_ties",
         )
-        st.caption(t("overview.upper_bound_note"))
         with st.expander(t("profile.tie_details")):
             for r in p.ties:
                 arrow = "→" if r.direction == "out" else "←"
