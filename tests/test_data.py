@@ -17,7 +17,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from graph.model import DCTERMS, ES, ESK, ESM, ESO, ESP, ESSRC, ESTIE, FOAF, ORG, PREFIXES, RDF, SKOS, TERC
+from graph.model import DCTERMS, ES, ESK, ESM, ESO, ESP, ESSRC, ESTIE, FOAF, ORG, PREFIXES, RDF, SDO, SKOS, TERC
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -125,7 +125,10 @@ BROKEN = [
     ("org-without-source", _remove(ESO["pcpr-starachowice"], rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")), ESO["pcpr-starachowice"], SHAPES["Organization-source"]),
     ("tie-date-as-plain-string", _set(TIE, ES.startDate, Literal("2017-07-13")), TIE, SHAPES["Tie-startDate"]),
     ("tie-date-impossible", _set(TIE, ES.startDate, Literal("2017-13-45", datatype=XSD.date)), TIE, SHAPES["Tie-startDate"]),
-    ("tie-ends-before-start", _set(TIE, ES.endDate, Literal("2016-12-31", datatype=XSD.date)), TIE, SHAPES["Tie-startDate"]),
+    ("tie-ends-before-start", _set(TIE, ES.endDate, Literal("2016-12-31", datatype=XSD.date)), TIE, SHAPES["Dated-endNotBeforeStart"]),
+    ("tie-ends-in-an-earlier-month", _set(TIE, ES.endDate, Literal("2017-06", datatype=XSD.gYearMonth)), TIE, SHAPES["Dated-endNotBeforeStart"]),
+    ("tie-before-its-organisation-exists", _set(ESO["ss-starachowiczanka"], SDO.foundingDate, Literal("2018", datatype=XSD.gYear)), TIE, SHAPES["Dated-withinLifetime"]),
+    ("dissolved-before-founded", _set(ESO["koowes"], SDO.dissolutionDate, Literal("2016-08", datatype=XSD.gYearMonth)), ESO["koowes"], SHAPES["Lifetime-order"]),
     ("tie-kind-not-in-scheme", _set(TIE, ES.tieKind, ESK.gmina), TIE, SHAPES["Tie-kind"]),
     ("tie-without-plain-triple", _remove(ESO["koowes"], ES.funds, ESO["ss-starachowiczanka"]), TIE, SHAPES["Tie-plainTriple"]),
     ("terc-code-of-6-digits", _set(TERC["2611011"], SKOS.notation, Literal("261101")), TERC["2611011"], SHAPES["Gmina-notation"]),
@@ -255,13 +258,13 @@ FACTS_LATER = [
      "eso:gmina-starachowice es:coFounded eso:ss-starachowiczanka . eso:powiat-starachowicki es:coFounded eso:ss-starachowiczanka ."),
     ("city-contracts-starachowiczanka-from-2017-08-01",
      """?t es:tieKind est:contracting ; es:tieFrom eso:gmina-starachowice ; es:tieTo eso:ss-starachowiczanka ;
-          es:startDate "2017-08-01"^^xsd:date ; es:startDateIsUpperBound false ."""),
+          es:startDate "2017-08-01"^^xsd:date . FILTER NOT EXISTS { ?t es:startBound ?b }"""),
     ("koowes-grant-100000-signed-2017-07-13",
      """?t es:tieKind est:funding ; es:tieFrom eso:koowes ; es:tieTo eso:ss-starachowiczanka ;
           es:startDate "2017-07-13"^^xsd:date ; es:amountPLN ?a . FILTER(?a = 100000)"""),
-    ("starosta-danuta-krepa-by-august-2017",
+    ("starosta-danuta-krepa-from-2017-01-30",
      """?m org:member esp:danuta-krepa ; org:role esrole:starosta ; org:organization eso:powiat-starachowicki ;
-          es:startDateIsUpperBound true ; es:startDate ?d . FILTER(?d >= "2017-08-01"^^xsd:date && ?d <= "2017-08-31"^^xsd:date)"""),
+          es:startDate "2017-01-30"^^xsd:date ; es:endDate "2018"^^xsd:gYear . FILTER NOT EXISTS { ?m es:startBound ?b }"""),
     ("integracja-cofounded-2022-07-08-by-four",
      """eso:powiat-starachowicki es:coFounded eso:ss-integracja . eso:gmina-starachowice es:coFounded eso:ss-integracja .
         eso:gmina-mirzec es:coFounded eso:ss-integracja . eso:gmina-pawlow es:coFounded eso:ss-integracja .

@@ -37,6 +37,7 @@ from .turtle import (
     M_MEMBER,
     M_ORG,
     M_ROLE,
+    NOT_LATER_THAN,
     SERVED,
     SRC_SYNT,
     START,
@@ -141,7 +142,8 @@ class Generator:
         pairs = [(TIE_KIND, f"est:{kind}"), (TIE_FROM, frm.iri), (TIE_TO, to.iri), (START, xsd_date(start))]
         if end is not None:
             pairs.append((END, xsd_date(end)))
-        pairs.append((UPPER, "true" if upper else "false"))
+        if upper:  # "in force by this day at the latest" (docs/adr/0005-date-precision.md)
+            pairs.append((UPPER, NOT_LATER_THAN))
         if amount is not None:
             pairs.append((AMOUNT, str(amount)))
         self.block(f"estie:synt-{slug(kind)}-{self.n_ties}", [A_TIE], pairs)
