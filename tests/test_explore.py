@@ -224,8 +224,13 @@ def test_timeline_and_counts(bundled):
     store, g = bundled
     tl = agreement_timeline(store)
     assert {"Gmina Wąchock", "Powiat Starachowicki"} <= set(tl["label"])
-    assert set(tl["joined"]) <= {"start", "later"}
+    assert set(tl["joined"]) == {"start", "not_member"}
     assert later_members(tl).empty  # the bundled data has no later joiner
+    # ROPS (initiator, supporter) and KOOWES (supporter) are shown, never counted as members
+    assert set(tl.loc[tl["joined"] == "not_member", "label"]) == {
+        "Regionalny Ośrodek Polityki Społecznej Urzędu Marszałkowskiego Województwa Świętokrzyskiego",
+        "Kielecko-Ostrowiecki Ośrodek Wsparcia Ekonomii Społecznej",
+    }
     kinds = counts_by(g, "kind", vocabulary(store))
     assert kinds.set_index("key").loc["gmina", "count"] == 5
     assert kinds.set_index("key").loc["group", "count"] == 3
@@ -233,7 +238,7 @@ def test_timeline_and_counts(bundled):
     assert ties["count"].sum() == g.number_of_edges()
     grid = gmina_grid(g, territory_labels(store))
     assert grid.loc["2611053", "social_economy"] == 0  # Wąchock: a gap
-    assert grid.loc["2611011", "total"] == 8
+    assert grid.loc["2611011", "total"] == 11  # 8, and CUS, Fundacja ARR and the Centrum Pomocy Uchodźcom (S15, S17, S18)
 
 
 def test_finding_rows_order_and_about():

@@ -181,18 +181,19 @@ def test_degree_by_kind_and_direction_on_a_projection():
 
 
 def test_bundled_data_by_hand():
-    """KOOWES: 6 partners over 12 ties; its 4 project partners reach the 7 others of its part only through it."""
+    """KOOWES: 6 partners over 13 ties (12, and its advice to the powiat in 2022, S15); its 4 project
+    partners reach the 14 others of its part (19 organisations) only through it."""
     g = to_networkx(open_store(Settings()))
     m = node_metrics(g)
     k = m.loc[ORG + "koowes"]
-    assert (k["degree"], k["ties"], k["out_funding"], k["in_project_partnership"]) == (6, 12, 2, 8)
+    assert (k["degree"], k["ties"], k["out_funding"], k["in_project_partnership"]) == (6, 13, 2, 8)
     n = len(m)
-    pairs = 4 * 7 + 6  # leaves x the rest of the part, and leaf pairs
+    pairs = 4 * 14 + 6  # leaves x the rest of the part, and leaf pairs
     assert k["betweenness"] == pytest.approx(pairs * 2 / ((n - 1) * (n - 2)))
-    assert m.index[0] == ORG + "koowes"
+    assert m.index[0] == ORG + "powiat-starachowicki"  # co-founder, operator and partner of most of the part
     assert m.loc[ORG + "gmina-brody", "degree"] == 0 and math.isnan(m.loc[ORG + "gmina-brody", "constraint"])
     net = network_metrics(g)
-    assert net["largest_component"] == 12 and net["isolates"] == 10
+    assert net["largest_component"] == 19 and net["isolates"] == 10
 
 
 def test_community_is_seeded():
