@@ -41,6 +41,7 @@ __all__ = [
     "holds",
     "holds_sparql",
     "first_day",
+    "change_day",
     "format_date",
 ]
 
@@ -48,7 +49,20 @@ _DEF = "https://w3id.org/es-pl/def#"
 NOT_LATER_THAN = _DEF + "notLaterThan"
 NOT_EARLIER_THAN = _DEF + "notEarlierThan"
 
-_MONTHS_PL = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik", "listopad", "grudzień")
+_MONTHS_PL = (
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+)
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
@@ -88,6 +102,25 @@ def first_day(value) -> dt.date | None:
     if len(text) == 7:
         return dt.date(int(text[:4]), int(text[5:7]), 1)
     return dt.date(int(text[:4]), 1, 1)
+
+
+def change_day(value, role: str = "start") -> str | None:
+    """The day (YYYY-MM-DD) on which a dated thing starts to count (``role`` start)
+    or, for an end known to the month or year, stops counting: a stop of the
+    as-of slider.  A day is itself.
+
+    >>> change_day("2017-01"), change_day("2017-12"), change_day("2018"), change_day("2018", "end")
+    ('2017-02-01', '2018-01-01', '2019-01-01', '2018-01-01')
+    """
+    text = _text(value)
+    if text is None:
+        return None
+    day = first_day(text)
+    if len(text) == 10 or role == "end":
+        return day.isoformat()
+    if len(text) == 7:
+        return (dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)).isoformat()
+    return dt.date(day.year + 1, 1, 1).isoformat()
 
 
 def begins_by(start, bound, day: str) -> bool:
@@ -165,7 +198,20 @@ class DatePoint:
         return format_date(self.value, self.bound, lang, role=role)
 
 
-_MONTHS_PL_GEN = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia")
+_MONTHS_PL_GEN = (
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+)
 
 
 def _period(text: str, lang: str, genitive: bool = False) -> str:
@@ -187,16 +233,19 @@ DATE_PHRASES = {
 }  # fmt: skip
 
 
-def format_date(value, bound=None, lang: str = "pl", *, role: str = "start", phrases: dict | None = None) -> str:
+def format_date(value, bound=None, lang: str = "pl", *, role: str = "start", phrases: dict | None = None, preposition: bool = False) -> str:
     """A date in words with its precision and bound: "2017-01-30", "styczeń 2017",
     "najpóźniej od 2017-01-20" / "by 2017-01-20 at the latest".
 
-    ``role`` is ``start`` (a beginning), ``end`` or ``point`` (a single event).
+    ``role`` is ``start`` (a beginning), ``end`` or ``point`` (a single event);
+    ``preposition`` words a plain start or end as "od …"/"since …", "do …"/"until …".
 
     >>> format_date("2017-01-20", NOT_LATER_THAN, "pl"), format_date("2017-01", None, "en")
     ('najpóźniej od 2017-01-20', 'January 2017')
     >>> format_date("2017-08", NOT_LATER_THAN, "pl"), format_date("2017-01", None, "pl")
     ('najpóźniej od sierpnia 2017', 'styczeń 2017')
+    >>> format_date("2019-06", None, "pl", preposition=True), format_date("2018", None, "en", role="end", preposition=True)
+    ('od czerwca 2019', 'until 2018')
     """
     text = _text(value)
     if text is None:
@@ -204,6 +253,9 @@ def format_date(value, bound=None, lang: str = "pl", *, role: str = "start", phr
     lang = "pl" if lang == "pl" else "en"
     b = str(bound or "")
     if b not in (NOT_LATER_THAN, NOT_EARLIER_THAN):
+        if preposition and role in ("start", "end"):
+            word = {("pl", "start"): "od", ("pl", "end"): "do", ("en", "start"): "since", ("en", "end"): "until"}[(lang, role)]
+            return f"{word} {_period(text, lang, genitive=True)}"
         return _period(text, lang)
     table = phrases or DATE_PHRASES[lang]
     which = "not_later" if b == NOT_LATER_THAN else "not_earlier"

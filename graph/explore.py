@@ -375,27 +375,35 @@ def territory_labels(store: Store) -> dict[str, str]:
 
 
 _DATES_QUERY = """
-SELECT DISTINCT ?d WHERE { { ?x es:startDate ?d } UNION { ?x es:endDate ?d } }
+SELECT DISTINCT ?d ?role WHERE {
+  { ?x es:startDate|schema:foundingDate ?d BIND("start" AS ?role) }
+  UNION { ?x es:endDate|schema:dissolutionDate ?d BIND("end" AS ?role) }
+}
 """
 
 
 def store_dates(store: Store) -> list[str]:
-    """Every start and end date of ties and memberships in the store (ISO, sorted, unique).
+    """Every day on which a tie, membership or organisation starts or stops
+    counting (graph.dates.change_day; ISO, sorted, unique).
 
     The same stops as :func:`history_dates` of a projection with memberships,
-    without building one.
+    without building one (plus founding and dissolution dates).
     """
+    from .dates import change_day
+
     _, rows = store.select_values(_DATES_QUERY)
-    return sorted({d[:10] for (d,) in rows if d})
+    return sorted({change_day(d, role) for d, role in rows if d})
 
 
 def history_dates(g: nx.Graph) -> list[str]:
-    """Every start and end date in the network (ISO, sorted, unique): the as-of slider's stops."""
+    """Every day a tie starts or stops counting in the network (ISO, sorted, unique): the as-of slider's stops."""
+    from .dates import change_day
+
     dates = set()
     for _, _, attrs in g.edges(data=True):
         for key in ("start", "end"):
             if attrs.get(key):
-                dates.add(attrs[key][:10])
+                dates.add(change_day(attrs[key], key))
     return sorted(dates)
 
 

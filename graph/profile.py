@@ -39,6 +39,8 @@ class Post:
     start: str | None = None
     end: str | None = None
     sources: tuple[Source, ...] = ()
+    start_bound: str | None = None  # graph.dates bounds (IRI) of the dates above
+    end_bound: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class MembershipRow:
     start: str | None = None
     end: str | None = None
     sources: tuple[Source, ...] = ()
+    start_bound: str | None = None
+    end_bound: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,11 @@ class Profile:
     posts: tuple[Post, ...] = ()
     memberships: tuple[MembershipRow, ...] = ()
     ties: tuple[TieRow, ...] = field(default=())
+    # lifetime as the sources give it (graph.dates): date text and bound IRI
+    founded: str | None = None
+    founded_bound: str | None = None
+    dissolved: str | None = None
+    dissolved_bound: str | None = None
 
     def label_in(self, lang: str) -> str:
         return (self.label_en or self.label) if lang == "en" else (self.label or self.label_en)
@@ -153,7 +162,7 @@ SELECT ?tie ?dir ?kind ?kind_pl ?kind_en ?other ?other_label ?other_label_en ?st
 """
 
 _MEMBERSHIPS = """
-SELECT ?m ?member ?name ?target ?target_label ?role ?role_pl ?role_en ?start ?end ?src ?side WHERE {
+SELECT ?m ?member ?name ?target ?target_label ?role ?role_pl ?role_en ?start ?end ?src ?side ?sb ?eb WHERE {
   { ?m org:member ?org ; org:organization ?target . BIND("member" AS ?side) }
   UNION { ?m org:organization ?org ; org:member ?member . ?member a foaf:Person . BIND("post" AS ?side)
           OPTIONAL { ?member foaf:name ?name } }
@@ -163,8 +172,16 @@ SELECT ?m ?member ?name ?target ?target_label ?role ?role_pl ?role_en ?start ?en
              OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
              OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
   OPTIONAL { ?m es:startDate ?start } OPTIONAL { ?m es:endDate ?end }
+  OPTIONAL { ?m es:startBound ?sb } OPTIONAL { ?m es:endBound ?eb }
   OPTIONAL { ?m prov:wasDerivedFrom ?src }
 }
+"""
+
+_LIFETIME = """
+SELECT ?founded ?fb ?dissolved ?db WHERE {
+  OPTIONAL { ?org schema:foundingDate ?founded OPTIONAL { ?org es:foundingBound ?fb } }
+  OPTIONAL { ?org schema:dissolutionDate ?dissolved OPTIONAL { ?org es:dissolutionBound ?db } }
+} LIMIT 1
 """
 
 
@@ -229,7 +246,7 @@ def organisation_profile(store: Store, iri: str) -> Profile:
     _, m_rows = store.select_values(_MEMBERSHIPS, {"org": org})
     posts: dict[str, dict] = {}
     members: dict[str, dict] = {}
-    for m, member, name, target, target_label, role, role_pl, role_en, start, end, s, side in m_rows:
+    for m, member, name, target, target_label, role, role_pl, role_en, start, end, s, side, sb, eb in m_rows:
         role_name = (role or "").rsplit("/", 1)[-1]
         if side == "post":
             e = posts.setdefault(
@@ -242,11 +259,13 @@ def organisation_profile(store: Store, iri: str) -> Profile:
                     role_en=role_en or role_pl or role_name,
                     start=start,
                     end=end,
+                    start_bound=sb,
+                    end_bound=eb,
                     sources=set(),
                 ),
             )
         else:
-            e = members.setdefault(m, dict(membership=m, agreement=target, agreement_label=target_label or target, role=role_name, role_pl=role_pl or role_name, role_en=role_en or role_pl or role_name, start=start, end=end, sources=set()))  # fmt: skip
+            e = members.setdefault(m, dict(membership=m, agreement=target, agreement_label=target_label or target, role=role_name, role_pl=role_pl or role_name, role_en=role_en or role_pl or role_name, start=start, end=end, start_bound=sb, end_bound=eb, sources=set()))  # fmt: skip
         if s:
             e["sources"].add(s)
     post_list = sorted(
@@ -257,8 +276,14 @@ def organisation_profile(store: Store, iri: str) -> Profile:
         key=lambda p: (p.start or "", p.agreement, p.membership),
     )
 
+    _, life = store.select_values(_LIFETIME, {"org": org})
+    founded, fbound, dissolved, dbound = life[0] if life else (None, None, None, None)
     return Profile(
         iri=iri,
+        founded=founded,
+        founded_bound=fbound,
+        dissolved=dissolved,
+        dissolved_bound=dbound,
         label=label or label_en or iri,
         label_en=label_en or label or iri,
         alt=tuple(sorted(alt)),  # a defined order, whatever order the store answers in

@@ -13,7 +13,9 @@ from graph.model import TURTLE_PREFIXES
 from graph.overview import NOT_MEMBER, agreement_timeline, agreements, first_members, later_members
 from graph.store import OxigraphStore
 
-GRAPH = TURTLE_PREFIXES + """
+GRAPH = (
+    TURTLE_PREFIXES
+    + """
 eso:old a org:Organization ; skos:prefLabel "Stara"@pl ; org:classification esk:ops ; schema:location terc:2611011 ;
     schema:dissolutionDate "2021-11-25"^^xsd:date ; es:dissolutionBound es:notLaterThan .
 eso:coop a org:Organization ; skos:prefLabel "Spółdzielnia"@pl ; org:classification esk:social_cooperative ;
@@ -32,6 +34,7 @@ esm:late a org:Membership ; org:member eso:coop ; org:organization eso:agr ; org
 esm:init a org:Membership ; org:member eso:old ; org:organization eso:agr ; org:role esrole:initiator ; es:startDate "2017-01-20"^^xsd:date .
 esm:sup a org:Membership ; org:member eso:old ; org:organization eso:agr ; org:role esrole:supporter ; es:startDate "2017-01-20"^^xsd:date .
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,13 @@ def test_holds_by_precision_and_bound(start, bound, end, day, expected):
 
 
 def test_sparql_rule_agrees_with_python(store):
-    cases = [("2017-01-20", "2017-01-19"), ("2017-01", "2017-01-31"), ("2017-01", "2017-02-01"), ("2018", "2018-06-01"), ("2018", "2019-01-01")]
+    cases = [
+        ("2017-01-20", "2017-01-19"),
+        ("2017-01", "2017-01-31"),
+        ("2017-01", "2017-02-01"),
+        ("2018", "2018-06-01"),
+        ("2018", "2019-01-01"),
+    ]
     for value, day in cases:
         dtype = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(value)]
         q = f'ASK {{ BIND("{value}"^^<http://www.w3.org/2001/XMLSchema#{dtype}> AS ?start) BIND("{day}" AS ?date) FILTER({holds_sparql()}) }}'
@@ -77,7 +86,9 @@ def test_as_of_counts_organisations_only_while_they_exist(store):
     assert "https://w3id.org/es-pl/id/org/coop" not in before and "https://w3id.org/es-pl/id/org/coop" not in month
     assert "https://w3id.org/es-pl/id/org/coop" in after
     # the tie known to the year counts from 2023; the one known to the month from August
-    assert set(after.edges(keys=True)) >= {("https://w3id.org/es-pl/id/org/gmina", "https://w3id.org/es-pl/id/org/coop", "https://w3id.org/es-pl/id/tie/month")}
+    assert set(after.edges(keys=True)) >= {
+        ("https://w3id.org/es-pl/id/org/gmina", "https://w3id.org/es-pl/id/org/coop", "https://w3id.org/es-pl/id/tie/month")
+    }
     assert "https://w3id.org/es-pl/id/tie/year" not in {k for *_, k in after.edges(keys=True)}
     dissolved = to_networkx(store, as_of="2021-11-26")
     assert "https://w3id.org/es-pl/id/org/old" not in dissolved and dissolved.number_of_edges() == 0
@@ -101,7 +112,7 @@ def test_members_are_signatories_and_joiners_not_initiators_or_supporters(store)
     assert set(first_members(tl)["member"]) == {"https://w3id.org/es-pl/id/org/gmina"}
     assert set(later_members(tl)["member"]) == {"https://w3id.org/es-pl/id/org/coop"}
     assert set(tl.loc[tl["joined"] == NOT_MEMBER, "role"]) == {"initiator", "supporter"}
-    (_, _, day, bound), = agreements(tl)
+    ((_, _, day, bound),) = agreements(tl)
     assert day == "2017-01-20" and bound == NOT_LATER_THAN
 
 
@@ -145,13 +156,21 @@ def test_one_starosta_at_a_time(bundled):
 def test_rops_is_the_regional_coordinator_and_no_unnamed_one(bundled):
     assert _ask(bundled, "eso:rops-swietokrzyskie org:purpose esrole:regional_es_coordinator")
     assert not _ask(bundled, "?x ?p ?o FILTER(CONTAINS(STR(?x), 'coordinator') && STRSTARTS(STR(?x), STR(eso:)))")
-    assert not _ask(bundled, "?m org:member ?x ; org:organization eso:porozumienie-starachowice-2017 . ?x a foaf:Agent FILTER NOT EXISTS { ?x a org:Organization } FILTER NOT EXISTS { ?x a es:UnnamedGroup }")
+    assert not _ask(
+        bundled,
+        "?m org:member ?x ; org:organization eso:porozumienie-starachowice-2017 . ?x a foaf:Agent FILTER NOT EXISTS { ?x a org:Organization } FILTER NOT EXISTS { ?x a es:UnnamedGroup }",
+    )
 
 
 def test_signing_is_january_2017_by_the_page_date(bundled):
-    assert _ask(bundled, '<https://w3id.org/es-pl/id/event/podpisanie-porozumienia-starachowice-2017> schema:startDate "2017-01"^^xsd:gYearMonth')
+    assert _ask(
+        bundled, '<https://w3id.org/es-pl/id/event/podpisanie-porozumienia-starachowice-2017> schema:startDate "2017-01"^^xsd:gYearMonth'
+    )
     assert _ask(bundled, 'eso:porozumienie-starachowice-2017 schema:foundingDate "2017-01-20"^^xsd:date ; es:foundingBound es:notLaterThan')
-    assert not _ask(bundled, '?m org:organization eso:porozumienie-starachowice-2017 ; es:startDate "2017-01-20"^^xsd:date FILTER NOT EXISTS { ?m es:startBound es:notLaterThan }')
+    assert not _ask(
+        bundled,
+        '?m org:organization eso:porozumienie-starachowice-2017 ; es:startDate "2017-01-20"^^xsd:date FILTER NOT EXISTS { ?m es:startBound es:notLaterThan }',
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +185,9 @@ def test_people_cite_pages_that_name_them(bundled, person, source):
 
 
 def test_anna_gorak_at_rops_is_scoped_in_time(bundled):
-    assert _ask(bundled, "esm:anna-gorak-consultant org:organization eso:rops-swietokrzyskie ; es:endDate ?e ; es:endBound es:notEarlierThan")
+    assert _ask(
+        bundled, "esm:anna-gorak-consultant org:organization eso:rops-swietokrzyskie ; es:endDate ?e ; es:endBound es:notEarlierThan"
+    )
     assert _ask(bundled, "esm:anna-gorak-pestka-vice-president org:organization eso:fundacja-pestka")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..dates import holds_sparql
+from ..dates import format_date, holds_sparql
 from ..model import ES, EST, ORG
 from ..store import OxigraphStore, Store
 from ..terms import to_oxigraph
@@ -203,6 +203,7 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
     """
     import pandas as pd
 
+    from ..overview import MEMBER_ROLES
     from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
     from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, pes_kinds
     from .projection import to_networkx
@@ -225,8 +226,8 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
     for code, keys, g in (("joined", e2.keys() - e1.keys(), g2), ("left", e1.keys() - e2.keys(), g1)):
         for k in sorted(keys, key=lambda k: (resource(g, e2.get(k, e1.get(k))[0]).label, k)):
             u, v, d = e2.get(k) or e1[k]
-            if d.get("kind") != "membership":
-                continue
+            if d.get("kind") != "membership" or (d.get("role") or "").rsplit("/", 1)[-1] not in MEMBER_ROLES:
+                continue  # initiators and supporters neither join nor leave: they are not members
             ru, rv = resource(g, u), resource(g, v)
             verb = ("dołącza do", "joins") if code == "joined" else ("odchodzi z", "leaves")
             out.append(
@@ -245,13 +246,10 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
                 continue
             ru, rv = resource(g, u), resource(g, v)
             kpl, ken = kinds.get(d.get("kind"), (d.get("kind"), d.get("kind")))
-            when = d.get("start") if code == "tie-new" else d.get("end")
+            role = "start" if code == "tie-new" else "end"
+            when, bound = d.get(role), d.get(f"{role}_bound")
             head = ("Nowe powiązanie", "New tie") if code == "tie-new" else ("Zakończone powiązanie", "Ended tie")
-            since = (
-                (f" (od {when})", f" (since {when})")
-                if code == "tie-new" and when
-                else ((f" (do {when})", f" (until {when})") if when else ("", ""))
-            )
+            since = tuple(f" ({format_date(when, bound, lang, role=role, preposition=True)})" if when else "" for lang in ("pl", "en"))
             out.append(
                 _change(
                     code,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyvis.network import Network
 
+from ..dates import format_date
 from .labels import full_label, short_label
 from .style import GROUP_COLOUR, OVERLAY_STYLES, SHAPES, SPOF_BORDER, colour_for, shape_for, tie_style
 
@@ -47,6 +48,8 @@ DEFAULT_CAPTIONS: dict[str, str] = {
     "agreement": "agreement",
     "group": "unnamed group",
     "membership": "member of the agreement",
+    "initiator": "initiator of the agreement (not a member)",
+    "supporter": "supporter of the agreement (not a member)",
     "post": "post",
     "powiat": "Powiat",
     "family_government": "government",
@@ -241,14 +244,16 @@ def build_network(
             continue
         kind = attrs.get("kind")
         style = tie_style(kind)
+        role = (attrs.get("role") or "").rsplit("/", 1)[-1] if kind == "membership" else ""
         title = [
             f"{_label(g.nodes[u], lang)} → {_label(g.nodes[v], lang)}",
-            _vocab_label(vocab, "tie_kind", kind, lang) if kind not in ("membership", "post") else cap[kind],
+            _vocab_label(vocab, "tie_kind", kind, lang) if kind not in ("membership", "post") else cap.get(role) or cap[kind],
         ]
+        # dates as the sources give them: "najpóźniej od 2017-01-20", "od stycznia 2017" (graph.dates)
         if attrs.get("start"):
-            title.append(f"{cap['since']} {attrs['start'][:10]}")
+            title.append(format_date(attrs["start"], attrs.get("start_bound"), lang, preposition=True))
         if attrs.get("end"):
-            title.append(f"{cap['until']} {attrs['end'][:10]}")
+            title.append(format_date(attrs["end"], attrs.get("end_bound"), lang, role="end", preposition=True))
         edges.append(
             {
                 "id": str(key),

@@ -47,7 +47,9 @@ def render() -> None:
     c1.metric(t("overview.metric.orgs"), counts["organisations"])
     c2.metric(t("overview.metric.ties"), int(tables["ties"]["count"].sum()) if not tables["ties"].empty else 0)
     c3.metric(t("overview.metric.gminas"), int((tables["gminas"]["total"] > 0).sum()) if not tables["gminas"].empty else 0)
-    c4.metric(t("overview.metric.members"), int(timeline.loc[timeline["joined"] != NOT_MEMBER, "member"].nunique()) if not timeline.empty else 0)
+    c4.metric(
+        t("overview.metric.members"), int(timeline.loc[timeline["joined"] != NOT_MEMBER, "member"].nunique()) if not timeline.empty else 0
+    )
 
     left, right = st.columns(2)
     with left:
@@ -73,7 +75,14 @@ def render() -> None:
             )
             others = rows[rows["joined"] == NOT_MEMBER]
             if not others.empty:
-                names = sorted({f"{lab} ({role})" for lab, role in zip(others["label_en" if language == "en" else "label"], others["role_en" if language == "en" else "role_pl"])})
+                names = sorted(
+                    {
+                        f"{lab} ({role})"
+                        for lab, role in zip(
+                            others["label_en" if language == "en" else "label"], others["role_en" if language == "en" else "role_pl"]
+                        )
+                    }
+                )
                 st.markdown(tm("dates.non_members", names=", ".join(names)))
             table = pd.DataFrame(
                 {
@@ -81,7 +90,9 @@ def render() -> None:
                     t("overview.col.member"): rows["label_en" if language == "en" else "label"],
                     t("overview.col.kind"): rows["kind"].map(lambda k: vocab_label("kind", k) if k else "-"),
                     t("overview.col.role"): rows["role_en" if language == "en" else "role_pl"],
-                    t("overview.col.when"): rows["joined"].map({JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later"), NOT_MEMBER: "–"}),
+                    t("overview.col.when"): rows["joined"].map(
+                        {JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later"), NOT_MEMBER: "–"}
+                    ),
                     t("overview.col.profile"): rows["member"].map(profile_url),
                 }
             )

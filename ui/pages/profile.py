@@ -80,6 +80,8 @@ def render() -> None:
         t("profile.alt"): ", ".join(p.alt) or "-",
         **{name: value for name, value in p.identifiers},
         t("profile.parent"): ", ".join(label for _, label in p.parent) or "-",
+        **({t("profile.founded"): date_text(p.founded, p.founded_bound, language=language)} if p.founded else {}),
+        **({t("profile.dissolved"): date_text(p.dissolved, p.dissolved_bound, role="end", language=language)} if p.dissolved else {}),
         "IRI": p.iri,
     }
     st.dataframe(
@@ -96,8 +98,8 @@ def render() -> None:
                 {
                     t("profile.col.name"): [x.name for x in p.posts],
                     t("profile.col.role"): [x.role_en if language == "en" else x.role_pl for x in p.posts],
-                    t("profile.col.from"): [x.start or "" for x in p.posts],
-                    t("profile.col.to"): [x.end or "" for x in p.posts],
+                    t("profile.col.from"): [date_text(x.start, x.start_bound, language=language) for x in p.posts],
+                    t("profile.col.to"): [date_text(x.end, x.end_bound, role="end", language=language) for x in p.posts],
                     t("profile.col.source"): [x.sources[0].url if x.sources and x.sources[0].url else "" for x in p.posts],
                 }
             ),
@@ -113,7 +115,7 @@ def render() -> None:
         for m in p.memberships:
             role = m.role_en if language == "en" else m.role_pl
             st.markdown(
-                f"- {md_escape(role)}: {md_escape(m.agreement_label)} ({t('profile.since')} {md_escape(m.start or '?')}) — "
+                f"- {md_escape(role)}: {md_escape(m.agreement_label)} ({md_escape(date_text(m.start, m.start_bound, language=language, preposition=True) or '?')}) — "
                 + _sources_md(m.sources)
             )
 
@@ -144,7 +146,9 @@ def render() -> None:
                 arrow = "→" if r.direction == "out" else "←"
                 name = r.other_label_en if language == "en" else r.other_label
                 kind = r.kind_en if language == "en" else r.kind_pl
-                st.markdown(f"**{arrow} {md_escape(name)}** ({md_escape(kind)}, {md_escape(r.start or '?')}–{md_escape(r.end or '')})")
+                st.markdown(
+                    f"**{arrow} {md_escape(name)}** ({md_escape(kind)}, {md_escape(date_text(r.start, r.start_bound, language=language) or '?')}–{md_escape(date_text(r.end, r.end_bound, role='end', language=language))})"
+                )
                 if r.comment:
                     st.text(r.comment)
                 if r.sources:
