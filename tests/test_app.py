@@ -58,18 +58,18 @@ def test_sidebar_names_the_bundled_data(monkeypatch):
     at = _app(monkeypatch).run()
     sidebar = [t.value for t in at.sidebar.text]
     assert any("Dane wbudowane" in s for s in sidebar)
-    assert any("26 organizacji" in s for s in sidebar)
+    assert any("29 organizacji" in s for s in sidebar)
     assert not any("SYNTETYCZNE" in w.value for w in at.warning), "the bundled data is real: no synthetic banner"
 
 
 def test_filters_change_counts(monkeypatch):
     at = _open(_app(monkeypatch), "network")
-    assert "26 organizacji" in _count_line(at)
+    assert "29 organizacji" in _count_line(at)
     at.multiselect(key="net_kinds").set_value(["gmina"]).run()
     assert "5 organizacji" in _count_line(at)
     at.multiselect(key="net_kinds").set_value([]).run()
     at.multiselect(key="net_sectors").set_value(["social_economy"]).run()
-    assert "9 organizacji" in _count_line(at)
+    assert "10 organizacji" in _count_line(at)  # 9, and Fundacja ARR (S18, S19)
     at.multiselect(key="net_gminas").set_value(["2611053"]).run()  # Wąchock: no social-economy entity
     assert "0 organizacji" in _count_line(at)
 
@@ -78,9 +78,11 @@ def test_tie_kind_and_as_of_filters_change_ties(monkeypatch):
     at = _open(_app(monkeypatch), "network")
     ties_all = _count_line(at)
     at.multiselect(key="net_tie_kinds").set_value(["funding"]).run()
-    assert _count_line(at).endswith("linii: 16**")  # 2 funding ties + 14 memberships of the agreement (drawn by default)
+    # 3 funding ties (KOOWES x2, the voivodeship's 2023 grant to PZAZ, S16) + 13 ties to the agreement drawn by
+    # default (10 signatories; ROPS as initiator and supporter, KOOWES as supporter: shown, not members)
+    assert _count_line(at).endswith("linii: 16**")
     at.checkbox(key="net_memberships").uncheck().run()
-    assert _count_line(at).endswith("linii: 2**")
+    assert _count_line(at).endswith("linii: 3**")
     at.multiselect(key="net_tie_kinds").set_value([]).run()
     at.toggle(key="net_as_of_on").set_value(True).run()
     at.select_slider(key="net_as_of").set_value(at.select_slider(key="net_as_of").options[0]).run()
@@ -102,7 +104,7 @@ def test_focus_narrows_the_view(monkeypatch):
     label = next(o for o in at.selectbox(key="net_focus").options if o.startswith("Miejsko-Gminny"))
     at.selectbox(key="net_focus").set_value(ORG + "mgops-wachock").run()
     assert label and "Widoczne: " in _count_line(at)
-    assert int(_count_line(at).split("Widoczne: ")[1].split(" ")[0]) < 26
+    assert int(_count_line(at).split("Widoczne: ")[1].split(" ")[0]) < 29
 
 
 def test_language_switch_changes_labels(monkeypatch):
@@ -111,7 +113,7 @@ def test_language_switch_changes_labels(monkeypatch):
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Cooperation network"
     assert at.multiselect(key="net_kinds").label == "Kind of organisation"
-    assert "In view: 26 organisations" in _count_line(at)
+    assert "In view: 29 organisations" in _count_line(at)
 
 
 def test_profile_page_shows_ties_and_people(monkeypatch):
@@ -133,7 +135,8 @@ def test_profile_search_without_diacritics(monkeypatch):
 def test_overview_counts_and_timeline(monkeypatch):
     at = _open(_app(monkeypatch), "overview")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Organizacje"] == "26" and metrics["Członkowie porozumienia"] == "13"
+    # 10 members: the signatories (5 gminy, the powiat, PUP, 3 unnamed groups); ROPS and KOOWES are not members
+    assert metrics["Organizacje"] == "29" and metrics["Członkowie porozumienia"] == "10"
     assert any("Gmina Wąchock" in d.value.to_string() for d in at.dataframe)
 
 
