@@ -170,7 +170,7 @@ def test_the_dashboard_takes_the_remote_store_and_its_credentials_from_streamlit
         at.run()
         assert not at.exception and not at.error
         assert any(gate.url in t.value for t in at.sidebar.text)  # the sidebar names the remote store
-        assert {m.label: m.value for m in at.metric}["Organizacje"] == "26"  # the bundled data, read over HTTP
+        assert {m.label: m.value for m in at.metric}["Organizacje"] == "29"  # the bundled data, read over HTTP
         assert gate.counts["passed"] > 0 and gate.counts["refused"] == 0
 
         wrong = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
