@@ -197,3 +197,16 @@ def test_cus_follows_mops_and_integracja_is_not_there_in_2020(bundled):
     assert "https://w3id.org/es-pl/id/org/mops-starachowice" in g2020 and "https://w3id.org/es-pl/id/org/cus-starachowice" not in g2020
     g2023 = to_networkx(bundled, as_of="2023-01-01")
     assert "https://w3id.org/es-pl/id/org/cus-starachowice" in g2023 and "https://w3id.org/es-pl/id/org/mops-starachowice" not in g2023
+
+
+def test_stats_and_diff_use_the_same_rule(store):
+    from graph.analysis.stats import stats
+    from graph.analysis.timeline import diff_report
+
+    kinds = lambda day: {k.rsplit("/", 1)[-1]: n for k, _, n in stats(store, as_of=day)["kind"]}  # noqa: E731
+    assert kinds("2021-11-25") == {"ops": 1, "gmina": 1}  # counted through its dissolution bound
+    assert kinds("2022-07-31") == {"gmina": 1}  # the centre dissolved, the cooperative not yet (July 2022)
+    assert kinds("2022-08-01") == {"gmina": 1, "social_cooperative": 1}
+    d = diff_report(store, "2017-01-01", "2023-06-01")
+    joined = {f.resources[0].iri.rsplit("/", 1)[-1] for f in d.of("joined")}
+    assert joined == {"gmina", "coop"}  # the initiator and the supporter do not join
