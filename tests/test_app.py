@@ -138,6 +138,9 @@ def test_overview_counts_and_timeline(monkeypatch):
     # 10 members: the signatories (5 gminy, the powiat, PUP, 3 unnamed groups); ROPS and KOOWES are not members
     assert metrics["Organizacje"] == "29" and metrics["Członkowie porozumienia"] == "10"
     assert any("Gmina Wąchock" in d.value.to_string() for d in at.dataframe)
+    shown = [m.value for m in at.markdown if "nie są członkami" in m.value]
+    assert shown and "Ośrodek Wsparcia Ekonomii Społecznej \\(podmiot wspierający\\)" in shown[0]  # markdown-escaped
+    assert any("najpóźniej od 2017-01-20" in d.value.to_string() for d in at.dataframe)
 
 
 def test_gaps_what_if(monkeypatch):
@@ -154,6 +157,13 @@ def test_meeting_steps(monkeypatch):
     for _ in range(4):
         at.button(key="meeting_next").click().run()
         titles.append(at.title[0].value)
+    at.button(key="meeting_back").click().run()
+    at.button(key="meeting_back").click().run()
+    at.button(key="meeting_back").click().run()
+    at.button(key="meeting_back").click().run()
+    assert any("nie są członkami" in c.value and "inicjator" in c.value for c in at.caption)
+    for _ in range(4):
+        at.button(key="meeting_next").click().run()
     assert titles == [
         "Kto podpisał porozumienie",
         "Kto dołączył później",

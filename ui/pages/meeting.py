@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph.explore import Filters
 from graph.model import SECTORS
-from graph.overview import agreements, first_members, later_members
+from graph.overview import agreements, first_members, later_members, non_members
 from graph.viz import ViewSpec
 from ui import a11y, state
 from ui.dates import date_text
@@ -85,6 +85,12 @@ def _view(name: str, language: str) -> None:
         first = rows.dropna(subset=["start"]).sort_values("start")
         when = date_text(first["start"].iloc[0], first["start_bound"].iloc[0], language=language) if not first.empty else "?"
         st.markdown(tm("meeting.signed_lead", n=rows["member"].nunique(), date=when, name=agreement[1]))
+        others = non_members(timeline)
+        others = others[others["agreement"] == agreement[0]]
+        if not others.empty:  # initiators and supporters: shown as such, never counted
+            col = ("label_en", "role_en") if language == "en" else ("label", "role_pl")
+            names = sorted({f"{a} ({b})" for a, b in zip(others[col[0]], others[col[1]], strict=True)})
+            st.caption(tm("dates.non_members", names=", ".join(names)))
         left, right = st.columns([1, 3])
         with left:
             _names(rows, language)
