@@ -210,3 +210,17 @@ def test_stats_and_diff_use_the_same_rule(store):
     d = diff_report(store, "2017-01-01", "2023-06-01")
     joined = {f.resources[0].iri.rsplit("/", 1)[-1] for f in d.of("joined")}
     assert joined == {"gmina", "coop"}  # the initiator and the supporter do not join
+
+
+@pytest.mark.parametrize(
+    "day, ties",
+    [("2017-01-19", set()), ("2021-11-25", {"by"}), ("2022-07-31", set()), ("2022-08-01", {"month"}), ("2023-01-01", {"month", "year"})],
+)
+def test_saved_question_ties_on_a_date_uses_the_same_rule(store, day, ties):
+    from graph.library import get_query
+
+    q = get_query("list_ties_on_date")
+    _, rows = store.select_values(q.text, q.bind({"date": day}))
+    assert {r[-1].rsplit("/", 1)[-1] for r in rows} == ties
+    g = to_networkx(store, as_of=day)
+    assert {k.rsplit("/", 1)[-1] for *_, k in g.edges(keys=True)} == ties
