@@ -396,7 +396,7 @@ def store_dates(store: Store) -> list[str]:
 
 
 def history_dates(g: nx.Graph) -> list[str]:
-    """Every day a tie starts or stops counting in the network (ISO, sorted, unique): the as-of slider's stops."""
+    """Every day a tie or organisation starts or stops counting in the network (ISO, sorted, unique): the as-of slider's stops."""
     from .dates import change_day
 
     dates = set()
@@ -404,6 +404,10 @@ def history_dates(g: nx.Graph) -> list[str]:
         for key in ("start", "end"):
             if attrs.get(key):
                 dates.add(change_day(attrs[key], key))
+    for _, attrs in g.nodes(data=True):
+        for key, role in (("founded", "start"), ("dissolved", "end")):
+            if attrs.get(key):
+                dates.add(change_day(attrs[key], role))
     return sorted(dates)
 
 

@@ -171,8 +171,9 @@ FACTS_S1 = [
           prov:wasDerivedFrom essrc:s1-umws-2017-01-20 ."""),
     ("agreement-in-starachowice-for-the-powiat",
      "eso:porozumienie-starachowice-2017 schema:location terc:2611011 ; schema:areaServed terc:2611 ."),
-    ("agreement-date",
-     'eso:porozumienie-starachowice-2017 dcterms:date "2017-01-20"^^xsd:date .'),
+    ("agreement-date-january-2017-by-the-page-date",
+     """eso:porozumienie-starachowice-2017 dcterms:date "2017-01"^^xsd:gYearMonth ;
+          schema:foundingDate "2017-01-20"^^xsd:date ; es:foundingBound es:notLaterThan ."""),
     ("agreement-is-open",
      'eso:porozumienie-starachowice-2017 skos:note ?n . FILTER(CONTAINS(STR(?n), "charakter otwarty"))'),
     ("signatories-committed-to-support",
@@ -195,8 +196,11 @@ FACTS_S1 += [
     ("post-starosta-dariusz-dabrowski", _post("Dariusz Dąbrowski", "starosta", "Powiat Starachowicki")),
     ("post-deputy-director-karolina-jarosz",
      _post("Karolina Jarosz", "deputy_director", "Regionalny Ośrodek Polityki Społecznej Urzędu Marszałkowskiego Województwa Świętokrzyskiego")),
+    # S1 names her post without the institution; S12 names ROPS (issue 10: cite pages that name the fact)
     ("post-consultant-anna-gorak",
-     _post("Anna Górak", "consultant", "Regionalny Ośrodek Polityki Społecznej Urzędu Marszałkowskiego Województwa Świętokrzyskiego")),
+     """?p a foaf:Person ; foaf:name "Anna Górak" ; prov:wasDerivedFrom essrc:s1-umws-2017-01-20 .
+        ?m a org:Membership ; org:member ?p ; org:organization eso:rops-swietokrzyskie ; org:role esrole:consultant ;
+           prov:wasDerivedFrom essrc:s12-umws-85 ."""),
     ("post-city-president-marek-materek-from-the-caption", _post("Marek Materek", "city_president", "Gmina Starachowice")),
     ("present-at-the-signing",
      """esev:podpisanie-porozumienia-starachowice-2017 schema:about eso:porozumienie-starachowice-2017 ;
@@ -225,8 +229,9 @@ FACTS_S1 += [
      _member("?g", SIGNED) + " ?g a es:UnnamedGroup ; skos:prefLabel ?l . FILTER(CONTAINS(STR(?l), \"przedsiębiorstw prywatnych\"))"),
     ("initiator-rops", _member("eso:rops-swietokrzyskie", "esrole:initiator")),
     ("supporter-rops", _member("eso:rops-swietokrzyskie", "esrole:supporter")),
-    ("supporter-regional-coordinator",
-     _member("?c", "esrole:supporter") + " ?c skos:prefLabel ?l . FILTER(CONTAINS(STR(?l), \"koordynator ekonomii społecznej w regionie\"))"),
+    # the seed's "ROPS, koordynatora ekonomii społecznej w regionie" is an apposition (FACTS.md, Corrections 1)
+    ("supporter-rops-is-the-regional-coordinator",
+     _member("eso:rops-swietokrzyskie", "esrole:supporter") + " eso:rops-swietokrzyskie org:purpose esrole:regional_es_coordinator ."),
     ("supporter-koowes", _member("eso:koowes", "esrole:supporter")),
     ("rops-is-a-unit-of-the-marshals-office", "eso:rops-swietokrzyskie org:subOrganizationOf eso:um-swietokrzyskie ."),
 ]
