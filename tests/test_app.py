@@ -371,7 +371,8 @@ def test_gaps_coverage_has_readable_headings(monkeypatch):
     assert "PES: spółdzielnia socjalna" in frame.columns and "powiat" not in frame.columns
     # a 0 beside the unnamed PES signatories reads "0 + grupa, liczba nieznana" (the data has a group, number unknown)
     assert frame.set_index("Gmina").loc["Mirzec", "PES (razem)"] == "0 + grupa, liczba nieznana"
-    assert frame.set_index("Gmina").loc["Starachowice", "OPS"] == "1" and "Powiat" in frame.columns
+    # every date: MOPS and its successor CUS (S17) are both counted; as of one date only one exists
+    assert frame.set_index("Gmina").loc["Starachowice", "OPS"] == "2" and "Powiat" in frame.columns
 
 
 def test_verified_absence_on_the_gaps_page_and_the_profile(monkeypatch, tmp_path):
