@@ -1,6 +1,6 @@
 """Dates as the sources give them: to the day, the month or the year, or only
 as a bound ("not later than D" / "not earlier than D"), and the one rule by
-which every as-of view counts a dated thing (docs/adr/0005-date-precision.md).
+which every as-of view counts a dated thing (docs/adr/0006-date-precision.md).
 
 A date is a literal whose datatype is its precision: ``xsd:date``
 ("2017-01-30", day), ``xsd:gYearMonth`` ("2017-01", month) or ``xsd:gYear``

@@ -91,7 +91,7 @@ class ES(DefinedNamespace):
     tieTo: URIRef  # the agent the tie goes to
     startDate: URIRef  # xsd:date / gYearMonth / gYear (precision); ties and memberships
     endDate: URIRef  # the same, optional
-    # date bounds (graph/dates.py, docs/adr/0005-date-precision.md): the date
+    # date bounds (graph/dates.py, docs/adr/0006-date-precision.md): the date
     # beside is only a limit; organisations use schema:foundingDate/dissolutionDate
     startBound: URIRef  # -> es:notLaterThan | es:notEarlierThan
     endBound: URIRef

@@ -51,7 +51,8 @@ SELECT ?agreement ?agreement_label ?m ?member ?label ?label_en ?kind ?role ?role
   OPTIONAL { ?m org:role ?role .
              OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
              OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
-  OPTIONAL { ?m es:startDate ?start OPTIONAL { ?m es:startBound ?ub } }
+  OPTIONAL { ?m es:startDate ?start }
+  OPTIONAL { ?m es:startBound ?ub }
   OPTIONAL { ?m es:endDate ?end }
 }
 """

@@ -179,8 +179,10 @@ SELECT ?m ?member ?name ?target ?target_label ?role ?role_pl ?role_en ?start ?en
 
 _LIFETIME = """
 SELECT ?founded ?fb ?dissolved ?db WHERE {
-  OPTIONAL { ?org schema:foundingDate ?founded OPTIONAL { ?org es:foundingBound ?fb } }
-  OPTIONAL { ?org schema:dissolutionDate ?dissolved OPTIONAL { ?org es:dissolutionBound ?db } }
+  OPTIONAL { ?org schema:foundingDate ?founded }
+  OPTIONAL { ?org es:foundingBound ?fb }
+  OPTIONAL { ?org schema:dissolutionDate ?dissolved }
+  OPTIONAL { ?org es:dissolutionBound ?db }
 } LIMIT 1
 """
 

@@ -37,16 +37,20 @@ SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?syntheti
   OPTIONAL { ?node schema:location ?loc . ?loc skos:prefLabel ?loc_label FILTER(lang(?loc_label) IN ("pl", "")) }
   OPTIONAL { ?node schema:location ?loc }
   OPTIONAL { ?node es:isSynthetic ?synthetic }
-  OPTIONAL { ?node schema:foundingDate ?founded OPTIONAL { ?node es:foundingBound ?fbound } }
-  OPTIONAL { ?node schema:dissolutionDate ?dissolved OPTIONAL { ?node es:dissolutionBound ?dbound } }
+  OPTIONAL { ?node schema:foundingDate ?founded }
+  OPTIONAL { ?node es:foundingBound ?fbound }
+  OPTIONAL { ?node schema:dissolutionDate ?dissolved }
+  OPTIONAL { ?node es:dissolutionBound ?dbound }
 }
 """
 
 TIE_QUERY = """
 SELECT ?tie ?kind ?from ?to ?start ?end ?src ?sbound ?ebound WHERE {
   ?tie a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
-  OPTIONAL { ?tie es:startDate ?start OPTIONAL { ?tie es:startBound ?sbound } }
-  OPTIONAL { ?tie es:endDate ?end OPTIONAL { ?tie es:endBound ?ebound } }
+  OPTIONAL { ?tie es:startDate ?start }
+  OPTIONAL { ?tie es:startBound ?sbound }
+  OPTIONAL { ?tie es:endDate ?end }
+  OPTIONAL { ?tie es:endBound ?ebound }
   OPTIONAL { ?tie prov:wasDerivedFrom ?src }
 }
 """
@@ -55,8 +59,10 @@ MEMBERSHIP_QUERY = """
 SELECT ?m ?member ?org ?role ?start ?end ?src ?mtype ?name ?sbound ?ebound WHERE {
   ?m a org:Membership ; org:member ?member ; org:organization ?org .
   OPTIONAL { ?m org:role ?role }
-  OPTIONAL { ?m es:startDate ?start OPTIONAL { ?m es:startBound ?sbound } }
-  OPTIONAL { ?m es:endDate ?end OPTIONAL { ?m es:endBound ?ebound } }
+  OPTIONAL { ?m es:startDate ?start }
+  OPTIONAL { ?m es:startBound ?sbound }
+  OPTIONAL { ?m es:endDate ?end }
+  OPTIONAL { ?m es:endBound ?ebound }
   OPTIONAL { ?m prov:wasDerivedFrom ?src }
   OPTIONAL { ?member a foaf:Person . BIND("person" AS ?mtype) OPTIONAL { ?member foaf:name ?name } }
 }

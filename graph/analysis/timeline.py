@@ -1,7 +1,7 @@
 """Time: the network as of a date, and the change between two dates.
 
 The one as-of rule is :func:`graph.dates.holds` (precision and bounds, see
-docs/adr/0005-date-precision.md): an organisation counts while it exists
+docs/adr/0006-date-precision.md): an organisation counts while it exists
 (``schema:foundingDate``/``schema:dissolutionDate``), a tie, membership or
 post while it holds and both its ends exist.  :func:`snapshot_store` (for
 the SPARQL-based views: expectations, catalogue queries) and

@@ -142,7 +142,7 @@ class Generator:
         pairs = [(TIE_KIND, f"est:{kind}"), (TIE_FROM, frm.iri), (TIE_TO, to.iri), (START, xsd_date(start))]
         if end is not None:
             pairs.append((END, xsd_date(end)))
-        if upper:  # "in force by this day at the latest" (docs/adr/0005-date-precision.md)
+        if upper:  # "in force by this day at the latest" (docs/adr/0006-date-precision.md)
             pairs.append((UPPER, NOT_LATER_THAN))
         if amount is not None:
             pairs.append((AMOUNT, str(amount)))
