@@ -53,7 +53,7 @@ def _save(ctx, path, org, partners, *, submit=True, proposals=()):
 
 def test_links_store_only_hashes_and_refuse_wrong_revoked_expired_closed(survey):
     settings, ctx, path, tokens = survey
-    assert len(tokens) == len(ctx.organisations) == 23
+    assert len(tokens) == len(ctx.organisations) == 26  # 23, and CUS, Fundacja ARR, Centrum Pomocy Uchodźcom (issue 10)
     text = path.read_text(encoding="utf-8")
     assert tokens[A] not in text and token_hash(tokens[A]) in text
     clock = [100.0]
@@ -89,9 +89,9 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     folder = answers_dir(path)  # one answer file per organisation, in a folder only the owner can open
     assert len(list(folder.glob("*.ttl"))) == 4 and folder.stat().st_mode & 0o077 == 0
     st = status(load(path, "r1"), ctx)
-    assert (st["invited"], st["responded"], st["drafts"]) == (23, 3, 1)
+    assert (st["invited"], st["responded"], st["drafts"]) == (26, 3, 1)
     ops = next(k for k in st["by_kind"] if k["kind"] == "ops")
-    assert (ops["invited"], ops["responded"], ops["rate"]) == (4, 1, 0.25)
+    assert (ops["invited"], ops["responded"], ops["rate"]) == (5, 1, 0.2)  # four OPS, and CUS (issue 10)
     assert "ss-integracja" in {o["organisation"] for o in st["not_responded"]}
     ties = {(t["from"], t["to"]): t for t in st["ties"]}
     assert set(ties) == {("koowes", "mops-starachowice"), ("pup-starachowice", "ss-integracja")}
@@ -105,7 +105,7 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     score = {s["organisation"]: s for s in st["scores"]}
     assert (score["koowes"]["value_given"], score["koowes"]["value_received"], score["koowes"]["trust_received"]) == (4.0, 3.0, 4.0)
     net = st["network"]
-    assert (net["confirmed_ties"], net["one_sided_ties"], net["density"]) == (1, 1, round(1 / (23 * 22 / 2), 4))
+    assert (net["confirmed_ties"], net["one_sided_ties"], net["density"]) == (1, 1, round(1 / (26 * 25 / 2), 4))
     assert net["reciprocity"] == 1.0  # claims between respondents only: A<->B (C's "never" is no tie)
     assert net["unconfirmed_data_ties"] > 0  # the bundled ties nobody named
     assert to_csv(st).splitlines()[1].startswith("koowes,Kielecko-Ostrowiecki") and json.loads(json.dumps(st)) == st
@@ -193,7 +193,7 @@ def test_round_names_and_dates_are_checked(tmp_path):
     with pytest.raises(SurveyError, match="--orgs"):
         new_round(settings, "r3", kinds=["nonsense"])
     ctx, path, data, tokens = new_round(settings, "r4", kinds=["ops"])
-    assert len(tokens) == 4 and path.name == "entities.survey-r4.ttl"
+    assert len(tokens) == 5 and path.name == "entities.survey-r4.ttl"  # four OPS, and CUS
     with pytest.raises(SurveyError, match="already exists"):
         new_round(settings, "r4")
 
@@ -219,20 +219,21 @@ def test_cli_create_status_accept(tmp_path, capsys):
     ]
     assert main([*base, "--data", data, "-o", str(links)]) == 0
     rows = list(csv.DictReader(links.open(encoding="utf-8")))
-    assert len(rows) == 5 and list(rows[0]) == ["organisation", "label", "url"]
+    assert len(rows) == 6 and list(rows[0]) == ["organisation", "label", "url"]
     assert (links.stat().st_mode & 0o777) == 0o600 and (survey_file := tmp_path / "entities.survey-r1.ttl").stat().st_mode & 0o077 == 0
     pup = next(r for r in rows if r["organisation"] == "pup-starachowice")
     token = pup["url"].split("/survey?t=")[1]
     assert pup["url"].startswith("https://ankieta.example.org/survey?t=") and len(token) >= 43
     path, ctx = survey_file, Context(open_store(settings))
-    _save(ctx, path, C, [PartnerAnswer(B, (REFERRAL,), "regularly", 3, 2)])
+    # CUS, not MOPS (B): MOPS was dissolved by 2021-11-25 (S17) and the shapes refuse a tie dated after that
+    _save(ctx, path, C, [PartnerAnswer("https://w3id.org/es-pl/id/org/cus-starachowice", (REFERRAL,), "regularly", 3, 2)])
     capsys.readouterr()
     assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "json"]) == 0
     st = json.loads(capsys.readouterr().out)
-    assert (st["invited"], st["responded"]) == (5, 1)
+    assert (st["invited"], st["responded"]) == (6, 1)
     want = {
         "from": "pup-starachowice",
-        "to": "mops-starachowice",
+        "to": "cus-starachowice",
         "kinds": ["referral"],
         "confirmed": False,
         "claimed_by": ["pup-starachowice"],
@@ -240,9 +241,9 @@ def test_cli_create_status_accept(tmp_path, capsys):
     assert {k: st["ties"][0][k] for k in want} == want
     assert main(["survey", "status", "--round", "r1", "--data", data]) == 0
     md = capsys.readouterr().out
-    assert "Zaproszone: 5; odpowiedziały: 1 (20%)" in md and "Powiązania potwierdzone: 0; jednostronne: 1" in md
-    assert "| ośrodek pomocy społecznej | 4 | 0 | 0% |" in md
-    assert main(["survey", "accept", "--round", "r1", "--tie", "pup-starachowice", "mops-starachowice", "--user", "K", "--data", data]) == 0
+    assert "Zaproszone: 6; odpowiedziały: 1 (17%)" in md and "Powiązania potwierdzone: 0; jednostronne: 1" in md
+    assert "| ośrodek pomocy społecznej | 5 | 0 | 0% |" in md
+    assert main(["survey", "accept", "--round", "r1", "--tie", "pup-starachowice", "cus-starachowice", "--user", "K", "--data", data]) == 0
     assert "accepted 1 ties" in capsys.readouterr().out
     assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1].endswith(",false,pup-starachowice,true,false")
@@ -275,9 +276,11 @@ def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, t
     from graph.cli import main
 
     settings, ctx, path, tokens = survey
-    _save(ctx, path, A, [PartnerAnswer(B, (ADVICE,), "regularly", 4, 3)])
-    _save(ctx, path, B, [PartnerAnswer(A, (ADVICE, REFERRAL), "regularly", 3, 3)])
-    _save(ctx, path, C, [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2)])
+    # the confirmed pair must exist on the round's day: MOPS (B) was dissolved by 2021-11-25 (S17), and
+    # the shapes refuse a tie that starts after its organisation is gone, so KOOWES and PUP confirm here
+    _save(ctx, path, A, [PartnerAnswer(C, (ADVICE,), "regularly", 4, 3)])
+    _save(ctx, path, C, [PartnerAnswer(A, (ADVICE, REFERRAL), "regularly", 3, 3)])
+    _save(ctx, path, B, [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2)])
     out = tmp_path / "r1-confirmed.ttl"
     assert main(["survey", "network", "--round", "r1", "--data", str(settings.edit_file), "-o", str(out)]) == 0
     assert "2 ties written" in capsys.readouterr().err  # advice and referral of the confirmed pair; the one-sided tie is not
@@ -285,7 +288,7 @@ def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, t
     both = open_store(Settings(data=(settings.edit_file, out)))
     n = lambda s: len(Context(s).ties)  # noqa: E731
     assert (n(alone), n(both)) == (2, n(open_store(settings)) + 2)
-    assert len(Context(alone).organisations) == 23  # every invited organisation, tie or not
+    assert len(Context(alone).organisations) == 26  # every invited organisation, tie or not
     assert main(["validate", "--data", str(out)]) == 0  # sourced to the round, with the plain triples: a valid data file
 
 

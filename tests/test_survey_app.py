@@ -65,7 +65,7 @@ def test_three_respondents_fill_and_submit(survey):
     assert f"sv_p_{org_key(D)}" in {c.key for c in at.checkbox}
     _answer(at, [(D, [REFERRAL], "occasionally", 2, 2)])
     st = status(load(path, "r1"), ctx)
-    assert (st["invited"], st["responded"]) == (23, 3)
+    assert (st["invited"], st["responded"]) == (26, 3)
     ties = {(t["from"], t["to"]): (t["confirmed"], t["kinds"]) for t in st["ties"]}
     assert ties == {
         ("koowes", "mops-starachowice"): (True, ["advice", "referral"]),

@@ -70,7 +70,7 @@ def network_triples(data: RoundData, ctx: Context, *, which: str = "confirmed") 
             }
             if day:
                 out.add(ox.Triple(tie, N(ES.startDate), ox.Literal(day, datatype=ox.NamedNode(_XSD + "date"))))
-                out.add(ox.Triple(tie, N(ES.startDateIsUpperBound), ox.Literal("true", datatype=ox.NamedNode(_XSD + "boolean"))))
+                out.add(ox.Triple(tie, N(ES.startBound), N(ES.notLaterThan)))  # in force by the round's day (ADR 0006)
             ties += 1
     from rdflib import URIRef
 
