@@ -270,3 +270,18 @@ def test_drill_path_is_the_breadcrumb():
     assert drill_path("2611011") == ["26", "2611", "2611011"]
     assert drill_path("26") == ["26"]
     assert drill_path("") == [] and drill_path(None) == []
+
+
+def test_whole_network_groups_by_voivodeship_only_past_the_limit_and_across_voivodeships():
+    from graph.explore import VOIVODESHIP_OVER
+
+    g = nx.Graph()
+    g.add_nodes_from((f"o{i}", {"type": "organisation", "gmina": f"2{i % 2}0{i % 7}011"}) for i in range(VOIVODESHIP_OVER + 1))
+    assert group_level(g) == "voivodeship"
+    assert set(group_graph(g, "voivodeship")) == {GROUP_PREFIX + "20", GROUP_PREFIX + "21"}
+    one = nx.Graph()
+    one.add_nodes_from((f"o{i}", {"type": "organisation", "gmina": f"260{i % 7}011"}) for i in range(VOIVODESHIP_OVER + 1))
+    assert group_level(one) == "gmina"  # one voivodeship: its 7 gminy
+    small = nx.Graph()
+    small.add_nodes_from((f"o{i}", {"type": "organisation", "gmina": f"2{i % 2}0{i % 7}011"}) for i in range(VOIVODESHIP_OVER))
+    assert group_level(small) == "gmina"
