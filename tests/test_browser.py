@@ -105,7 +105,7 @@ def test_network_canvas_draws_every_node(session, server):
     _open(page, server, "network")
     frame = _network_frame(page)
     drawn = frame.eval_on_selector("#mynetwork", "e => [Number(e.dataset.nodes), Number(e.dataset.edges)]")
-    assert drawn[0] == _expected_nodes() == 33  # 30 before issue 10, and CUS, Fundacja ARR, the Centrum Pomocy Uchodźcom
+    assert drawn[0] == _expected_nodes() == 32  # 30 before issue 10: +3 organisations (CUS, Fundacja ARR, Centrum Pomocy Uchodźcom), -1 unnamed coordinator
     assert frame.evaluate("() => window.esNetwork.body.data.nodes.length") == drawn[0]
     assert frame.query_selector("#mynetwork canvas") is not None
     # the hostile labels are data of the canvas, as text

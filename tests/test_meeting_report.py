@@ -90,8 +90,8 @@ def test_html_in_english_escapes_every_value(report):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in html
     assert "10 members" in html and "Page " in html and "by 20\u00a0January 2017" in html
-    # a supporter's membership is a change, but not a member joining
-    assert "Kielce-Ostrowiec Social Economy Support Centre joins: " in html and "(supporter; not a member)." in html
+    # a supporter is not a member: it neither joins nor leaves among the changes (graph.analysis.timeline, issue 10)
+    assert "Kielce-Ostrowiec Social Economy Support Centre joins: " not in html and "Gmina Brody joins: " in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
 
 

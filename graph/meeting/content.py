@@ -88,7 +88,15 @@ class MeetingReport:
 
 
 def _in_force(start: str | None, end: str | None, day: str) -> bool:
-    return (start is None or start <= day) and (end is None or end >= day)
+    from ..dates import holds  # the one as-of rule (docs/adr/0006-date-precision.md)
+
+    return holds(start, None, end, None, day)
+
+
+def _by(bound) -> bool:
+    from ..dates import NOT_LATER_THAN
+
+    return isinstance(bound, str) and bound == NOT_LATER_THAN
 
 
 def _members(store: Store, day: str, vocab: dict) -> tuple:
@@ -98,7 +106,7 @@ def _members(store: Store, day: str, vocab: dict) -> tuple:
     agreement_iri = timeline["agreement"].iloc[0]
     rows = timeline[timeline["agreement"] == agreement_iri]
     first = rows["start"].dropna().min() if rows["start"].notna().any() else None
-    upper = bool(rows[rows["start"] == first]["start_is_upper_bound"].all()) if first else False
+    upper = bool(rows[rows["start"] == first]["start_bound"].map(_by).all()) if first else False
     kinds = vocab.get("kind", {})
     members: dict[str, Member] = {}
     others: dict[tuple[str, str], Member] = {}
@@ -112,7 +120,7 @@ def _members(store: Store, day: str, vocab: dict) -> tuple:
             iri=r["member"], label=r["label"], label_en=r["label_en"],
             kind=(kinds.get(kind) or {}).get("pl", kind), kind_en=(kinds.get(kind) or {}).get("en", kind),
             role=r["role"], role_pl=r["role_pl"], role_en=r["role_en"],
-            start=start, start_is_upper_bound=bool(r["start_is_upper_bound"]),
+            start=start, start_is_upper_bound=_by(r["start_bound"]),
             joined_later=r["joined"] == JOINED_LATER, group=not kind,
         )  # fmt: skip
         if m.role in NOT_MEMBER_ROLES:
