@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.explore import summary
 from ui import a11y, state
 from ui.i18n import LANGS, t
 from ui.i18n import lang as current_lang
@@ -33,9 +32,10 @@ with st.sidebar:
     a11y.mount(current_lang())  # <html lang>, list structure, contrast (ui/a11y.py)
 
 try:
-    cfg = state.settings()
-    store = state.store()
-    counts = summary(state.projection())
+    workspace = state.begin_run()  # looks at the data files once per run
+    cfg = workspace.settings
+    store = workspace.store
+    counts = workspace.summary()
 except state.GraphError as exc:
     state.error_page(exc)
     st.stop()

@@ -11,7 +11,7 @@ strings, IRIs and comments, so a ``{`` inside them is never taken for a group.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rdflib.term import Node
 
@@ -119,4 +119,18 @@ def inject_values(text: str, bindings: Mapping[str, Node] | None) -> str:
             raise ValueError(f"bad variable name {name!r}")
     i = where_brace(text)
     block = " VALUES (" + " ".join(f"?{k}" for k, _ in items) + ") { (" + " ".join(sparql_term(v) for _, v in items) + ") } "
+    return text[: i + 1] + block + text[i + 1 :]
+
+
+def inject_rows(text: str, name: str, values: Iterable[Node]) -> str:
+    """``text`` with ``VALUES ?name { ... }`` (one row per value) opening its WHERE group.
+
+    >>> from rdflib import URIRef
+    >>> inject_rows("SELECT ?s WHERE { ?s ?p ?o }", "s", [URIRef("http://e/a")])
+    'SELECT ?s WHERE { VALUES ?s { <http://e/a> }  ?s ?p ?o }'
+    """
+    if not name.replace("_", "a").isalnum():
+        raise ValueError(f"bad variable name {name!r}")
+    i = where_brace(text)
+    block = f" VALUES ?{name} {{ " + " ".join(sparql_term(v) for v in values) + " } "
     return text[: i + 1] + block + text[i + 1 :]

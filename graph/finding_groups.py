@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .library import internal_query
+from .vocabulary import pick
 from .wording import term
 
 __all__ = ["SEVERITY_ICONS", "Entry", "Group", "group_findings", "severity_label", "finding_kind", "seats"]
@@ -100,7 +102,7 @@ def group_findings(
     out = []
     for (code, kind), fs in groups.items():
         first = fs[0]
-        title = first.value("rule_en" if lang == "en" else "rule") or (titles or {}).get(code) or code
+        title = first.value(pick(lang, "rule", "rule_en")) or (titles or {}).get(code) or code
         entries = tuple(
             Entry(
                 text=f.text(lang),
@@ -117,15 +119,8 @@ def group_findings(
     return out
 
 
-_SEATS = """
-SELECT ?org ?loc WHERE {
-  ?org schema:location ?loc .
-  { ?org a org:Organization } UNION { ?org a es:UnnamedGroup } UNION { ?org a org:OrganizationalCollaboration }
-}
-"""
-
 
 def seats(store) -> dict[str, str]:
     """Organisation IRI -> TERC code of its seat (for the gmina filter)."""
-    _, rows = store.select_values(_SEATS)
+    _, rows = store.select_values(internal_query("list_seats"))
     return {org: loc[len(_TERC) :] for org, loc in rows if loc and loc.startswith(_TERC)}

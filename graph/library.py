@@ -13,6 +13,11 @@ A parameter line is ``name | type | label pl | label en [| default]``.  Types:
 allowed), ``date``, ``string``, ``integer``.  A parameter with no default is
 required; a default of ``-`` makes it optional (left unbound, it matches
 everything).  Values are bound by name (``?org``), never pasted into the text.
+
+The queries the code itself runs (projection, counts, lookups...) live in
+``graph/queries/internal/`` (not in the catalogue): :func:`internal_query`
+reads one by name.  Every SPARQL text of the project is in that folder or this
+one; none is formatted, every value is bound.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from rdflib.term import Node
 from .errors import GraphError
 from .model import PREFIXES, XSD
 from .terms import checked_iri
+from .vocabulary import pick
 
-__all__ = ["Param", "SavedQuery", "QUERY_DIR", "load_library", "get_query", "parse_query_file", "coerce", "expand_iri"]
+__all__ = ["Param", "SavedQuery", "QUERY_DIR", "INTERNAL_DIR", "load_library", "get_query", "internal_query", "parse_query_file", "coerce", "expand_iri"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+INTERNAL_DIR = QUERY_DIR / "internal"
 PARAM_TYPES = ("org", "gmina", "kind", "tie_kind", "iri", "date", "string", "integer")
 IRI_TYPES = ("org", "gmina", "kind", "tie_kind", "iri")
 
@@ -81,10 +88,10 @@ class SavedQuery:
         return out
 
     def title_in(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title
+        return pick(lang, self.title, self.title_en, fallback=False)
 
     def description_in(self, lang: str) -> str:
-        return self.description_en if lang == "en" else self.description
+        return pick(lang, self.description, self.description_en, fallback=False)
 
 
 def expand_iri(value: str, *, field: str = "IRI") -> URIRef:
@@ -160,3 +167,17 @@ def get_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
     if name not in library:
         raise GraphError(f"no saved query named {name!r}; see `python -m graph queries`")
     return library[name]
+
+
+@cache
+def internal_query(name: str) -> str:
+    """The text of ``graph/queries/internal/<name>.rq`` (a query the code runs with bound values).
+
+    >>> "SELECT" in internal_query("count_by_kind")
+    True
+    """
+    path = INTERNAL_DIR / f"{name}.rq"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GraphError(f"{path}: no internal query named {name!r}") from None

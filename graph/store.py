@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from .bind import inject_values
@@ -28,7 +27,7 @@ from .model import PREFIXES
 from .settings import Settings
 from .terms import to_oxigraph, to_rdflib
 
-__all__ = ["Result", "Store", "OxigraphStore", "RdflibStore", "open_store", "store_from_graph"]
+__all__ = ["Result", "Store", "OxigraphStore", "RdflibStore", "open_store", "bulk_load"]
 
 Bindings = Mapping[str, Node] | None
 
@@ -139,6 +138,20 @@ def _oxigraph_error(exc: SyntaxError) -> QueryError:
     return QueryError(message)
 
 
+def bulk_load(target: ox.Store, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> ox.Store:
+    """Read ``paths`` into the pyoxigraph store ``target`` (in memory or on disk) and return it.
+
+    Each file is bounded by ``max_bytes``; a syntax error names the file, line and column.
+    """
+    for path in paths:
+        data = read_bytes(path, max_bytes=max_bytes)
+        try:
+            target.bulk_load(data, format=format_for(path))
+        except SyntaxError as exc:
+            raise syntax_error(str(path), exc) from None
+    return target
+
+
 class OxigraphStore(Store):
     """pyoxigraph's in-memory store (the default: see ADR 0003)."""
 
@@ -198,14 +211,7 @@ class OxigraphStore(Store):
 
     def load_files(self, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> None:
         # Parse into a fresh store, then swap: a bad file leaves nothing half-loaded (T10).
-        fresh = ox.Store()
-        for path in paths:
-            data = read_bytes(path, max_bytes=max_bytes)
-            fmt = format_for(path)
-            try:
-                fresh.bulk_load(data, format=fmt)
-            except SyntaxError as exc:
-                raise syntax_error(str(path), exc) from None
+        fresh = bulk_load(ox.Store(), paths, max_bytes=max_bytes)
         with self.lock:
             if len(self.ox):
                 self.ox.extend(list(fresh))
@@ -228,6 +234,8 @@ class RdflibStore(Store):
     def query(self, text: str, bindings: Bindings = None, *, max_rows: int | None = None) -> Result:
         with self.lock:
             try:
+                from rdflib.plugins.sparql import prepareQuery  # 0.1 s to import: only the rdflib store needs it
+
                 prepared = prepareQuery(text, initNs=PREFIXES)
             except Exception as exc:  # pyparsing's ParseException and friends
                 raise _rdflib_error(exc) from None
@@ -260,13 +268,6 @@ def _rdflib_error(exc: Exception) -> QueryError:
     return QueryError(str(msg), line, column)
 
 
-def store_from_graph(graph: rdflib.Graph, backend: str = "oxigraph") -> Store:
-    """A store holding ``graph`` (handy for tests and for small edited copies)."""
-    store: Store = OxigraphStore() if backend == "oxigraph" else RdflibStore()
-    store.add_graph(graph)
-    return store
-
-
 def open_store(settings: Settings) -> Store:
     """The store the settings name, with the schema and data files loaded."""
     if settings.backend == "remote":
@@ -276,4 +277,3 @@ def open_store(settings: Settings) -> Store:
     store: Store = OxigraphStore() if settings.backend == "oxigraph" else RdflibStore()
     store.load_files(settings.files, max_bytes=settings.max_file_bytes)
     return store
-

@@ -1,4 +1,9 @@
-"""SHACL validation with pySHACL, as findings a person can read and check."""
+"""SHACL validation with pySHACL, as findings a person can read and check.
+
+A SHACL result is a :class:`graph.analysis.findings.Finding` like every other
+finding of the project (category ``validation``); :func:`details` gives back
+its SHACL fields.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +15,41 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
+from .analysis.findings import Finding, Resource
 from .errors import DataError
 from .io import load_graph
 from .settings import SHAPES_FILE
 
-__all__ = ["Finding", "Report", "validate_graph", "load_shapes"]
+__all__ = ["Finding", "Report", "validate_graph", "load_shapes", "shacl_finding", "details", "SEVERITY", "text_in"]
 
-_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+#: SHACL severities by their IRI (the gap analysis reads them the same way).
+SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One SHACL result: which resource, which rule, what is wrong."""
+def shacl_finding(focus: str, shape: str, severity: str, message: str, message_en: str, *, path: str | None = None,
+                  value: str | None = None, constraint: str | None = None) -> Finding:  # fmt: skip
+    """One SHACL result as a :class:`~graph.analysis.findings.Finding` (category ``validation``).
 
-    focus: str
-    shape: str
-    severity: str
-    message: str
-    message_en: str
-    path: str | None = None
-    value: str | None = None
-    constraint: str | None = None
+    The focus node is the one resource; the shape is the basis; path, value,
+    constraint and shape are in ``data`` (see :func:`details`).
+    """
+    data = {"constraint": constraint, "path": path, "shape": shape, "value": value}
+    code = shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return Finding("validation", code, severity, (Resource(focus, focus),), message, message_en, (shape,), tuple(sorted(data.items())), kind="data")
+
+
+def details(f: Finding) -> dict[str, str | None]:
+    """The SHACL result behind ``f``: focus, shape, severity, message (pl, en), path, value, constraint."""
+    return {
+        "focus": f.resources[0].iri if f.resources else "",
+        "shape": f.value("shape"),
+        "severity": f.severity,
+        "message": f.text_pl,
+        "message_en": f.text_en,
+        "path": f.value("path"),
+        "value": f.value("value"),
+        "constraint": f.value("constraint"),
+    }
 
 
 @dataclass(frozen=True)
@@ -60,7 +79,8 @@ def load_shapes(paths: Iterable[str | Path] = (SHAPES_FILE,)) -> rdflib.Graph:
     return shapes
 
 
-def _text(g: rdflib.Graph, node, prop, lang: str) -> str | None:
+def text_in(g: rdflib.Graph, node, prop, lang: str) -> str | None:
+    """The value of ``prop`` in ``lang``, else a plain literal, else any; None when there is none."""
     values = list(g.objects(node, prop))
     for v in values:
         if getattr(v, "language", None) == lang:
@@ -79,22 +99,22 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Re
     findings = []
     for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         shape = results.value(r, SH.sourceShape)
-        msg_pl = _text(results, r, SH.resultMessage, "pl") or _text(shapes, shape, SH.message, "pl") or ""
-        msg_en = _text(results, r, SH.resultMessage, "en") or _text(shapes, shape, SH.message, "en") or msg_pl
+        msg_pl = text_in(results, r, SH.resultMessage, "pl") or text_in(shapes, shape, SH.message, "pl") or ""
+        msg_en = text_in(results, r, SH.resultMessage, "en") or text_in(shapes, shape, SH.message, "en") or msg_pl
         path = results.value(r, SH.resultPath)
         value = results.value(r, SH.value)
         comp = results.value(r, SH.sourceConstraintComponent)
         findings.append(
-            Finding(
-                focus=str(results.value(r, SH.focusNode)),
-                shape=str(shape),
-                severity=_SEVERITY.get(results.value(r, SH.resultSeverity), "violation"),
-                message=msg_pl,
-                message_en=msg_en,
+            shacl_finding(
+                str(results.value(r, SH.focusNode)),
+                str(shape),
+                SEVERITY.get(results.value(r, SH.resultSeverity), "violation"),
+                msg_pl,
+                msg_en,
                 path=str(path) if path is not None else None,
                 value=str(value) if value is not None else None,
                 constraint=str(comp).rsplit("#", 1)[-1] if comp is not None else None,
             )
         )
-    findings.sort(key=lambda f: (f.severity != "violation", f.focus, f.shape, f.path or ""))
+    findings.sort(key=lambda f: (f.severity != "violation", f.resources[0].iri, f.value("shape"), f.value("path") or ""))
     return Report(bool(conforms), tuple(findings))

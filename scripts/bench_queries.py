@@ -14,7 +14,7 @@ bundled files; answers that differ from the embedded store's are marked
 
 For every dataset it loads the data once into an Oxigraph store, starts
 ``python -m graph serve`` over the same files, and for each question of
-``graph/queries/`` (parameters: :func:`graph.console.example_values`) times:
+``graph/queries/`` (parameters: :func:`graph.views.console.example_values`) times:
 
 * **pyoxigraph**: ``pyoxigraph.Store.query`` on the same store, every row read;
 * **console**: :func:`graph.guard.run_limited` (guard, forked worker, rows to
@@ -48,13 +48,13 @@ import pyoxigraph as ox  # noqa: E402
 import requests  # noqa: E402
 
 from graph.bind import inject_values  # noqa: E402
-from graph.console import example_values  # noqa: E402
 from graph.guard import Limits, run_limited  # noqa: E402
 from graph.library import load_library  # noqa: E402
 from graph.model import PREFIXES  # noqa: E402
 from graph.settings import DEFAULT_DATA, Settings  # noqa: E402
 from graph.store import OxigraphStore, RdflibStore, open_store  # noqa: E402
 from graph.terms import to_oxigraph  # noqa: E402
+from graph.views.console import example_values  # noqa: E402
 
 SCALES = ("bundled", "county", "voivodeship", "country")
 

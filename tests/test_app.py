@@ -268,7 +268,7 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
 
 @pytest.fixture
 def fake_report(monkeypatch):
-    """A GapReport of the documented shape, while graph.analysis.gap_report is being built."""
+    """A known GapReport (independent of the findings the data yields), through the graph.analysis facade the workspace calls."""
     import pandas as pd
     import streamlit as st
 

@@ -90,9 +90,9 @@ def _no_script_ran(page, rec: Recorder) -> None:
 
 def _expected_nodes() -> int:
     from graph.analysis.projection import to_networkx
-    from graph.explore import filter_graph
     from graph.settings import Settings
     from graph.store import open_store
+    from graph.views.explore import filter_graph
 
     store = open_store(Settings(data=tuple(Path(p) for p in DATA.split(os.pathsep))))
     return filter_graph(

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graph.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +57,18 @@ def test_stats_counts_by_kind(tiny_file: Path, capsys):
     assert ties == {"funding": 1, "cofounding": 1}
     gminy = {row["label"]: row["count"] for row in doc["gmina"]}
     assert gminy == {"Starachowice": 1, "Brody": 1, "Mirzec": 1}
+
+
+@pytest.mark.parametrize(
+    "argv,absent",
+    [
+        (["--help"], ("pandas", "networkx", "pyshacl", "rdflib.plugins.sparql", "graph.analysis.gaps")),
+        (["stats"], ("pandas", "networkx", "pyshacl", "rdflib.plugins.sparql")),
+    ],
+)
+def test_the_cli_imports_only_what_the_command_needs(argv, absent):
+    code = "import runpy, sys\nsys.argv = ['graph', *sys.argv[1:]]\ntry:\n    runpy.run_module('graph', run_name='__main__')\nexcept SystemExit:\n    pass\nprint(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    loaded = set(proc.stderr.split())
+    assert "graph.cli" in loaded
+    assert not loaded & set(absent), sorted(loaded & set(absent))

@@ -1,4 +1,4 @@
-"""graph.console: what the console page shows, checked without Streamlit."""
+"""graph.views.console: what the console page shows, checked without Streamlit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from graph.console import (
+from graph.library import load_library
+from graph.model import ESO
+from graph.settings import Settings
+from graph.store import Result, open_store
+from graph.views.console import (
     ConsoleRequest,
     IriInfo,
     choices,
@@ -25,10 +29,6 @@ from graph.console import (
     label_info,
     result_iris,
 )
-from graph.library import load_library
-from graph.model import ESO
-from graph.settings import Settings
-from graph.store import Result, open_store
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from graph.access import Throttle
 from graph.analysis.projection import to_networkx
 from graph.io import load_graph
 from graph.model import ES, ESO, SKOS
-from graph.profile import organisation_profile
 from graph.settings import DATA_DIR, Settings
 from graph.store import open_store
+from graph.views.profile import organisation_profile
 
 PASSWORD = "tajne-hasło-edytora"
 

@@ -1,4 +1,4 @@
-"""graph.explore, graph.profile and graph.overview: the data the dashboard pages show."""
+"""graph.views.explore, graph.views.profile and graph.views.overview: the data the dashboard pages show."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import networkx as nx
 import pytest
 
 from graph.analysis.projection import to_networkx
-from graph.explore import (
+from graph.settings import Settings
+from graph.store import open_store
+from graph.views.explore import (
     GROUP_PREFIX,
     Filters,
     facets,
@@ -24,10 +26,8 @@ from graph.explore import (
     territory_labels,
     vocabulary,
 )
-from graph.overview import agreement_timeline, counts_by, finding_rows, findings_about, gmina_grid, later_members, ties_by_kind
-from graph.profile import organisation_profile
-from graph.settings import Settings
-from graph.store import open_store
+from graph.views.overview import agreement_timeline, counts_by, finding_rows, findings_about, gmina_grid, later_members, ties_by_kind
+from graph.views.profile import organisation_profile
 
 ORG = "https://w3id.org/es-pl/id/org/"
 
@@ -257,7 +257,7 @@ def test_finding_rows_order_and_about():
 
 
 def test_store_dates_match_the_projection(bundled):
-    from graph.explore import store_dates
+    from graph.views.explore import store_dates
 
     store, _ = bundled
     with_memberships = to_networkx(store, include_memberships=True, include_people=True)
@@ -265,7 +265,7 @@ def test_store_dates_match_the_projection(bundled):
 
 
 def test_drill_path_is_the_breadcrumb():
-    from graph.explore import drill_path
+    from graph.views.explore import drill_path
 
     assert drill_path("2611011") == ["26", "2611", "2611011"]
     assert drill_path("26") == ["26"]
@@ -273,7 +273,7 @@ def test_drill_path_is_the_breadcrumb():
 
 
 def test_whole_network_groups_by_voivodeship_only_past_the_limit_and_across_voivodeships():
-    from graph.explore import VOIVODESHIP_OVER
+    from graph.views.explore import VOIVODESHIP_OVER
 
     g = nx.Graph()
     g.add_nodes_from((f"o{i}", {"type": "organisation", "gmina": f"2{i % 2}0{i % 7}011"}) for i in range(VOIVODESHIP_OVER + 1))

@@ -112,7 +112,7 @@ def test_absence_records_are_checked_by_the_shapes():
     assert report(absence()).conforms
     bad = report("<https://w3id.org/es-pl/id/absence/x> a es:VerifiedAbsence ; es:absenceAt terc:2611042 ; es:absentKind esk:pes .")
     assert not bad.conforms
-    assert {f.path for f in bad.findings} >= {str(rdflib.URIRef("https://w3id.org/es-pl/def#checkedOn")), "http://purl.org/dc/terms/source"}
+    assert {f.value("path") for f in bad.findings} >= {str(rdflib.URIRef("https://w3id.org/es-pl/def#checkedOn")), "http://purl.org/dc/terms/source"}
 
 
 def _prefixed(ttl: str) -> str:

@@ -10,9 +10,7 @@ import pytest
 from rdflib.compare import graph_diff, isomorphic
 
 from graph.cli import main
-from graph.edit.changes import EditError
-from graph.edit.editor import Editor
-from graph.edit.operations import (
+from graph.edit import (
     JoinInput,
     OrganisationInput,
     TieInput,
@@ -24,6 +22,8 @@ from graph.edit.operations import (
     join_agreement,
     remove_entry,
 )
+from graph.edit.changes import EditError
+from graph.edit.editor import Editor
 from graph.io import load_graph
 from graph.model import ESM, ESO, ESTIE
 from graph.settings import DATA_DIR, Settings

@@ -21,12 +21,12 @@ from sparql_servers import AuthGate, load_into, ox_server  # noqa: F401
 from graph.analysis.projection import to_networkx
 from graph.analysis.stats import stats
 from graph.cli import main as cli_main
-from graph.console import example_values
 from graph.guard import Limits, run_limited
 from graph.library import load_library
 from graph.remote import RemoteStore
 from graph.settings import Settings
 from graph.store import OxigraphStore, Result, open_store
+from graph.views.console import example_values
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ import pytest
 import requests
 from rdflib import Literal
 
+from graph.edit import OrganisationInput, TieInput, add_organisation, add_tie
 from graph.edit.changes import EditError
 from graph.edit.editor import Editor
-from graph.edit.operations import OrganisationInput, TieInput, add_organisation, add_tie
 from graph.edit.remote import update_text
 from graph.io import load_graph
 from graph.model import ES, ESO, SKOS

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 from sparql_servers import READ_GRAPH
-from test_import import ORGS, TIES
+from test_importer import ORGS, TIES
 
 from graph.cli import main as cli_main
 from graph.model import ESO, SKOS

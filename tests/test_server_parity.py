@@ -151,7 +151,7 @@ def test_analysis_commands(monkeypatch, capsys, sparql_server, args):
 
 
 def test_every_profile(embedded, remote):
-    from graph.profile import organisation_profile
+    from graph.views.profile import organisation_profile
 
     orgs = [r[0] for r in embedded.select_values("SELECT ?o WHERE { ?o a org:Organization }")[1]]
     assert len(orgs) > 20

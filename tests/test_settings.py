@@ -55,3 +55,50 @@ def test_settings_are_frozen():
     with pytest.raises(AttributeError):
         s.backend = "rdflib"  # type: ignore[misc]
     assert {f.name for f in fields(Settings)} >= {"data", "backend", "timeout_s", "max_rows"}
+
+
+def test_docs_table_is_made_from_the_settings_table():
+    from graph.settings import settings_markdown
+
+    documented = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    block = documented.split("<!-- settings table: begin -->\n", 1)[1].split("<!-- settings table: end -->", 1)[0]
+    assert block == settings_markdown(), "docs/settings.md differs from SETTINGS: run `python -m graph settings --markdown`"
+
+
+def test_every_row_is_a_field_and_every_field_a_row():
+    from graph.settings import SETTINGS
+
+    assert [s.name for s in SETTINGS] == [f.name for f in fields(Settings)]
+    assert all(s.help for s in SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "env,name,value",
+    [
+        ({"GRAPH_MAX_FILE_BYTES": "2048"}, "max_file_bytes", 2048),
+        ({"GRAPH_INCLUDE_SCHEMA": "0"}, "include_schema", False),
+        ({"GRAPH_EXPECTATIONS": "rules.ttl"}, "expectations", Path("rules.ttl")),
+        ({"GRAPH_QUERY_TIMEOUT": "2.5"}, "timeout_s", 2.5),
+    ],
+)
+def test_each_variable_is_parsed(env, name, value):
+    assert getattr(Settings.from_env(env), name) == value
+
+
+def test_remote_history_lives_in_the_state_dir_not_in_data(tmp_path):
+    s = Settings.from_env({"GRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:1/q", "XDG_STATE_HOME": str(tmp_path)})
+    assert s.history_file.parent == tmp_path / "graph"
+    other = Settings.from_env({"GRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:2/q", "XDG_STATE_HOME": str(tmp_path)})
+    assert other.history_file != s.history_file  # one log per endpoint
+    assert Settings().history_file.name == "entities.history.jsonl"
+
+
+def test_settings_command_lists_every_variable_and_hides_secrets(capsys, monkeypatch):
+    from graph.cli import main
+    from graph.settings import SETTINGS
+
+    monkeypatch.setenv("GRAPH_EDITOR_PASSWORD", "hunter2")
+    assert main(["settings"]) == 0
+    out = capsys.readouterr().out
+    assert all(s.variable in out for s in SETTINGS if s.variable)
+    assert "hunter2" not in out and "(set)" in out

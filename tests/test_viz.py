@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from graph.analysis.findings import Finding, Resource, Suggestion
-from graph.explore import Filters
+from graph.views.explore import Filters
 from graph.viz import (
     KIND_COLOURS,
     OVERLAY_STYLES,
@@ -263,7 +263,7 @@ def _national(per_gmina: int = 9) -> nx.MultiDiGraph:
 
 
 def test_a_national_network_drills_down_voivodeship_powiat_gmina(monkeypatch):
-    import graph.explore as explore
+    import graph.views.explore as explore
 
     monkeypatch.setattr(explore, "VOIVODESHIP_OVER", 300)  # the same rule, on a graph small enough for a test
     g = _national()  # 432 organisations

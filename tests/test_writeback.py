@@ -16,9 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.edit import turtle
+from graph.edit import OrganisationInput, add_organisation, turtle
 from graph.edit.editor import Editor
-from graph.edit.operations import OrganisationInput, add_organisation
 from graph.edit.turtle import serialise
 from graph.edit.writeback import WriteError, read_triples, render, save
 from graph.settings import DATA_DIR, Settings
@@ -75,7 +74,7 @@ KILLER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from graph.settings import Settings
     from graph.edit.editor import Editor
-    from graph.edit.operations import OrganisationInput, add_organisation
+    from graph.edit import OrganisationInput, add_organisation
     path = Path(sys.argv[1])
     def die(tmp):
         Path(sys.argv[2]).write_text(str(tmp))
@@ -114,7 +113,7 @@ WRITER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from graph.settings import Settings
     from graph.edit.editor import Editor
-    from graph.edit.operations import TieInput, add_tie
+    from graph.edit import TieInput, add_tie
     path, frm, to, n = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     editor = Editor(Settings(data=(path,)))
     for i in range(n):

@@ -43,7 +43,6 @@ __all__ = [
     "t",
     "lang",
     "set_lang",
-    "label_of",
     "viz_texts",
     "md_escape",
     "tm",
@@ -138,6 +137,7 @@ def lang() -> str:
 
 
 def set_lang(value: str) -> None:
+    """Switch the session's language (``pl`` or ``en``; anything else is ignored)."""
     import streamlit as st
 
     if value in LANGS:
@@ -147,14 +147,6 @@ def set_lang(value: str) -> None:
 def t(key: str, /, **fmt) -> str:
     """The UI string ``key`` in the session's language, formatted with ``fmt``."""
     return translate(key, lang(), **fmt)
-
-
-def label_of(attrs: dict, language: str | None = None) -> str:
-    """A node's label in the language (``label`` is Polish, ``label_en`` English)."""
-    language = language or lang()
-    if language == "en":
-        return attrs.get("label_en") or attrs.get("label") or ""
-    return attrs.get("label") or attrs.get("label_en") or ""
 
 
 def viz_texts(language: str) -> tuple[tuple[str, str], ...]:

@@ -16,12 +16,13 @@ import streamlit as st
 
 from graph.access import Attempts, Throttle
 from graph.edit.changes import EditError
-from graph.explore import fold, territory_labels
 from graph.model import FREQUENCIES
 from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
 from graph.survey.records import org_key
+from graph.views.explore import fold, territory_labels
+from graph.vocabulary import pick
 from ui.i18n import lang, md_escape, set_lang, t, translate
 
 __all__ = ["render", "landing", "MAX_LISTED"]
@@ -82,7 +83,7 @@ def landing() -> None:
 
 
 def _label(concept, language: str) -> str:
-    return concept.en if language == "en" else concept.pl
+    return pick(language, concept.pl, concept.en, fallback=False)
 
 
 def _init(key: str, value) -> None:

@@ -39,15 +39,14 @@ def vocab_label(group: str, key: str | None) -> str:
     """The label of a kind, sector or tie kind in the session's language."""
     if not key:
         return "-"
-    entry = state.vocab().get(group, {}).get(key)
+    entry = state.workspace().vocabulary().get(group, {}).get(key)
     return entry.get(lang(), entry.get("pl", key)) if entry else key
 
 
 def synthetic_banner_text() -> str | None:
     """The banner drawn inside network views when the data is synthetic."""
-    from graph.explore import summary
 
-    counts = summary(state.projection())
+    counts = state.workspace().summary()
     return t("app.synthetic.banner", n=counts["synthetic"]) if counts["synthetic_nodes"] else None
 
 
@@ -57,8 +56,8 @@ def _none_if_empty(values) -> tuple[str, ...] | None:
 
 def network_controls(*, key: str) -> Controls:
     """The sidebar filters and drawing options of a network view."""
-    facets = state.facets()
-    labels = state.territory()
+    facets = state.workspace().facets()
+    labels = state.workspace().territory()
     with st.sidebar:
         st.subheader(t("controls.filters"))
         kinds = st.multiselect(
@@ -89,7 +88,7 @@ def network_controls(*, key: str) -> Controls:
             key=f"{key}_tie_kinds",
             placeholder=t("controls.all"),
         )
-        dates = state.history()
+        dates = state.workspace().dates()
         as_of = None
         if dates and st.toggle(t("controls.as_of_on"), key=f"{key}_as_of_on", help=t("controls.as_of_help")):
             today = dt.date.today().isoformat()
@@ -142,9 +141,9 @@ def report_download(*, as_of: str | None, key: str) -> None:
 
     language = lang()
     day = as_of or dt.date.today().isoformat()
-    dates = [d for d in state.history() if d < day]
+    dates = [d for d in state.workspace().dates() if d < day]
     since = st.selectbox(t("report.since"), [None, *dates], format_func=lambda d: d or t("report.since_none"), key=f"{key}_since")
-    store = state.store()
+    store = state.workspace().store
     name = f"{t('report.file_name')}-{day}"
     c1, c2 = st.columns(2)
     c1.download_button(

@@ -6,7 +6,8 @@ anything random takes ``seed=``.  Results are pandas DataFrames (one row per
 organisation, index = IRI) or small frozen dataclasses whose findings name the
 resources (IRI + Polish label) and the data they rest on, in Polish and English.
 
-Typical use::
+Names are imported on first use (the submodules pull in pandas, networkx and
+pySHACL), so importing the package is cheap.  Typical use::
 
     from graph.analysis import gap_report, render_markdown
     report = gap_report(store, as_of="2019-06-30")
@@ -21,22 +22,103 @@ rule, or on pySHACL (``engine="pyshacl"``), with the same findings.
 
 from __future__ import annotations
 
-from .absences import VerifiedAbsence, absence_text, verified_absences
-from .brokerage import BROKERAGE_ROLES, brokerage, role_of
-from .coverage import coverage_view
-from .errors import AnalysisError, ExpectationsError, InvalidDate, UnknownResource
-from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
-from .export import EXPORT_FORMATS, FILE_TYPES, FORMAT_ALIASES, export_network, flat_graph, organisation_lifetimes
-from .findings import CATEGORIES, KINDS, SEVERITIES, Finding, Resource, Suggestion
-from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport, coverage, coverage_findings, gap_report, pes_kinds
-from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
-from .network import organisation_digraph, organisation_graph, resolve_organisation
-from .projection import to_networkx
-from .report import CSV_COLUMNS, md_escape, render_csv, render_json, render_markdown
-from .stats import stats
-from .structure import SUPPORT_KINDS, Structure, WhatIf, cut_parts, structure, what_if
-from .suggest import RULE_MEETS, SUGGESTION_RULES, WEIGHTS, suggest_ties
-from .timeline import Diff, diff_report, parse_date, snapshot_store, tie_kind_labels
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the names are, for readers and type checkers; imported on first use
+    from .absences import VerifiedAbsence, absence_text, verified_absences
+    from .brokerage import BROKERAGE_ROLES, brokerage, role_of
+    from .coverage import coverage_view
+    from .dates import parse_date, snapshot_store
+    from .errors import AnalysisError, ExpectationsError, InvalidDate, UnknownResource
+    from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
+    from .export import EXPORT_FORMATS, FILE_TYPES, FORMAT_ALIASES, export_network, flat_graph, organisation_lifetimes
+    from .findings import CATEGORIES, KINDS, SEVERITIES, Finding, Resource, Suggestion
+    from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport, coverage, coverage_findings, gap_report, pes_kinds
+    from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
+    from .network import organisation_digraph, organisation_graph, resolve_organisation
+    from .projection import to_networkx
+    from .report import CSV_COLUMNS, md_escape, render_csv, render_json, render_markdown
+    from .stats import stats
+    from .structure import SUPPORT_KINDS, Structure, WhatIf, cut_parts, structure, what_if
+    from .suggest import RULE_MEETS, SUGGESTION_RULES, WEIGHTS, suggest_ties
+    from .timeline import Diff, diff_report, tie_kind_labels
+
+#: Public name -> the submodule that defines it (imported on first use, PEP 562).
+_WHERE = {
+    "VerifiedAbsence": "absences",
+    "absence_text": "absences",
+    "verified_absences": "absences",
+    "BROKERAGE_ROLES": "brokerage",
+    "brokerage": "brokerage",
+    "role_of": "brokerage",
+    "coverage_view": "coverage",
+    "parse_date": "dates",
+    "snapshot_store": "dates",
+    "AnalysisError": "errors",
+    "ExpectationsError": "errors",
+    "InvalidDate": "errors",
+    "UnknownResource": "errors",
+    "ENGINES": "expectations",
+    "EXPECTATIONS_FILE": "expectations",
+    "Expectation": "expectations",
+    "check_expectations": "expectations",
+    "describe_expectations": "expectations",
+    "load_expectations": "expectations",
+    "EXPORT_FORMATS": "export",
+    "export_network": "export",
+    "flat_graph": "export",
+    "FILE_TYPES": "export",
+    "FORMAT_ALIASES": "export",
+    "organisation_lifetimes": "export",
+    "CATEGORIES": "findings",
+    "KINDS": "findings",
+    "SEVERITIES": "findings",
+    "Finding": "findings",
+    "Resource": "findings",
+    "Suggestion": "findings",
+    "COVERAGE_COLUMNS": "gaps",
+    "COVERAGE_LABELS": "gaps",
+    "GapReport": "gaps",
+    "coverage": "gaps",
+    "coverage_findings": "gaps",
+    "gap_report": "gaps",
+    "pes_kinds": "gaps",
+    "EXACT_MAX_NODES": "metrics",
+    "NX_MAX_NODES": "metrics",
+    "SAMPLE_K": "metrics",
+    "betweenness": "metrics",
+    "burt": "metrics",
+    "ei_index": "metrics",
+    "harmonic": "metrics",
+    "network_metrics": "metrics",
+    "node_metrics": "metrics",
+    "organisation_digraph": "network",
+    "organisation_graph": "network",
+    "resolve_organisation": "network",
+    "to_networkx": "projection",
+    "CSV_COLUMNS": "report",
+    "md_escape": "report",
+    "render_csv": "report",
+    "render_json": "report",
+    "render_markdown": "report",
+    "stats": "stats",
+    "SUPPORT_KINDS": "structure",
+    "Structure": "structure",
+    "WhatIf": "structure",
+    "cut_parts": "structure",
+    "structure": "structure",
+    "what_if": "structure",
+    "RULE_MEETS": "suggest",
+    "SUGGESTION_RULES": "suggest",
+    "WEIGHTS": "suggest",
+    "suggest_ties": "suggest",
+    "Diff": "timeline",
+    "diff_report": "timeline",
+    "tie_kind_labels": "timeline",
+}
 
 __all__ = [
     # projection and counts
@@ -107,14 +189,41 @@ __all__ = [
     "CSV_COLUMNS",
     "md_escape",
     "EXPORT_FORMATS",
+    "export_network",
+    "flat_graph",
     "FORMAT_ALIASES",
     "FILE_TYPES",
     "organisation_lifetimes",
-    "export_network",
-    "flat_graph",
     # errors
     "AnalysisError",
     "InvalidDate",
     "UnknownResource",
     "ExpectationsError",
 ]
+
+
+def __getattr__(name: str):
+    """Import the submodule of ``name`` on first use: ``import graph.analysis`` costs
+    nothing, ``from graph.analysis import stats`` imports only what stats needs."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Facade(types.ModuleType):
+    """Keeps ``stats``, ``structure`` and ``brokerage`` the functions: importing the
+    submodule of the same name would otherwise set the package's attribute to it."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Facade

@@ -21,20 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..library import internal_query
 from ..model import ESK
 from ..store import Store
+from ..vocabulary import pick
 
-__all__ = ["ABSENCE_QUERY", "VerifiedAbsence", "verified_absences", "matching", "absence_text", "absences_about"]
-
-ABSENCE_QUERY = """
-SELECT ?a ?at ?kind ?date ?by ?src ?kind_pl ?kind_en WHERE {
-  ?a a es:VerifiedAbsence ; es:absenceAt ?at ; es:absentKind ?kind ; es:checkedOn ?date .
-  OPTIONAL { ?a es:checkedBy ?by }
-  OPTIONAL { ?a dcterms:source ?src }
-  OPTIONAL { ?kind skos:prefLabel ?kind_pl FILTER(lang(?kind_pl) = "pl") }
-  OPTIONAL { ?kind skos:prefLabel ?kind_en FILTER(lang(?kind_en) = "en") }
-}
-"""
+__all__ = ["VerifiedAbsence", "verified_absences", "matching", "absence_text", "absences_about"]
 
 
 @dataclass(frozen=True, order=True)
@@ -54,13 +46,13 @@ class VerifiedAbsence:
         """The absent kind's label ("PES" for the collection of PES kinds)."""
         if self.kind == str(ESK.pes):
             return "PES"
-        label = self.kind_en if lang == "en" else self.kind_pl
+        label = pick(lang, self.kind_pl, self.kind_en, fallback=False)
         return label or self.kind.rsplit("/", 1)[-1]
 
 
 def verified_absences(store: Store) -> tuple[VerifiedAbsence, ...]:
     """Every verified absence in ``store``, sorted (one per record; several sources joined)."""
-    _, rows = store.select_values(ABSENCE_QUERY)
+    _, rows = store.select_values(internal_query("list_verified_absences"))
     out: dict[str, dict] = {}
     for a, at, kind, date, by, src, kind_pl, kind_en in rows:
         rec = out.setdefault(a, {"at": at, "kind": kind, "date": str(date)[:10], "by": set(), "src": set(), "pl": kind_pl, "en": kind_en})

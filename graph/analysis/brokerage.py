@@ -30,6 +30,24 @@ BROKERAGE_ROLES: tuple[str, ...] = ("coordinator", "gatekeeper", "representative
 def role_of(ga, gb, gc) -> str:
     """The role of the broker (group ``gb``) between ``a`` (``ga``) and ``c`` (``gc``).
 
+    Parameters
+    ----------
+    ga, gb, gc : hashable
+        The groups of the source ``a``, the broker ``b`` and the target ``c``.
+
+    Returns
+    -------
+    str
+        One of :data:`BROKERAGE_ROLES`.
+
+    References
+    ----------
+    .. [1] Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation:
+       a formal approach to brokerage in transaction networks. *Sociological
+       Methodology* 19, 89-126.
+
+    Examples
+    --------
     >>> role_of("public", "public", "private"), role_of("x", "y", "x"), role_of(1, 2, 3)
     ('representative', 'consultant', 'liaison')
     """
@@ -47,6 +65,26 @@ def brokerage(g: nx.DiGraph, *, attr: str = "sector") -> pd.DataFrame:
     :data:`BROKERAGE_ROLES` plus ``brokerage`` (their total).  Parallel edges
     and self-loops are ignored.
 
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        Directed ties (a multigraph is read as simple).
+    attr : str, keyword-only
+        The node attribute that names the group (default ``sector``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the nodes; columns: the roles and ``brokerage``, integers.
+
+    References
+    ----------
+    .. [1] Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation:
+       a formal approach to brokerage in transaction networks. *Sociological
+       Methodology* 19, 89-126.
+
+    Examples
+    --------
     >>> g = nx.DiGraph([("a", "b"), ("b", "c")])
     >>> nx.set_node_attributes(g, {"a": "public", "b": "social_economy", "c": "social_economy"}, "sector")
     >>> brokerage(g).loc["b", ["gatekeeper", "brokerage"]].tolist()

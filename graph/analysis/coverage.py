@@ -25,8 +25,10 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from ..library import internal_query
 from ..model import ESK, TERC
 from ..store import Store
+from ..vocabulary import pick
 from .absences import absence_text, matching
 from .findings import Finding, Resource
 from .network import organisation_graph
@@ -36,7 +38,6 @@ __all__ = [
     "COVERAGE_COLUMNS",
     "COVERAGE_LABELS",
     "GROUP_COLUMNS",
-    "SCOPE_QUERY",
     "pes_kinds",
     "kind_labels",
     "coverage",
@@ -84,59 +85,17 @@ _TIES = {
     "rops_advice": ("doradztwa ROPS", "ROPS advice"),
 }
 
-#: Gminy in the area of an agreement (or every gmina when there is none), with labels.
-SCOPE_QUERY = """
-SELECT ?gmina ?label ?powiat ?powiat_label WHERE {
-  { SELECT DISTINCT ?gmina WHERE {
-      { ?agreement a org:OrganizationalCollaboration ; schema:areaServed ?gmina }
-      UNION { ?agreement a org:OrganizationalCollaboration ; schema:areaServed ?area . ?gmina schema:containedInPlace+ ?area }
-      UNION { ?gmina a es:Gmina . FILTER NOT EXISTS { ?anyAgreement a org:OrganizationalCollaboration } } } }
-  ?gmina a es:Gmina .
-  OPTIONAL { ?gmina skos:prefLabel ?label FILTER(lang(?label) = "pl" || lang(?label) = "") }
-  OPTIONAL { ?gmina schema:containedInPlace ?powiat .
-             OPTIONAL { ?powiat skos:prefLabel ?powiat_label FILTER(lang(?powiat_label) = "pl" || lang(?powiat_label) = "") } }
-}
-"""
-
-#: Unnamed groups that signed an agreement, the kind they stand for, and the agreement's area.
-GROUP_QUERY = """
-SELECT ?group ?kind ?area ?start ?end WHERE {
-  ?m org:member ?group ; org:organization ?agreement ; org:role esrole:signatory .
-  ?group a es:UnnamedGroup ; es:memberKind ?kind .
-  ?agreement a org:OrganizationalCollaboration ; schema:areaServed ?area .
-  OPTIONAL { ?m es:startDate ?start }
-  OPTIONAL { ?m es:endDate ?end }
-}
-"""
-
-#: The kinds a ROPS offers advice to (S6).
-OFFER_QUERY = """
-SELECT DISTINCT ?rops ?kind WHERE {
-  ?offer a es:ServiceOffer ; es:offeredBy ?rops ; es:offeredTo ?kind .
-  ?rops org:classification esk:rops .
-}
-"""
-
-PES_QUERY = "SELECT ?kind WHERE { esk:pes skos:member ?kind }"
-
-KIND_QUERY = """
-SELECT ?kind ?pl ?en WHERE {
-  ?kind skos:inScheme esk:scheme .
-  OPTIONAL { ?kind skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
-  OPTIONAL { ?kind skos:prefLabel ?en FILTER(lang(?en) = "en") }
-}
-"""
-
 
 def kind_labels(store: Store) -> dict[str, tuple[str, str]]:
     """Organisation-kind notation -> (Polish, English) label, from the vocabulary."""
-    _, rows = store.select_values(KIND_QUERY)
-    return {k: (pl or k, en or pl or k) for iri, pl, en in rows if (k := local(iri, ESK))}
+    from ..vocabulary import load_vocabulary
+
+    return load_vocabulary(store).labels("sector", "kind")
 
 
 def pes_kinds(store: Store) -> frozenset[str]:
     """Notations of the kinds that are PES (``esk:pes skos:member ?kind``)."""
-    _, rows = store.select_values(PES_QUERY)
+    _, rows = store.select_values(internal_query("list_pes_kinds"))
     return frozenset(k for (iri,) in rows if (k := local(iri, ESK)))
 
 
@@ -146,8 +105,8 @@ def _holds(start, end, as_of) -> bool:
 
 def _groups(store: Store, gminy, as_of: str | None, pes: frozenset[str]) -> dict[tuple[str, str], set]:
     """(gmina IRI, column) -> the unnamed signatory groups standing for organisations of that column."""
-    _, rows = store.select_values(GROUP_QUERY)
-    _, inside = store.select_values("SELECT ?g ?area WHERE { ?g a es:Gmina ; schema:containedInPlace+ ?area }")
+    _, rows = store.select_values(internal_query("list_signatory_groups"))
+    _, inside = store.select_values(internal_query("list_gmina_areas"))
     areas: dict[str, set] = {}
     for g, area in inside:
         areas.setdefault(g, set()).add(area)
@@ -182,7 +141,7 @@ def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) ->
     """
     pes = pes if pes is not None else pes_kinds(store)
     kinds_sorted = sorted(pes)
-    _, rows = store.select_values(SCOPE_QUERY)
+    _, rows = store.select_values(internal_query("list_scope_gminy"))
     gminy: dict[str, dict] = {}
     for gmina, label, powiat, plabel in rows:
         if gmina not in gminy or (label and not gminy[gmina]["label"]):
@@ -193,7 +152,7 @@ def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) ->
     h = organisation_graph(g)
     kind = {v: d.get("kind") for v, d in h.nodes(data=True)}
     advised = {v for u, v, d in _ties(g) if d.get("kind") == "advice" and kind.get(u) == "rops"}
-    _, offers = store.select_values(OFFER_QUERY)
+    _, offers = store.select_values(internal_query("list_rops_offers"))
     offered = {(str(h.nodes[r].get("gmina") or "")[:2], local(k, ESK)) for r, k in offers if r in h and h.nodes[r].get("gmina")}
     for v, d in h.nodes(data=True):
         code = d.get("gmina")
@@ -303,8 +262,7 @@ def coverage_view(frame: pd.DataFrame, lang: str = "pl", kinds: dict | None = No
     columns left out.  ``kinds``: kind notation -> (Polish, English) label."""
     from ..wording import number
 
-    en = lang == "en"
-    group_note = "group, number unknown" if en else "grupa, liczba nieznana"
+    group_note = pick(lang, "grupa, liczba nieznana", "group, number unknown")
     out = pd.DataFrame(index=frame.index)
     out["Gmina"] = frame["label"] if "label" in frame.columns else list(frame.index)
     out["Powiat"] = frame["powiat_label"] if "powiat_label" in frame.columns else ""
@@ -313,9 +271,9 @@ def coverage_view(frame: pd.DataFrame, lang: str = "pl", kinds: dict | None = No
             continue
         if col.startswith("pes:"):
             k = col[4:]
-            name = "PES: " + (kinds or {}).get(k, (k, k))[1 if en else 0]
+            name = "PES: " + pick(lang, *(kinds or {}).get(k, (k, k)), fallback=False)
         else:
-            name = COVERAGE_LABELS.get(col, (col, col))[1 if en else 0]
+            name = pick(lang, *COVERAGE_LABELS.get(col, (col, col)), fallback=False)
         group = GROUP_COLUMNS.get(col)
         cells = []
         for iri, value in frame[col].items():

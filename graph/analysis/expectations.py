@@ -39,25 +39,25 @@ from pyparsing import ParseResults
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql.parser import parseQuery
 
-from ..bind import block_end, skip_token, where_brace
+from ..bind import block_end, inject_rows, skip_token, where_brace
 from ..errors import DataError, GraphError, QueryError
 from ..guard import check_query
 from ..io import load_graph
+from ..library import internal_query
 from ..model import ES
-from ..settings import DATA_DIR
+from ..settings import EXPECTATIONS_FILE
 from ..store import Store
 from ..terms import sparql_term
+from ..validate import SEVERITY, text_in
 from .absences import absence_text, matching, verified_absences
+from .dates import snapshot_store
 from .errors import ExpectationsError
 from .findings import Finding, Resource
 
 __all__ = ["EXPECTATIONS_FILE", "ENGINES", "Expectation", "load_expectations", "describe_expectations", "check_expectations"]
 
-#: The bundled expectations coordinators edit.
-EXPECTATIONS_FILE = DATA_DIR / "expectations.ttl"
 ENGINES: tuple[str, ...] = ("auto", "oxigraph", "pyshacl")
 
-_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _KIND = {ES.cooperationGap: "cooperation", ES.dataGap: "data"}
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _THIS = re.compile(r"\$this\b")
@@ -97,11 +97,7 @@ def _code(iri: str) -> str:
 
 
 def _text(g: rdflib.Graph, node, prop, lang: str) -> str:
-    values = list(g.objects(node, prop))
-    for v in values:
-        if getattr(v, "language", None) == lang:
-            return str(v)
-    return str(values[0]) if values else ""
+    return text_in(g, node, prop, lang) or ""
 
 
 def _prefix_lines(shapes: rdflib.Graph, constraint) -> str:
@@ -276,7 +272,7 @@ def describe_expectations(shapes: rdflib.Graph, subclasses: dict[str, set[str]] 
                 code=_code(str(shape)),
                 title=_text(shapes, shape, RDFS.label, "pl") or _code(str(shape)),
                 title_en=_text(shapes, shape, RDFS.label, "en") or _text(shapes, shape, RDFS.label, "pl") or _code(str(shape)),
-                severity=_SEVERITY.get(shapes.value(shape, SH.severity), "violation"),
+                severity=SEVERITY.get(shapes.value(shape, SH.severity), "violation"),
                 message=_text(shapes, first, SH.message, "pl") or _text(shapes, shape, SH.message, "pl"),
                 message_en=_text(shapes, first, SH.message, "en") or _text(shapes, shape, SH.message, "en"),
                 active=active,
@@ -311,7 +307,7 @@ def load_expectations(path: str | Path = EXPECTATIONS_FILE) -> rdflib.Graph:
         if not any(True for t in (*_TARGETS, SH.target) for _ in shapes.objects(shape, t)) and (shape, RDF.type, RDFS.Class) not in shapes:
             raise ExpectationsError(name, "has no target (sh:targetClass, sh:targetNode, sh:targetSubjectsOf or sh:targetObjectsOf)")
         severity = shapes.value(shape, SH.severity)
-        if severity is not None and severity not in _SEVERITY:
+        if severity is not None and severity not in SEVERITY:
             raise ExpectationsError(name, f"unknown sh:severity {severity}; use sh:Violation, sh:Warning or sh:Info")
         kind = shapes.value(shape, ES.findingKind)
         if kind is not None and kind not in _KIND:
@@ -338,13 +334,7 @@ def _lookup(store: Store, iris: set[str]) -> dict[str, tuple[str, str, tuple[str
     items = sorted(iris)
     for i in range(0, len(items), 400):
         chunk = items[i : i + 400]
-        values = " ".join(sparql_term(rdflib.URIRef(x)) for x in chunk)
-        _, rows = store.select_values(
-            "SELECT ?s ?label ?label_en ?src WHERE { VALUES ?s { " + values + " } "
-            'OPTIONAL { ?s skos:prefLabel ?label FILTER(lang(?label) = "pl") } '
-            'OPTIONAL { ?s skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") } '
-            "OPTIONAL { ?s prov:wasDerivedFrom ?src } }"
-        )
+        _, rows = store.select_values(inject_rows(internal_query("list_resource_labels"), "s", [rdflib.URIRef(x) for x in chunk]))
         for s, label, label_en, src in rows:
             lab, lab_en, srcs = out.setdefault(s, (label or label_en or s, label_en or label or s, []))
             if src and src not in srcs:
@@ -372,7 +362,7 @@ def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[tuple]:
                 str(rule),
                 str(results.value(r, SH.focusNode)),
                 str(value) if value is not None else None,
-                _SEVERITY.get(results.value(r, SH.resultSeverity)),
+                SEVERITY.get(results.value(r, SH.resultSeverity)),
                 _text(results, r, SH.resultMessage, "pl") or None,
                 _text(results, r, SH.resultMessage, "en") or None,
             )
@@ -418,8 +408,6 @@ def check_expectations(
     shapes allow).  Findings are sorted by severity, rule and focus IRI, one
     per (rule, focus, value).
     """
-    from .timeline import snapshot_store
-
     if engine not in ENGINES:
         raise ExpectationsError("engine", f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     shapes = shapes if shapes is not None else load_expectations()

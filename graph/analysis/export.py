@@ -31,11 +31,12 @@ import re
 import networkx as nx
 import pandas as pd
 
+from ..library import internal_query
+
 __all__ = [
     "EXPORT_FORMATS",
     "FORMAT_ALIASES",
     "FILE_TYPES",
-    "LIFETIME_QUERY",
     "organisation_lifetimes",
     "export_network",
     "flat_graph",
@@ -54,19 +55,6 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
     "node-link": ("json", "application/json"),
 }
 
-#: Founding and dissolution dates of organisations (their lifetime in GEXF);
-#: flat OPTIONALs, which every tested server evaluates alike.
-LIFETIME_QUERY = """
-SELECT ?org ?founded ?fbound ?dissolved ?dbound WHERE {
-  ?org a org:Organization .
-  OPTIONAL { ?org schema:foundingDate ?founded }
-  OPTIONAL { ?org es:foundingBound ?fbound }
-  OPTIONAL { ?org schema:dissolutionDate ?dissolved }
-  OPTIONAL { ?org es:dissolutionBound ?dbound }
-  FILTER(BOUND(?founded) || BOUND(?dissolved))
-}
-"""
-
 
 def organisation_lifetimes(store) -> dict[str, dict[str, str]]:
     """``founded``, ``founded_bound``, ``dissolved``, ``dissolved_bound`` of every
@@ -75,7 +63,7 @@ def organisation_lifetimes(store) -> dict[str, dict[str, str]]:
     bound's IRI ("not later/earlier than"); missing ones left out.
 
     :func:`export_network` sets them on the nodes whose projection did not."""
-    _, rows = store.select_values(LIFETIME_QUERY)
+    _, rows = store.select_values(internal_query("list_organisation_lifetimes"))
     found: dict[str, dict[str, str]] = {}
     for org, founded, fbound, dissolved, dbound in rows:
         dates = found.setdefault(org, {})

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..vocabulary import pick
+
 __all__ = ["Resource", "Finding", "Suggestion", "SEVERITIES", "CATEGORIES", "KINDS", "sizes"]
 
 #: Severities, most serious first (the SHACL ones).
 SEVERITIES: tuple[str, ...] = ("violation", "warning", "info")
 #: What a finding is about.
-CATEGORIES: tuple[str, ...] = ("expectation", "coverage", "structure", "suggestion", "change")
+CATEGORIES: tuple[str, ...] = ("expectation", "coverage", "structure", "suggestion", "change", "validation")
 #: The two kinds of finding: what the data shows about cooperation (ties that
 #: the data does not hold between organisations it knows, or an absence a
 #: coordinator verified), and what the data does not say (an organisation or
@@ -32,7 +34,7 @@ class Resource:
 
     def label_in(self, lang: str = "pl") -> str:
         """The label in ``lang`` ("pl" or "en"), falling back to the Polish one."""
-        return (self.label_en or self.label) if lang == "en" else self.label
+        return pick(lang, self.label, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Finding:
 
     def text(self, lang: str = "pl") -> str:
         """The text in ``lang`` ("pl" or "en")."""
-        return self.text_en if lang == "en" else self.text_pl
+        return pick(lang, self.text_pl, self.text_en, fallback=False)
 
     def value(self, key: str, default=None):
         """One of the numbers in ``data`` by name."""

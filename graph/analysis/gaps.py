@@ -16,21 +16,21 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from ..library import internal_query
 from ..store import Store
 from .absences import VerifiedAbsence, verified_absences
-from .coverage import COVERAGE_COLUMNS, COVERAGE_LABELS, SCOPE_QUERY, coverage, coverage_findings, kind_labels, pes_kinds
+from .coverage import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, coverage_findings, kind_labels, pes_kinds
+from .dates import iso
 from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Suggestion
 from .metrics import network_metrics, node_metrics
 from .projection import to_networkx
 from .structure import Structure, structure
 from .suggest import suggest_ties
-from .timeline import iso
 
 __all__ = [
     "COVERAGE_COLUMNS",
     "COVERAGE_LABELS",
-    "SCOPE_QUERY",
     "pes_kinds",
     "kind_labels",
     "coverage",
@@ -74,20 +74,12 @@ class GapReport:
         return tuple(f for f in self.all_findings if any(r.iri == iri for r in f.resources))
 
 
-ENDED_QUERY = """
-SELECT ?tie ?from ?to ?end ?kind_pl ?kind_en WHERE {
-  ?tie a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to ; es:endDate ?end .
-  OPTIONAL { ?kind skos:prefLabel ?kind_pl FILTER(lang(?kind_pl) = "pl") }
-  OPTIONAL { ?kind skos:prefLabel ?kind_en FILTER(lang(?kind_en) = "en") }
-}
-"""
-
 
 def ended_ties(store: Store, day: str | None) -> tuple:
     """Ties that ended before ``day`` as (from, to, tie, (kind pl, kind en), end); none when ``day`` is None."""
     if day is None:
         return ()
-    _, rows = store.select_values(ENDED_QUERY)
+    _, rows = store.select_values(internal_query("list_ended_ties"))
     out = {}
     for tie, src, dst, end, kind_pl, kind_en in rows:
         if str(end)[:10] < day:

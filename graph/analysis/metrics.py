@@ -75,6 +75,32 @@ def _igraph(h: nx.Graph):
 def betweenness(h: nx.Graph, *, method: str = "auto", k: int = SAMPLE_K, seed: int = 0) -> dict:
     """Normalised betweenness of the undirected simple graph ``h`` (networkx's scale).
 
+    Parameters
+    ----------
+    h : networkx.Graph
+        Undirected, simple (one edge per pair).
+    method : {"auto", "networkx", "igraph", "sampled"}, keyword-only
+        The algorithm; ``auto`` chooses by size (see the module docstring).
+    k : int, keyword-only
+        Pivots when sampled.
+    seed : int, keyword-only
+        Seed of the sampled pivots.
+
+    Returns
+    -------
+    dict
+        Node -> betweenness, divided by ``(n - 1)(n - 2) / 2``.
+
+    References
+    ----------
+    .. [1] Brandes, U. (2001). A faster algorithm for betweenness centrality.
+       *Journal of Mathematical Sociology* 25(2), 163-177.
+    .. [2] Krackhardt, D. (1990). Assessing the political landscape: structure,
+       cognition, and power in organizations. *Administrative Science
+       Quarterly* 35(2), 342-369 (the kite graph).
+
+    Examples
+    --------
     >>> round(betweenness(nx.krackhardt_kite_graph())[7], 3)  # Heather, the broker
     0.389
     """
@@ -90,7 +116,31 @@ def betweenness(h: nx.Graph, *, method: str = "auto", k: int = SAMPLE_K, seed: i
 
 
 def harmonic(h: nx.Graph, *, method: str = "auto") -> dict:
-    """Harmonic closeness of ``h``, divided by n - 1 (1.0 = next to everyone)."""
+    """Harmonic closeness of ``h``, divided by n - 1 (1.0 = next to everyone).
+
+    Parameters
+    ----------
+    h : networkx.Graph
+        Undirected, simple.
+    method : {"auto", "networkx", "igraph"}, keyword-only
+        The algorithm; ``auto`` chooses by size.
+
+    Returns
+    -------
+    dict
+        Node -> the sum of ``1 / d(v, u)`` over the other nodes, divided by
+        ``n - 1``; 0.0 for every node of a graph of fewer than two.
+
+    References
+    ----------
+    .. [1] Marchiori, M. and Latora, V. (2000). Harmony in the small-world.
+       *Physica A* 285(3-4), 539-546.
+
+    Examples
+    --------
+    >>> harmonic(nx.path_graph(3))[1]
+    1.0
+    """
     n = h.number_of_nodes()
     if n < 2:
         return dict.fromkeys(h, 0.0)
@@ -106,9 +156,25 @@ def burt(h: nx.Graph) -> tuple[dict, dict]:
     Vectorised with sparse matrices: ``p_ij = 1/deg(i)`` for a neighbour j,
     constraint ``c_i = sum_j (p_ij + sum_q p_iq p_qj)^2`` over neighbours j,
     effective size ``deg - 2 t / deg`` (t = ties among the neighbours).  The
-    same values as networkx's ``constraint`` and ``effective_size``; NaN for
-    an isolate.
+    same values as networkx's ``constraint`` and ``effective_size``.
 
+    Parameters
+    ----------
+    h : networkx.Graph
+        Undirected; edge weights are ignored.
+
+    Returns
+    -------
+    (dict, dict)
+        Node -> constraint, node -> effective size; NaN for an isolate.
+
+    References
+    ----------
+    .. [1] Burt, R. S. (1992). *Structural Holes: The Social Structure of
+       Competition*. Harvard University Press.
+
+    Examples
+    --------
     >>> c, e = burt(nx.krackhardt_kite_graph())
     >>> round(c[7], 3), round(e[7], 3)
     (0.431, 2.333)
@@ -159,6 +225,29 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
     largest).  ``method`` picks the betweenness and closeness algorithm (see
     the module docstring); the result is sorted by betweenness, largest
     first, then by IRI.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        A :func:`~graph.analysis.projection.to_networkx` projection.
+    seed : int, keyword-only
+        Seed of the communities (and of sampled betweenness).
+    method : {"auto", "networkx", "igraph", "sampled"}, keyword-only
+        Betweenness and closeness algorithm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation, the columns above.
+
+    References
+    ----------
+    .. [1] Burt, R. S. (1992). *Structural Holes*. Harvard University Press
+       (constraint, effective size).
+    .. [2] Gould, R. V. and Fernandez, R. M. (1989). Structures of mediation.
+       *Sociological Methodology* 19, 89-126 (brokerage roles).
+    .. [3] Blondel, V. D. et al. (2008). Fast unfolding of communities in large
+       networks. *J. Stat. Mech.* P10008 (Louvain).
     """
     h = organisation_graph(g)
     nodes = list(h)
@@ -202,8 +291,29 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
 def ei_index(h: nx.Graph, attr: str) -> float | None:
     """Krackhardt's E-I index of ``h`` by node attribute ``attr``: (E - I) / (E + I).
 
-    Only pairs whose ends both have the attribute count; None when there are none.
+    Only pairs whose ends both have the attribute count.
 
+    Parameters
+    ----------
+    h : networkx.Graph
+        Undirected, simple.
+    attr : str
+        The node attribute that names the group (``sector``, ``gmina``).
+
+    Returns
+    -------
+    float or None
+        From -1 (every tie inside a group) to +1 (every tie between groups);
+        None when no pair has both ends known.
+
+    References
+    ----------
+    .. [1] Krackhardt, D. and Stern, R. N. (1988). Informal networks and
+       organizational crises: an experimental simulation. *Social Psychology
+       Quarterly* 51(2), 123-140.
+
+    Examples
+    --------
     >>> h = nx.Graph([(1, 2), (2, 3)]); nx.set_node_attributes(h, {1: "a", 2: "a", 3: "b"}, "s")
     >>> ei_index(h, "s")
     0.0
@@ -246,6 +356,24 @@ def network_metrics(g: nx.Graph) -> dict:
     ``ei_gmina`` (E-I index of the pairs), ``sector_density`` (density within
     and between sectors, keyed ``"public|social_economy"`` etc.).
 
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        A projection; only its organisations count.
+
+    Returns
+    -------
+    dict
+        The keys above, plain Python values (JSON-ready).
+
+    References
+    ----------
+    .. [1] Krackhardt, D. and Stern, R. N. (1988). Informal networks and
+       organizational crises: an experimental simulation. *Social Psychology
+       Quarterly* 51(2), 123-140. (E-I index)
+
+    Examples
+    --------
     >>> m = network_metrics(nx.florentine_families_graph())
     >>> m["organisations"], m["pairs"], round(m["density"], 4), m["components"]
     (15, 20, 0.1905, 1)

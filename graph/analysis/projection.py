@@ -16,57 +16,11 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ..dates import holds
+from ..library import internal_query
 from ..model import ESK, EST, TERC
 from ..store import Store
 
-__all__ = ["to_networkx", "NODE_QUERY", "TIE_QUERY", "local"]
-
-#: The location and its label in two flat OPTIONALs: Virtuoso 7.2 loses ?loc of
-#: ``OPTIONAL { ?node schema:location ?loc . OPTIONAL { ?loc skos:prefLabel ?l } }``
-#: for an agreement (tests/test_server_parity.py).
-NODE_QUERY = """
-SELECT ?node ?type ?label ?label_en ?alt ?kind ?sector ?loc ?loc_label ?synthetic ?founded ?fbound ?dissolved ?dbound WHERE {
-  { ?node a org:Organization . BIND("organisation" AS ?type) }
-  UNION { ?node a es:UnnamedGroup . BIND("group" AS ?type) }
-  UNION { ?node a org:OrganizationalCollaboration . BIND("agreement" AS ?type) }
-  OPTIONAL { ?node skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-  OPTIONAL { ?node skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
-  OPTIONAL { ?node skos:altLabel ?alt }
-  OPTIONAL { ?node org:classification ?kind .
-             OPTIONAL { ?kind skos:broader ?sector . ?sector skos:topConceptOf esk:scheme } }
-  OPTIONAL { ?node schema:location ?loc . ?loc skos:prefLabel ?loc_label FILTER(lang(?loc_label) IN ("pl", "")) }
-  OPTIONAL { ?node schema:location ?loc }
-  OPTIONAL { ?node es:isSynthetic ?synthetic }
-  OPTIONAL { ?node schema:foundingDate ?founded }
-  OPTIONAL { ?node es:foundingBound ?fbound }
-  OPTIONAL { ?node schema:dissolutionDate ?dissolved }
-  OPTIONAL { ?node es:dissolutionBound ?dbound }
-}
-"""
-
-TIE_QUERY = """
-SELECT ?tie ?kind ?from ?to ?start ?end ?src ?sbound ?ebound WHERE {
-  ?tie a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
-  OPTIONAL { ?tie es:startDate ?start }
-  OPTIONAL { ?tie es:startBound ?sbound }
-  OPTIONAL { ?tie es:endDate ?end }
-  OPTIONAL { ?tie es:endBound ?ebound }
-  OPTIONAL { ?tie prov:wasDerivedFrom ?src }
-}
-"""
-
-MEMBERSHIP_QUERY = """
-SELECT ?m ?member ?org ?role ?start ?end ?src ?mtype ?name ?sbound ?ebound WHERE {
-  ?m a org:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?m org:role ?role }
-  OPTIONAL { ?m es:startDate ?start }
-  OPTIONAL { ?m es:startBound ?sbound }
-  OPTIONAL { ?m es:endDate ?end }
-  OPTIONAL { ?m es:endBound ?ebound }
-  OPTIONAL { ?m prov:wasDerivedFrom ?src }
-  OPTIONAL { ?member a foaf:Person . BIND("person" AS ?mtype) OPTIONAL { ?member foaf:name ?name } }
-}
-"""
+__all__ = ["to_networkx", "local"]
 
 
 def local(iri: str | None, namespace) -> str | None:
@@ -140,7 +94,7 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
 
     # build plain dicts first, then hand them to networkx in bulk
     nodes: dict[str, dict] = {}
-    _, rows = store.select_values(NODE_QUERY)
+    _, rows = store.select_values(internal_query("list_network_nodes"))
     gone: set[str] = set()
     for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic, founded, fbound, dissolved, dbound in rows:
         if as_of_s is not None and (node in gone or not holds(founded, fbound, dissolved, dbound, as_of_s)):
@@ -168,7 +122,7 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
             "dissolved_bound": dbound,
         }
     edges: dict[str, tuple | None] = {}
-    _, rows = store.select_values(TIE_QUERY)
+    _, rows = store.select_values(internal_query("list_network_ties"))
     for tie, kind_iri, src, dst, start, end, source, sbound, ebound in rows:
         if tie in edges:
             edge = edges[tie]
@@ -204,14 +158,6 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
     return g
 
 
-LABEL_QUERY = """
-SELECT ?label ?label_en ?name WHERE {
-  OPTIONAL { ?node skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-  OPTIONAL { ?node skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
-  OPTIONAL { ?node foaf:name ?name }
-} LIMIT 1
-"""
-
 
 def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
     """Labels for the few nodes that are neither organisations, groups nor people
@@ -221,7 +167,7 @@ def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
     for node, attrs in g.nodes(data=True):
         if attrs["type"] != "other" or attrs["label"] != node:
             continue
-        _, rows = store.select_values(LABEL_QUERY, {"node": URIRef(node)})
+        _, rows = store.select_values(internal_query("get_node_label"), {"node": URIRef(node)})
         if rows:
             label, label_en, name = rows[0]
             attrs["label"] = label or name or label_en or node
@@ -229,7 +175,7 @@ def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
 
 
 def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool, gone: set[str]) -> None:
-    _, rows = store.select_values(MEMBERSHIP_QUERY)
+    _, rows = store.select_values(internal_query("list_network_memberships"))
     rows.sort(key=lambda r: tuple("" if v is None else v for v in r))  # a defined order, whatever the store's
     for m, member, org, role, start, end, source, mtype, name, sbound, ebound in rows:
         is_post = mtype == "person"

@@ -17,9 +17,14 @@ from dataclasses import asdict
 import pandas as pd
 
 from ..results import spreadsheet_writer
+from ..vocabulary import pick
 from ..wording import count, number, term
 from .absences import absence_text
+from .coverage import GROUP_COLUMNS
 from .findings import Finding
+from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapReport
+from .structure import WhatIf
+from .timeline import Diff
 
 __all__ = ["render_markdown", "render_csv", "render_json", "CSV_COLUMNS", "md_escape", "kind_tag"]
 
@@ -99,8 +104,7 @@ _NETWORK = (
 def _t(key: str, lang: str) -> str:
     if key in ("severity", "violation", "warning", "info"):
         return term(key, lang)
-    pl, en = _T[key]
-    return en if lang == "en" else pl
+    return pick(lang, *_T[key], fallback=False)
 
 
 def kind_tag(f: Finding, lang: str = "pl") -> str:
@@ -111,7 +115,7 @@ def kind_tag(f: Finding, lang: str = "pl") -> str:
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
+    return pick(lang, *pair, fallback=False)
 
 
 def md_escape(text: object) -> str:
@@ -157,14 +161,12 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
     for f in expect:
         groups[f.code].append(f)
     for code, fs in groups.items():
-        title = fs[0].value("rule_en" if lang == "en" else "rule", code)
+        title = fs[0].value(pick(lang, "rule", "rule_en"), code)
         lines += [f"### {md_escape(title)} ({_t('severity', lang)}: {_t(fs[0].severity, lang)}; {count(len(fs), 'finding', lang)})", ""]
         lines += _items(fs, lang, limit, tag=True)
         lines.append("")
     cov = r.coverage
     if cov is not None and len(cov):
-        from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS
-
         cols = [c for c in COVERAGE_COLUMNS if c in cov.columns]
         lines += ["", f"## {_t('coverage', lang)}", "", f"_{md_escape(_t('coverage_note', lang))}_", ""]
         lines.append(f"| {_t('gmina', lang)} | {_t('powiat', lang)} | " + " | ".join(_pick(COVERAGE_LABELS[c], lang) for c in cols) + " |")
@@ -203,7 +205,7 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
             lines.append(f"| {_t('organisation', lang)} | {_t('kind', lang)} | {_t('betweenness', lang)} | {_t('roles', lang)} |")
             lines.append("|---|---|---:|---:|")
             for _, row in top.iterrows():
-                label = row["label_en"] if lang == "en" else row["label"]
+                label = pick(lang, row["label"], row["label_en"], fallback=False)
                 kind = _pick(r.kinds.get(row["kind"], (row["kind"] or "", row["kind"] or "")), lang)
                 lines.append(
                     f"| {md_escape(label)} | {md_escape(kind)} | {number(float(row['betweenness']), lang, 3)} | {number(int(row.get('brokerage', 0)), lang)} |"
@@ -246,8 +248,6 @@ def _whatif_md(w, lang: str, limit: int) -> list[str]:
 
 def _cell(row, col: str, lang: str) -> str:
     """A coverage count; an unnamed signatory group beside a 0 is "0 + grupa, liczba nieznana"."""
-    from .coverage import GROUP_COLUMNS
-
     text = number(int(row[col]), lang)
     group = GROUP_COLUMNS.get(col)
     if group and group in row.index and int(row[group]) > 0 and int(row[col]) == 0:
@@ -257,10 +257,6 @@ def _cell(row, col: str, lang: str) -> str:
 
 def render_markdown(report, *, lang: str = "pl", limit: int = 20) -> str:
     """A GapReport, Diff or WhatIf as Markdown a coordinator can read."""
-    from .gaps import GapReport
-    from .structure import WhatIf
-    from .timeline import Diff
-
     if isinstance(report, GapReport):
         lines = _gaps_md(report, lang, limit)
     elif isinstance(report, Diff):
@@ -324,10 +320,6 @@ def _frame(df: pd.DataFrame | None) -> list[dict]:
 
 def render_json(report, *, lang: str = "pl") -> str:
     """The whole report as JSON (findings with both languages; ``lang`` picks ``text``)."""
-    from .gaps import GapReport
-    from .structure import WhatIf
-    from .timeline import Diff
-
     def finding(f: Finding) -> dict:
         d = f.to_dict()
         d["text"] = f.text(lang)

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
+from ..library import internal_query
 from ..store import Store
 
 __all__ = ["stats", "STATS_QUERIES"]
 
-STATS_QUERIES: dict[str, str] = {
-    "kind": """
-        SELECT ?key ?label (COUNT(DISTINCT ?o) AS ?n) WHERE {
-          ?o a org:Organization ; org:classification ?key .
-          OPTIONAL { ?key skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-        } GROUP BY ?key ?label ORDER BY DESC(?n) ?key""",
-    "sector": """
-        SELECT ?key ?label (COUNT(DISTINCT ?o) AS ?n) WHERE {
-          ?o a org:Organization ; org:classification ?kind .
-          ?kind skos:broader ?key . ?key skos:topConceptOf esk:scheme .
-          OPTIONAL { ?key skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-        } GROUP BY ?key ?label ORDER BY DESC(?n) ?key""",
-    "gmina": """
-        SELECT ?key ?label (COUNT(DISTINCT ?o) AS ?n) WHERE {
-          ?o a org:Organization ; schema:location ?key .
-          OPTIONAL { ?key skos:prefLabel ?label }
-        } GROUP BY ?key ?label ORDER BY DESC(?n) ?key""",
-    "tie_kind": """
-        SELECT ?key ?label (COUNT(DISTINCT ?t) AS ?n) WHERE {
-          ?t a es:Tie ; es:tieKind ?key .
-          OPTIONAL { ?key skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-        } GROUP BY ?key ?label ORDER BY DESC(?n) ?key""",
-}
+#: Dimension -> its query in graph/queries/internal/.
+STATS_QUERIES: dict[str, str] = {name: f"count_by_{name}" for name in ("kind", "sector", "gmina", "tie_kind")}
 
 
 def stats(store: Store, as_of=None) -> dict[str, list[tuple[str, str, int]]]:
@@ -38,13 +18,13 @@ def stats(store: Store, as_of=None) -> dict[str, list[tuple[str, str, int]]]:
     that exist and the ties that hold on that day (graph.dates.holds); the
     triple total stays that of the whole store.
     """
-    from .timeline import snapshot_store
+    from .dates import snapshot_store
 
     total = len(store)
     store = snapshot_store(store, as_of)
     out = {}
-    for name, text in STATS_QUERIES.items():
-        _, rows = store.select_values(text)
+    for name, query in STATS_QUERIES.items():
+        _, rows = store.select_values(internal_query(query))
         out[name] = [(key, label or key, int(n)) for key, label, n in rows]
     out["totals"] = [("triples", "triples", total)]
     return out

@@ -1,4 +1,5 @@
-"""Time: the network as of a date, and the change between two dates.
+"""Time: the change between two dates (the date primitives, :func:`parse_date`,
+:func:`iso` and :func:`snapshot_store`, are in :mod:`graph.analysis.dates`).
 
 The one as-of rule is :func:`graph.dates.holds` (precision and bounds, see
 docs/adr/0006-date-precision.md): an organisation counts while it exists
@@ -14,150 +15,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
-from ..dates import format_date, holds_sparql
-from ..model import ES, EST, ORG
-from ..store import OxigraphStore, Store
-from ..terms import to_oxigraph
+from ..dates import format_date
+from ..store import Store
+from ..views.overview import MEMBER_ROLES
+from ..vocabulary import load_vocabulary
 from ..wording import number
+from .dates import iso, parse_date, snapshot_store
 from .errors import InvalidDate
+from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Resource
+from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, pes_kinds
+from .metrics import betweenness
 from .network import organisation_graph, resource
+from .projection import to_networkx
 
-__all__ = ["parse_date", "iso", "snapshot_store", "INVALID_QUERY", "TIE_KIND_QUERY", "Diff", "diff_report"]
-
-_HOLDS = holds_sparql("?start", "?end", "?date")
-_EXISTS = holds_sparql("?founded", "?dissolved", "?date")
-
-#: Ties and memberships that do not hold on ?date (graph.dates.holds), with the plain triple of each tie.
-INVALID_QUERY = f"""
-SELECT ?x ?from ?p ?to WHERE {{
-  {{ ?x a es:Tie . OPTIONAL {{ ?x es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p }} }}
-  UNION {{ ?x a org:Membership }}
-  OPTIONAL {{ ?x es:startDate ?start }}
-  OPTIONAL {{ ?x es:endDate ?end }}
-  FILTER (!{_HOLDS})
-}}
-"""
-
-#: Ties that hold on ?date (to keep a plain triple another valid tie still stands for).
-VALID_TIE_QUERY = f"""
-SELECT ?from ?p ?to WHERE {{
-  ?x a es:Tie ; es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p .
-  OPTIONAL {{ ?x es:startDate ?start }}
-  OPTIONAL {{ ?x es:endDate ?end }}
-  FILTER ({_HOLDS})
-}}
-"""
-
-#: Organisations (and agreements) that do not exist on ?date: not yet founded or already dissolved.
-ABSENT_QUERY = f"""
-SELECT DISTINCT ?x WHERE {{
-  ?x schema:foundingDate|schema:dissolutionDate ?any .
-  OPTIONAL {{ ?x schema:foundingDate ?founded }}
-  OPTIONAL {{ ?x schema:dissolutionDate ?dissolved }}
-  FILTER (!{_EXISTS})
-}}
-"""
+__all__ = ["parse_date", "iso", "snapshot_store", "Diff", "diff_report"]  # the first three from .dates
 
 
-def parse_date(value: dt.date | str | None, *, field: str = "date") -> dt.date | None:
-    """A date from a ``date``, ``YYYY-MM-DD`` or ``today``; None stays None.
-
-    >>> parse_date("2017-01-20")
-    datetime.date(2017, 1, 20)
-    >>> parse_date("2017-02-30", field="--as-of")
-    Traceback (most recent call last):
-    ...
-    graph.analysis.errors.InvalidDate: --as-of: '2017-02-30' is not a date (use YYYY-MM-DD, e.g. 2017-01-20, or 'today')
-    """
-    if value is None or isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    text = str(value).strip()
-    if text.lower() in {"today", "dzis", "dziś"}:
-        return dt.date.today()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidDate(f"{field}: {text!r} is not a date (use YYYY-MM-DD, e.g. 2017-01-20, or 'today')") from None
-
-
-def iso(value: dt.date | str | None, *, field: str = "date") -> str | None:
-    """``YYYY-MM-DD`` of a date given in any form :func:`parse_date` takes."""
-    d = parse_date(value, field=field)
-    return None if d is None else d.isoformat()
-
-
-def snapshot_store(store: Store, as_of: dt.date | str | None) -> Store:
-    """A store as of ``as_of`` (None: ``store`` itself): without the
-    organisations that do not exist then (every triple about or pointing at
-    them), and without the ties and memberships that do not hold then or
-    touch such an organisation.
-
-    The plain triple of a left-out tie (``eso:a es:funds eso:b``) goes too,
-    unless another tie valid on that date stands for it.  The copy is an
-    in-memory Oxigraph store; ``store`` is unchanged.
-    """
-    day = iso(as_of, field="as_of")
-    if day is None:
-        return store
-    import rdflib
-
-    bind = {"date": rdflib.Literal(day)}
-    _, invalid = store.select_values(INVALID_QUERY, bind)
-    _, absent_rows = store.select_values(ABSENT_QUERY, bind)
-    absent = {x for (x,) in absent_rows}
-    if not invalid and not absent:
-        return store
-    _, valid = store.select_values(VALID_TIE_QUERY, bind)
-    keep = {(f, p, t) for f, p, t in valid if f not in absent and t not in absent}
-    drop_subjects = {x for x, *_ in invalid} | absent
-    drop_plain = {(f, p, t) for _, f, p, t in invalid if p and (f, p, t) not in keep}
-    if isinstance(store, OxigraphStore):
-        with store.lock:
-            quads = list(store.ox)
-    else:
-        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in store.to_graph()]
-
-    if absent:
-        # a tie or membership with an end that does not exist goes with it
-        touching = {q.subject.value for q in quads if getattr(q.object, "value", None) in absent and q.predicate.value in _ENDS}
-        drop_subjects |= touching
-
-    def kept(q: ox.Quad) -> bool:
-        s = q.subject.value
-        if s in drop_subjects:
-            return False
-        o = getattr(q.object, "value", None)
-        if o in absent:
-            return False
-        return not drop_plain or (s, q.predicate.value, o) not in drop_plain
-
-    fresh = ox.Store()
-    fresh.extend([q for q in quads if kept(q)])
-    return OxigraphStore(fresh)
-
-
-_ENDS = {str(ES.tieFrom), str(ES.tieTo), str(ORG.member), str(ORG.organization)}
-
-TIE_KIND_QUERY = """
-SELECT ?kind ?pl ?en WHERE {
-  ?kind skos:inScheme est:scheme .
-  OPTIONAL { ?kind skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
-  OPTIONAL { ?kind skos:prefLabel ?en FILTER(lang(?en) = "en") }
-}
-"""
 
 
 def tie_kind_labels(store: Store) -> dict[str, tuple[str, str]]:
     """Tie-kind notation -> (Polish, English) label, from the vocabulary."""
-    from .projection import local
-
-    _, rows = store.select_values(TIE_KIND_QUERY)
-    return {k: (pl or k, en or pl or k) for iri, pl, en in rows if (k := local(iri, EST))}
+    return load_vocabulary(store).labels("tie_kind")
 
 
 @dataclass(frozen=True)
@@ -188,8 +67,6 @@ def _change(code, resources, pl, en, basis=(), **data) -> Finding:
 
 
 def _top_brokers(g, top: int, seed: int) -> list[tuple[str, float]]:
-    from .metrics import betweenness
-
     h = organisation_graph(g)
     b = betweenness(h, seed=seed)
     return sorted(((v, x) for v, x in b.items() if x > 0), key=lambda t: (-t[1], t[0]))[:top]
@@ -203,10 +80,6 @@ def diff_report(store: Store, date1: dt.date | str, date2: dt.date | str, *, top
     """
     import pandas as pd
 
-    from ..overview import MEMBER_ROLES
-    from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
-    from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, pes_kinds
-    from .projection import to_networkx
 
     d1, d2 = iso(date1, field="DATE1"), iso(date2, field="DATE2")
     if d1 is None or d2 is None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..edit.absences import ABSENCES_FILE, AbsenceInput, absence_settings, add_absence
-from ..edit.changes import EditError
-from ..edit.editor import Editor
-
 NAME = "absence"
 HELP = "record a verified absence (a coordinator checked that a gmina has no organisation of a kind), checked and undoable"
 
 
 def add_arguments(p) -> None:
+    from ..edit.absences import ABSENCES_FILE
+
     p.add_argument("--at", required=True, help="the gmina (TERC code, e.g. 2611042) or an organisation (id, NIP or name)")
     p.add_argument("--kind", required=True, help="what is absent: 'pes' (any PES kind) or a kind (e.g. social_cooperative, ops, owes)")
     p.add_argument("--on", required=True, metavar="DATE", help="the day it was checked, YYYY-MM-DD ('stan na')")
@@ -25,8 +23,12 @@ def add_arguments(p) -> None:
     p.add_argument("--lang", choices=("pl", "en"), default="en")
 
 
-def run(args, settings) -> int:
-    editor = Editor(absence_settings(settings, args.file))
+def run(args, workspace) -> int:
+    from ..edit.absences import AbsenceInput, absence_settings, add_absence
+    from ..edit.changes import EditError
+    from ..edit.editor import Editor
+
+    editor = Editor(absence_settings(workspace.settings, args.file))
     inp = AbsenceInput(args.at, args.kind, args.on, args.by, args.source, args.comment)
     try:
         done = editor.commit(add_absence(editor.context(), inp, who=args.user or getpass.getuser()))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ..analysis import diff_report, render_csv, render_json, render_markdown
-from ..store import open_store
-
 NAME = "diff"
 HELP = "change report between two dates: who joined, ties new and ended, coverage, brokers, gaps"
 
@@ -21,8 +18,10 @@ def add_arguments(p) -> None:
     p.add_argument("--expectations", metavar="PATH", help="SHACL expectations file (default: data/expectations.ttl)")
 
 
-def run(args, settings) -> int:
-    d = diff_report(open_store(settings), args.date1, args.date2, top=args.top, expectations=args.expectations)
+def run(args, workspace) -> int:
+    from ..analysis import diff_report, render_csv, render_json, render_markdown
+
+    d = diff_report(workspace.store, args.date1, args.date2, top=args.top, expectations=args.expectations or workspace.settings.expectations)
     if args.format == "json":
         out = render_json(d, lang=args.lang)
     elif args.format == "csv":

@@ -5,16 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..analysis import EXPORT_FORMATS, FORMAT_ALIASES, export_network, node_metrics, organisation_lifetimes, parse_date, to_networkx
-from ..edit.writeback import write_atomic
-from ..errors import GraphError
-from ..store import open_store
-
 NAME = "export"
 HELP = "the network as GEXF 1.3 (Gephi), GraphML (yEd, igraph), Cytoscape.js JSON or networkx node-link JSON, with metrics"
 
 
 def add_arguments(p) -> None:
+    from ..analysis import EXPORT_FORMATS, FORMAT_ALIASES
+
     p.add_argument(
         "--format",
         choices=EXPORT_FORMATS + tuple(FORMAT_ALIASES),
@@ -28,9 +25,13 @@ def add_arguments(p) -> None:
     p.add_argument("--no-memberships", action="store_true", help="leave the agreement and its memberships out")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..analysis import FORMAT_ALIASES, export_network, node_metrics, organisation_lifetimes, parse_date, to_networkx
+    from ..edit.writeback import write_atomic
+    from ..errors import GraphError
+
     day = parse_date(args.as_of, field="--as-of")
-    store = open_store(settings)
+    store = workspace.store
     g = to_networkx(store, as_of=day, include_memberships=not args.no_memberships)
     metrics = None if args.no_metrics else node_metrics(g)
     fmt = FORMAT_ALIASES.get(args.format, args.format)

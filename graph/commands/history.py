@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..edit.editor import Editor
-from ..store import RdflibStore
 from ..wording import count
 
 NAME = "history"
@@ -18,8 +16,11 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
-def run(args, settings) -> int:
-    editor = Editor(settings, store=RdflibStore())  # the log alone: no need to load the data
+def run(args, workspace) -> int:
+    from ..edit.editor import Editor
+    from ..store import RdflibStore
+
+    editor = Editor(workspace.settings, store=RdflibStore())  # the log alone: no need to load the data
     entries = editor.history()
     if args.show:
         hits = [e for e in entries if e.id.startswith(args.show)]

@@ -5,15 +5,13 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..edit.importer import ENCODINGS, plan_import, read_files
-from ..edit.mirror import editing
-from ..wording import count
-
 NAME = "import"
 HELP = "import organisations and ties from CSV/XLSX (all or nothing; --dry-run writes nothing)"
 
 
 def add_arguments(p) -> None:
+    from ..edit.importer import ENCODINGS
+
     p.add_argument("files", nargs="+", metavar="FILE", help="organisations.csv, ties.csv or a workbook (.xlsx) with both sheets")
     p.add_argument("--dry-run", action="store_true", help="report every problem (file, row, column) and write nothing")
     p.add_argument("--encoding", choices=ENCODINGS, help="encoding of CSV files (default: detected; Polish Excel saves cp1250)")
@@ -21,13 +19,19 @@ def add_arguments(p) -> None:
     p.add_argument("--lang", choices=("pl", "en"), default="en")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..edit.importer import read_files
+    from ..edit.mirror import editing
+
     tables = read_files(args.files, encoding=args.encoding)
-    with editing(settings) as editor:
+    with editing(workspace.settings) as editor:
         return _run(args, editor, tables)
 
 
 def _run(args, editor, tables) -> int:
+    from ..edit.importer import plan_import
+    from ..wording import count
+
     who = args.user or getpass.getuser()
     plan = plan_import(editor.context(), tables, who=who)
     for t in tables:

@@ -5,11 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..analysis import network_metrics, node_metrics, parse_date, to_networkx
-from ..analysis.report import _plain
-from ..results import spreadsheet_frame
-from ..store import open_store
-
 NAME = "metrics"
 HELP = "network metrics, one row per organisation (CSV or JSON)"
 
@@ -23,9 +18,13 @@ def add_arguments(p) -> None:
     )
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..analysis import network_metrics, node_metrics, parse_date, to_networkx
+    from ..analysis.report import _plain
+    from ..results import spreadsheet_frame
+
     day = parse_date(args.as_of, field="--as-of")
-    g = to_networkx(open_store(settings), as_of=day)
+    g = to_networkx(workspace.store, as_of=day)
     frame = node_metrics(g, seed=args.seed, method=args.method)
     if args.format == "json":
         out = {"network": _plain(network_metrics(g)), "organisations": _plain(frame.reset_index().to_dict(orient="records"))}

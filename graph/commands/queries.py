@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..library import load_library
-
 NAME = "queries"
 HELP = "list the saved questions with their parameters"
 
@@ -12,7 +10,9 @@ def add_arguments(p) -> None:
     p.add_argument("--lang", choices=("pl", "en"), default="pl")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..library import load_library
+
     for q in load_library().values():
         print(f"{q.name}: {q.title_in(args.lang)}")
         for p in q.params:

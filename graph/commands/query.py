@@ -6,19 +6,13 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import GraphError
-from ..guard import MAX_QUERY_CHARS, Limits, run_limited
-from ..io import read_limited
-from ..library import coerce, expand_iri, load_library
-from ..results import FORMATS, to_csv, to_json, to_table, to_tsv, to_turtle
-from ..store import open_store
-from ..wording import count
-
 NAME = "query"
 HELP = "run a saved question (by name), a .rq file or SPARQL text"
 
 
 def add_arguments(p) -> None:
+    from ..results import FORMATS
+
     p.add_argument("query", help="a saved query's name (see `queries`), a .rq file, or SPARQL text ('-' reads stdin)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument(
@@ -32,6 +26,8 @@ def add_arguments(p) -> None:
 
 
 def _guess(value: str, name: str):
+    from ..library import coerce, expand_iri
+
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return coerce("date", value, field=name)
     if re.fullmatch(r"-?\d+", value):
@@ -57,6 +53,10 @@ def _names_a_file(text: str) -> bool:
 
 
 def _read_query_file(path: Path) -> str:
+    from ..errors import GraphError
+    from ..guard import MAX_QUERY_CHARS
+    from ..io import read_limited
+
     data = read_limited(path, max_bytes=4 * MAX_QUERY_CHARS, setting="the query length limit")
     try:
         return data.decode("utf-8")
@@ -64,7 +64,13 @@ def _read_query_file(path: Path) -> str:
         raise GraphError(f"{path}: not UTF-8 (byte 0x{data[exc.start]:02X} at offset {exc.start}); save the query as UTF-8") from None
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..errors import GraphError
+    from ..guard import MAX_QUERY_CHARS, Limits, run_limited
+    from ..library import load_library
+    from ..results import to_csv, to_json, to_table, to_tsv, to_turtle
+    from ..wording import count
+
     pairs = {}
     for b in args.bind:
         name, sep, value = b.partition("=")
@@ -84,8 +90,8 @@ def run(args, settings) -> int:
         else:
             text = args.query
         bindings = {k: _guess(v, k) for k, v in pairs.items()}
-    store = open_store(settings)
-    result = run_limited(store, text, bindings, limits=Limits.from_settings(settings))
+    store = workspace.store
+    result = run_limited(store, text, bindings, limits=Limits.from_settings(workspace.settings))
     render = {
         "table": to_table,
         "csv": lambda r: to_csv(r, raw=args.raw),
@@ -99,5 +105,5 @@ def run(args, settings) -> int:
         raise GraphError(f"--format {args.format}: {exc}") from None
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     if result.truncated:
-        print(f"note: truncated at {count(settings.max_rows, 'row', 'en')} (GRAPH_MAX_ROWS)", file=sys.stderr)
+        print(f"note: truncated at {count(workspace.settings.max_rows, 'row', 'en')} (GRAPH_MAX_ROWS)", file=sys.stderr)
     return 0

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import GraphError
-
 NAME = "report"
 HELP = "meeting report (A4, PDF or HTML): members, network picture, changes, findings, suggested ties, sources"
 
@@ -17,10 +15,10 @@ def add_arguments(p) -> None:
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="FILE.pdf (printed by headless Chromium) or FILE.html")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
     from ..edit.writeback import write_atomic
+    from ..errors import GraphError
     from ..meeting import meeting_report, render_html
-    from ..store import open_store
 
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")
@@ -28,7 +26,7 @@ def run(args, settings) -> int:
         raise GraphError(f"-o {args.output}: the file name must end in .pdf or .html")
     if not out.parent.is_dir():
         raise GraphError(f"-o {args.output}: folder {out.parent} does not exist")
-    report = meeting_report(open_store(settings), as_of=args.as_of, since=args.since)
+    report = meeting_report(workspace.store, as_of=args.as_of, since=args.since)
     html = render_html(report, lang=args.lang)
     if fmt == "pdf":
         from ..meeting import html_to_pdf

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..endpoint import serve
-
 NAME = "serve"
 HELP = "a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql (the query guard in front of killable query workers)"
 
@@ -18,6 +16,8 @@ def add_arguments(p) -> None:
                         "default localhost, 127.0.0.1, [::1] and the --host address; setting GRAPH_SERVE_HOSTS)")
 
 
-def run(args, settings) -> int:
-    serve(settings, host=args.host, port=args.port, cors=args.cors, verbose=not args.quiet, allow_hosts=tuple(args.allow_host))
+def run(args, workspace) -> int:
+    from ..endpoint import serve
+
+    serve(workspace.settings, host=args.host, port=args.port, cors=args.cors, verbose=not args.quiet, allow_hosts=tuple(args.allow_host))
     return 0

@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..analysis.stats import stats
-from ..results import spreadsheet_writer
-from ..store import open_store
-
 NAME = "stats"
 HELP = "counts of organisations by kind, sector and gmina, and of ties by kind"
 
@@ -18,11 +14,13 @@ def add_arguments(p) -> None:
     p.add_argument("--as-of", metavar="DATE", help="only organisations that exist and ties that hold on DATE (YYYY-MM-DD or today)")
 
 
-def run(args, settings) -> int:
-    from ..analysis.timeline import parse_date
+def run(args, workspace) -> int:
+    from ..analysis.stats import stats
+    from ..analysis.dates import parse_date
+    from ..results import spreadsheet_writer
 
     day = parse_date(args.as_of, field="--as-of")
-    data = stats(open_store(settings), as_of=day)
+    data = stats(workspace.store, as_of=day)
     if args.format == "json":
         print(json.dumps({k: [{"iri": i, "label": lab, "count": n} for i, lab, n in v] for k, v in data.items()}, ensure_ascii=False, indent=1))
     elif args.format == "csv":

@@ -99,26 +99,25 @@ def _write_links(path: str, rows: list[dict]) -> None:
             w.writerow([spreadsheet_cell(row[k]) for k in ("organisation", "label", "url")])
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
     from .. import survey
     from ..edit.editor import Editor
     from ..edit.lookup import Context
-    from ..explore import territory_labels
-    from ..store import open_store
+    from ..views.explore import territory_labels
 
-    path = survey.round_path(settings.edit_file, args.round)
+    path = survey.round_path(workspace.settings.edit_file, args.round)
     act = args.action
     if act == "create":
-        store = open_store(settings)
+        store = workspace.store
         ctx = Context(store)
         path, data, tokens = survey.create_round(
-            settings.edit_file, args.round, ctx, as_of=args.as_of, kinds=args.orgs, expires=args.expires, label=args.label
+            workspace.settings.edit_file, args.round, ctx, as_of=args.as_of, kinds=args.orgs, expires=args.expires, label=args.label
         )
         _write_links(args.output, survey.link_rows(ctx.organisations, tokens, args.base_url))
         print(f"round {args.round}: {len(tokens)} links written to {args.output}; answers go to {path}", file=sys.stderr)
         return 0
     if act == "reissue":
-        store = open_store(settings)
+        store = workspace.store
         tokens = survey.reissue(path, args.round, args.org)
         _write_links(args.output, survey.link_rows(Context(store).organisations, tokens, args.base_url))
         print(f"{len(tokens)} new links written to {args.output}", file=sys.stderr)
@@ -131,7 +130,7 @@ def run(args, settings) -> int:
         when = survey.close_round(path, args.round)
         print(f"round {args.round} closed at {when}", file=sys.stderr)
         return 0
-    store = open_store(settings)
+    store = workspace.store
     ctx = Context(store)
     data = survey.load(path, args.round)
     if act == "status":
@@ -159,7 +158,7 @@ def run(args, settings) -> int:
             return 2
         if act == "accept":
             done = survey.accept_proposal(
-                Editor(settings, store), data, by, int(n), who=args.user or getpass.getuser(), kind=args.kind, gmina=args.gmina
+                Editor(workspace.settings, store), data, by, int(n), who=args.user or getpass.getuser(), kind=args.kind, gmina=args.gmina
             )
             print(
                 f"accepted the proposed organisation: +{len(done.added)} triples; change {done.id} (undo: python -m graph undo {done.id})"
@@ -176,7 +175,7 @@ def run(args, settings) -> int:
         print("error: name ties with --tie FROM TO" + (" or --all-confirmed" if act == "accept" else ""), file=sys.stderr)
         return 2
     if act == "accept":
-        done = survey.accept(Editor(settings, store), data, pairs, who=args.user or getpass.getuser())
+        done = survey.accept(Editor(workspace.settings, store), data, pairs, who=args.user or getpass.getuser())
         print(f"accepted {len(pairs)} ties: +{len(done.added)} triples; change {done.id} (undo: python -m graph undo {done.id})")
         return 0
     n = survey.reject(path, args.round, pairs, ctx, undo=args.undo)

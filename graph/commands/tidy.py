@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..edit.splice import has_blank, write_stamp
-from ..edit.writeback import locked, read_triples, render, save
-from ..wording import count
-
 NAME = "tidy"
 HELP = "rewrite data files in the stable sorted Turtle that edits use (same triples; --check only reports)"
 
@@ -17,12 +13,16 @@ def add_arguments(p) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a file is not in the stable form; write nothing")
 
 
-def run(args, settings) -> int:
-    files = [Path(f) for f in args.files] or [settings.edit_file]
+def run(args, workspace) -> int:
+    from ..edit.splice import has_blank, write_stamp
+    from ..edit.writeback import locked, read_triples, render, save
+    from ..wording import count
+
+    files = [Path(f) for f in args.files] or [workspace.settings.edit_file]
     untidy = 0
     for path in files:
         with locked(path):
-            triples, original = read_triples(path, max_bytes=settings.max_file_bytes)
+            triples, original = read_triples(path, max_bytes=workspace.settings.max_file_bytes)
             if render(triples, original) == original:
                 if not has_blank(triples):
                     write_stamp(path, original)  # known stable: the next edit rewrites only its blocks

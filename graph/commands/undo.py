@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import getpass
 
-from ..edit.mirror import editing
-
 NAME = "undo"
 HELP = "undo the latest change (or the change ID) by applying its inverse, itself recorded in the history"
 
@@ -15,8 +13,10 @@ def add_arguments(p) -> None:
     p.add_argument("--user", default=None, help="who is undoing (default: the login name)")
 
 
-def run(args, settings) -> int:
-    with editing(settings) as editor:
+def run(args, workspace) -> int:
+    from ..edit.mirror import editing
+
+    with editing(workspace.settings) as editor:
         done = editor.undo(args.id, who=args.user or getpass.getuser())
     print(f"undone {done.undoes}: +{len(done.added)} / -{len(done.removed)} triples; change {done.id}")
     return 0

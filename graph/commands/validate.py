@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..store import open_store
-from ..validate import load_shapes, validate_graph
 from ..wording import count
 
 NAME = "validate"
@@ -18,16 +16,19 @@ def add_arguments(p) -> None:
     p.add_argument("--lang", choices=("pl", "en"), default="pl")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..validate import details, load_shapes, validate_graph
+    from ..vocabulary import pick
+
     shapes = load_shapes(args.shapes) if args.shapes else load_shapes()
-    report = validate_graph(open_store(settings).to_graph(), shapes)
+    report = validate_graph(workspace.store.to_graph(), shapes)
     if args.format == "json":
-        print(json.dumps({"conforms": report.conforms, "findings": [f.__dict__ for f in report.findings]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"conforms": report.conforms, "findings": [details(f) for f in report.findings]}, ensure_ascii=False, indent=2))
     else:
-        for f in report.findings:
-            msg = f.message_en if args.lang == "en" else f.message
-            where = f" {f.path}" if f.path else ""
-            print(f"{f.severity}: {f.focus}{where}: {msg} [{f.constraint}; {f.shape}]")
+        for f in map(details, report.findings):
+            msg = pick(args.lang, f["message"], f["message_en"], fallback=False)
+            where = f" {f['path']}" if f["path"] else ""
+            print(f"{f['severity']}: {f['focus']}{where}: {msg} [{f['constraint']}; {f['shape']}]")
         n = len(report.violations)
         print(
             ("conforms" if report.conforms else f"does not conform: {count(n, 'violation|violations', 'en')}")

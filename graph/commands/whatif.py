@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ..analysis import parse_date, render_csv, render_json, render_markdown, to_networkx, what_if
-from ..store import open_store
-
 NAME = "whatif"
 HELP = "what if ORG... were gone: who loses every path to ROPS or an OWES, how the network splits"
 
@@ -19,9 +16,11 @@ def add_arguments(p) -> None:
     p.add_argument("--limit", type=int, default=50, help="items per section in Markdown (default 50)")
 
 
-def run(args, settings) -> int:
+def run(args, workspace) -> int:
+    from ..analysis import parse_date, render_csv, render_json, render_markdown, to_networkx, what_if
+
     day = parse_date(args.as_of, field="--as-of")
-    result = what_if(to_networkx(open_store(settings), as_of=day), args.orgs)
+    result = what_if(to_networkx(workspace.store, as_of=day), args.orgs)
     if args.format == "json":
         out = render_json(result, lang=args.lang)
     elif args.format == "csv":

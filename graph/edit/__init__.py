@@ -8,7 +8,7 @@ Modules: ``ids`` (NIP, REGON, KRS), ``naming`` (slugs, normalised names),
 ``changes`` (Change, Problem, PROV), ``lookup`` (what the graph holds),
 the builders (``draft``: drafts, sources, territory, finishing;
 ``organisations``; ``agreement``; ``ties``; ``corrections``: endings,
-corrections, removals; ``operations`` gathers their names), ``check`` (SHACL
+corrections, removals), ``check`` (SHACL
 per change), ``turtle`` and ``writeback`` (stable atomic writes under a lock),
 ``history`` (log, undo), ``importer`` (CSV/XLSX), ``remote`` (SPARQL Update),
 ``editor`` (all of it).
@@ -17,7 +17,7 @@ per change), ``turtle`` and ``writeback`` (stable atomic writes under a lock),
 from .agreement import JoinInput, join_agreement
 from .changes import Change, EditError, Problem
 from .check import check_change
-from .corrections import correct_organisation, end_membership, end_tie, remove_entry
+from .corrections import ORG_FIELDS, correct_organisation, end_membership, end_tie, remove_entry
 from .editor import Editor
 from .history import Entry, history_path, read_history
 from .ids import IdentifierError, check_krs, check_nip, check_regon
@@ -37,6 +37,7 @@ __all__ = [
     "ImportPlan",
     "JoinInput",
     "ORG_COLUMNS",
+    "ORG_FIELDS",
     "OrganisationInput",
     "Problem",
     "TIE_COLUMNS",

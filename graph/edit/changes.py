@@ -3,7 +3,7 @@
 Every edit (a form, an import, an undo) becomes one :class:`Change`.  It is
 checked (SHACL, conflicts) and then written as a whole or not at all: to the
 data file (``writeback``) or as one SPARQL Update (``remote``), and logged in
-the history.  Builders in :mod:`graph.edit.operations` make changes; a
+the history.  Builders in :mod:`graph.edit` (``add_organisation``...) make changes; a
 problem with the input is a :class:`Problem` naming the field (and, for an
 import, the file, row and column), collected into an :class:`EditError`.
 
@@ -28,6 +28,7 @@ from rdflib import Literal, URIRef
 
 from ..errors import GraphError
 from ..model import ESI, PROV, RDF, RDFS, XSD
+from ..vocabulary import pick
 from .naming import slugify
 
 __all__ = ["Triple", "Problem", "EditError", "Change", "new_change_id", "now_utc", "editor_iri", "activity_iri", "with_provenance"]
@@ -62,7 +63,7 @@ class Problem:
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
-        msg = self.message_pl if lang == "pl" else self.message_en
+        msg = pick(lang, self.message_pl, self.message_en, fallback=False)
         rule = f" [{self.rule}]" if self.rule else ""
         return f"{self.severity}: {self.where()}: {msg}{rule}"
 

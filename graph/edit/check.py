@@ -19,7 +19,7 @@ from rdflib import URIRef
 from ..io import load_graph, new_graph
 from ..model import PREFIXES
 from ..settings import SCHEMA_FILES
-from ..validate import Finding, load_shapes, validate_graph
+from ..validate import Finding, details, load_shapes, validate_graph
 from .changes import Change, Problem
 from .lookup import Context
 
@@ -71,7 +71,8 @@ def default_shapes(path: Path | None = None) -> rdflib.Graph:
 
 
 def _key(f: Finding) -> tuple:
-    return (f.focus, f.shape, f.path, f.value, f.constraint)
+    d = details(f)
+    return (d["focus"], d["shape"], d["path"], d["value"], d["constraint"])
 
 
 def _local(iri: str) -> str:
@@ -119,19 +120,20 @@ def check_change(
         before.add(t)
     known = {_key(f) for f in validate_graph(before, shapes).violations}
     problems = []
-    for f in report.violations:
-        if _key(f) in known:
+    for found in report.violations:
+        if _key(found) in known:
             continue
-        field = fields.get(f.path or "", _prefixed(f.path) if f.path else "")
-        what = _prefixed(f.focus)
-        rule = f"{_local(f.shape)}, {f.constraint}" if f.constraint else _local(f.shape)
+        f = details(found)
+        field = fields.get(f["path"] or "", _prefixed(f["path"]) if f["path"] else "")
+        what = _prefixed(f["focus"])
+        rule = f"{_local(f['shape'])}, {f['constraint']}" if f["constraint"] else _local(f["shape"])
         problems.append(
             Problem(
                 field=field,
-                message_pl=f"{what}: {f.message}",
-                message_en=f"{what}: {f.message_en}",
+                message_pl=f"{what}: {f['message']}",
+                message_en=f"{what}: {f['message_en']}",
                 rule=rule,
-                focus=f.focus,
+                focus=f["focus"],
             )
         )
     return problems

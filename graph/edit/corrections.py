@@ -9,6 +9,7 @@ import re
 
 from rdflib import Literal, URIRef
 
+from ..library import internal_query
 from ..model import ES, ORG, PROV, RDF, SDO, SKOS, TIME
 from .changes import Change, EditError, Problem
 from .draft import Draft, date_literal, draft_source, draft_territory, finish, read_date
@@ -51,7 +52,7 @@ def _end(ctx: Context, iri: str, end, source: str, *, who: str, kind: str) -> Ch
     node = URIRef(str(iri))
     draft.facts |= {(node, ES.endDate, date_literal(date)), (node, PROV.wasDerivedFrom, src)}
     if kind == "membership":
-        during = ctx.store.query("SELECT ?d WHERE { ?m org:memberDuring ?d }", {"m": node}).column("d")
+        during = ctx.store.query(internal_query("get_membership_interval"), {"m": node}).column("d")
         if during:
             instant = URIRef(str(node) + "-end")
             draft.facts |= {

@@ -57,14 +57,7 @@ class Editor:
         self.shapes = shapes
         self.remote = settings.backend == "remote"
         self.path = None if self.remote else Path(settings.edit_file)
-        if settings.history is not None:
-            self.history_path = Path(settings.history)
-        elif self.remote:
-            from ..settings import DATA_DIR
-
-            self.history_path = DATA_DIR / "remote.history.jsonl"
-        else:
-            self.history_path = hist.history_path(self.path)
+        self.history_path = settings.history_file
         self._on_temp_written = on_temp_written
         self._last: tuple[bytes, frozenset] | None = None  # (sha256, triples) of the bytes last written
 

@@ -1,7 +1,7 @@
 """What the edit builders need to know about the current graph, read through a Store.
 
 The same queries run on every backend (Oxigraph, rdflib, a remote
-endpoint); values are bound or rendered with :func:`graph.terms.sparql_term`.
+endpoint); their texts are in ``graph/queries/internal/``, values are bound.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from functools import cached_property
 
 from rdflib import Literal, URIRef
 
-from ..model import ESO
+from ..bind import inject_rows
+from ..library import internal_query
+from ..model import ESK, ESO, ESROLE, EST
 from ..store import Store
 from ..terc import Unit, gminy_by_code, read_terc
-from ..terms import sparql_term
 from .naming import normalise_name
 
 __all__ = ["Concept", "OrgRecord", "Context"]
@@ -49,80 +50,6 @@ class OrgRecord:
         return self.iri[len(str(ESO)) :] if self.iri.startswith(str(ESO)) else self.iri
 
 
-_CONCEPTS = """
-SELECT ?c ?n ?pl ?en ?x WHERE {
-  ?c skos:inScheme ?scheme ; skos:notation ?n .
-  OPTIONAL { ?c skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
-  OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
-  OPTIONAL { ?c es:directProperty ?x }
-  OPTIONAL { ?c skos:broader ?b }
-  FILTER NOT EXISTS { ?c skos:topConceptOf esk:scheme }
-}
-"""
-
-_ORGS = """
-SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
-  ?o a org:Organization .
-  OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-  OPTIONAL { ?o org:classification ?kind }
-  OPTIONAL { ?o schema:location ?loc }
-  OPTIONAL { ?o es:nip ?nip }
-  OPTIONAL { ?o es:regon ?regon }
-  OPTIONAL { ?o es:krs ?krs }
-}
-"""
-
-#: the organisations with one value (``?v`` bound: the term itself, or for identifiers,
-#: whatever their datatype, its text), with every value of each: for lookups that must not
-#: read every organisation.  The property is written in, not bound: Virtuoso cannot
-#: compile a bound predicate here.
-_ORGS_BY = """
-SELECT ?o ?label ?kind ?loc ?nip ?regon ?krs WHERE {
-  {match}
-  ?o a org:Organization .
-  OPTIONAL { ?o skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-  OPTIONAL { ?o org:classification ?kind }
-  OPTIONAL { ?o schema:location ?loc }
-  OPTIONAL { ?o es:nip ?nip }
-  OPTIONAL { ?o es:regon ?regon }
-  OPTIONAL { ?o es:krs ?krs }
-}
-"""
-_ORGS_BY_KEY = {
-    "nip": _ORGS_BY.replace("{match}", "?o es:nip ?v0 FILTER(STR(?v0) = ?v)"),
-    "regon": _ORGS_BY.replace("{match}", "?o es:regon ?v0 FILTER(STR(?v0) = ?v)"),
-    "krs": _ORGS_BY.replace("{match}", "?o es:krs ?v0 FILTER(STR(?v0) = ?v)"),
-    "gmina": _ORGS_BY.replace("{match}", "?o schema:location ?v ."),
-    "name": _ORGS_BY.replace("{match}", "?o skos:prefLabel ?v ."),
-}
-
-_AGREEMENTS = """
-SELECT ?a ?label WHERE { ?a a org:OrganizationalCollaboration . OPTIONAL { ?a skos:prefLabel ?label FILTER(lang(?label) = "pl") } }
-"""
-
-_TIES = """
-SELECT ?t ?kind ?from ?to ?start ?end WHERE {
-  ?t a es:Tie ; es:tieKind ?kind ; es:tieFrom ?from ; es:tieTo ?to .
-  OPTIONAL { ?t es:startDate ?start } OPTIONAL { ?t es:endDate ?end }
-}
-"""
-
-_MEMBERSHIPS = """
-SELECT ?m ?member ?org ?role ?start ?end WHERE {
-  ?m a org:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?m org:role ?role } OPTIONAL { ?m es:startDate ?start } OPTIONAL { ?m es:endDate ?end }
-}
-"""
-
-_SOURCES = """
-SELECT ?s ?title ?url WHERE {
-  ?s a foaf:Document .
-  OPTIONAL { ?s dcterms:title ?title }
-  OPTIONAL { { ?s schema:url ?url } UNION { ?s dcterms:source ?url } }
-}
-"""
-
-
 _IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 
 
@@ -153,9 +80,8 @@ class Context:
         self.terc_path = terc_path
 
     # -------------------------------------------------------------- schemes
-    def _concepts(self, scheme: str) -> dict[str, Concept]:
-        text = _CONCEPTS.replace("?scheme", scheme)
-        _, rows = self.store.select_values(text)
+    def _concepts(self, scheme: URIRef) -> dict[str, Concept]:
+        _, rows = self.store.select_values(internal_query("list_scheme_concepts"), {"scheme": scheme})
         out: dict[str, Concept] = {}
         for c, n, pl, en, x in rows:
             if c not in out or (pl and not out[c].pl):
@@ -164,15 +90,15 @@ class Context:
 
     @cached_property
     def kinds(self) -> dict[str, Concept]:
-        return self._concepts("esk:scheme")
+        return self._concepts(ESK.scheme)
 
     @cached_property
     def tie_kinds(self) -> dict[str, Concept]:
-        return self._concepts("est:scheme")
+        return self._concepts(EST.scheme)
 
     @cached_property
     def roles(self) -> dict[str, Concept]:
-        return self._concepts("esrole:scheme")
+        return self._concepts(ESROLE.scheme)
 
     @staticmethod
     def find_concept(concepts: dict[str, Concept], text: str) -> Concept | None:
@@ -203,7 +129,7 @@ class Context:
     @cached_property
     def organisations(self) -> dict[str, OrgRecord]:
         """Every organisation (reads them all: the lookups below read only what they need)."""
-        _, rows = self.store.select_values(_ORGS)
+        _, rows = self.store.select_values(internal_query("list_org_records"))
         return _records(rows)
 
     def organisations_by(self, key: str, value: str) -> dict[str, OrgRecord]:
@@ -211,10 +137,10 @@ class Context:
         if "organisations" in self.__dict__:  # already read whole: no query
             return {o: r for o, r in self.organisations.items() if _matches(r, key, value)}
         if key == "iri":
-            _, rows = self.store.select_values(_ORGS, {"o": URIRef(value)})
+            _, rows = self.store.select_values(internal_query("list_org_records"), {"o": URIRef(value)})
         else:
             term = URIRef(value) if key == "gmina" else Literal(value, lang="pl") if key == "name" else Literal(value)
-            _, rows = self.store.select_values(_ORGS_BY_KEY[key], {"v": term})
+            _, rows = self.store.select_values(internal_query(f"list_org_records_by_{key}"), {"v": term})
         return {o: r for o, r in _records(rows).items() if _matches(r, key, value)}
 
     def organisation(self, iri: str) -> OrgRecord | None:
@@ -253,22 +179,22 @@ class Context:
 
     @cached_property
     def agreements(self) -> dict[str, str]:
-        _, rows = self.store.select_values(_AGREEMENTS)
+        _, rows = self.store.select_values(internal_query("list_agreements"))
         return dict(sorted((a, label or a) for a, label in rows))
 
     @cached_property
     def ties(self) -> list[dict]:
-        _, rows = self.store.select_values(_TIES)
+        _, rows = self.store.select_values(internal_query("list_tie_records"))
         return [dict(zip(("iri", "kind", "from", "to", "start", "end"), r)) for r in sorted(rows)]
 
     @cached_property
     def memberships(self) -> list[dict]:
-        _, rows = self.store.select_values(_MEMBERSHIPS)
+        _, rows = self.store.select_values(internal_query("list_membership_records"))
         return [dict(zip(("iri", "member", "org", "role", "start", "end"), r)) for r in sorted(set(rows))]
 
     @cached_property
     def sources(self) -> dict[str, dict]:
-        _, rows = self.store.select_values(_SOURCES)
+        _, rows = self.store.select_values(internal_query("list_source_records"))
         out: dict[str, dict] = {}
         for s, title, url in rows:
             d = out.setdefault(s, {"iri": s, "titles": set(), "urls": set()})
@@ -284,15 +210,14 @@ class Context:
         subjects = sorted({str(s) for s in subjects if isinstance(s, URIRef)})
         out: set = set()
         for i in range(0, len(subjects), 500):
-            values = " ".join(sparql_term(URIRef(s)) for s in subjects[i : i + 500])
-            res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } ?s ?p ?o }")
+            res = self.store.query(inject_rows(internal_query("construct_about"), "s", [URIRef(s) for s in subjects[i : i + 500]]))
             out |= set(res.triples)
         return out
 
     def incoming(self, iri) -> set:
         """Every triple whose object is ``iri``."""
-        res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"o": URIRef(str(iri))})
+        res = self.store.query(internal_query("construct_incoming"), {"o": URIRef(str(iri))})
         return set(res.triples)
 
     def exists(self, iri) -> bool:
-        return self.store.query("ASK { ?s ?p ?o }", {"s": URIRef(str(iri))}).boolean
+        return self.store.query(internal_query("ask_subject_exists"), {"s": URIRef(str(iri))}).boolean

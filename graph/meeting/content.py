@@ -18,23 +18,15 @@ from dataclasses import dataclass, field
 from ..analysis import diff_report, gap_report, parse_date, to_networkx
 from ..analysis.errors import InvalidDate
 from ..analysis.findings import Finding, Suggestion
-from ..explore import vocabulary
-from ..overview import JOINED_LATER, agreement_timeline
+from ..library import internal_query
 from ..store import Store
+from ..views.explore import vocabulary
+from ..views.overview import JOINED_LATER, agreement_timeline
 
 __all__ = ["Member", "MeetingReport", "meeting_report", "NOT_MEMBER_ROLES"]
 
 #: Roles in an agreement that do not make an organisation a member.
 NOT_MEMBER_ROLES = ("initiator", "supporter")
-
-_SOURCES = """
-SELECT ?doc ?title ?date ?url WHERE {
-  ?doc a es:SourceDocument .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc dcterms:date ?date }
-  OPTIONAL { ?doc schema:url ?url }
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,7 @@ def _members(store: Store, day: str, vocab: dict) -> tuple:
 
 
 def _sources(store: Store) -> tuple:
-    _, rows = store.select_values(_SOURCES)
+    _, rows = store.select_values(internal_query("list_source_documents"))
     seen: dict[str, tuple[str, str, str, str]] = {}
     for doc, title, date, url in rows:
         if doc not in seen:

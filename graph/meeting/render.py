@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..analysis.report import _CHANGE, kind_tag
 from ..viz.svg import network_svg, sector_legend
+from ..vocabulary import pick
 from ..wording import NBSP, count, number, term
 from .content import MeetingReport
 
@@ -90,7 +91,7 @@ _ORPHAN = re.compile(r"(?<![\w])([aiouwzAIOUWZ]|[a-zA-Z]\.) ")
 
 def _pick(key: str, lang: str) -> str:
     pl, en = _T[key]
-    return en if lang == "en" else pl
+    return pick(lang, pl, en, fallback=False)
 
 
 def tie_orphans(text: str, lang: str = "pl") -> str:
@@ -141,8 +142,8 @@ def _context(r: MeetingReport, lang: str) -> dict:
     members = [
         {
             "name": p(m.name(lang)),
-            "kind": m.kind_en if lang == "en" else m.kind,
-            "role": (m.role_en if lang == "en" else m.role_pl)
+            "kind": pick(lang, m.kind, m.kind_en, fallback=False),
+            "role": (pick(lang, m.role_pl, m.role_en, fallback=False))
             + ((" (dołączył później)" if lang == "pl" else " (joined later)") if m.joined_later else ""),
             "since": date_text(m.start, lang, upper_bound=m.start_is_upper_bound),
         }
@@ -153,9 +154,9 @@ def _context(r: MeetingReport, lang: str) -> dict:
         row = others.setdefault(
             m.iri, {"name": p(m.name(lang)), "roles": [], "since": date_text(m.start, lang, upper_bound=m.start_is_upper_bound)}
         )
-        row["roles"].append(m.role_en if lang == "en" else m.role_pl)
+        row["roles"].append(pick(lang, m.role_pl, m.role_en, fallback=False))
     others_rows = [{**o, "role": ", ".join(o["roles"])} for o in others.values()]
-    agreement_name = (r.agreement[2] if lang == "en" else r.agreement[1]) if r.agreement else ""
+    agreement_name = (pick(lang, r.agreement[1], r.agreement[2], fallback=False)) if r.agreement else ""
     when = date_text(r.signed, lang, upper_bound=r.signed_upper_bound)
     signed_text = (f"The agreement was signed {when}." if lang == "en" else f"Porozumienie podpisano {when}.") if when else ""
     net = r.network
@@ -197,7 +198,7 @@ def _context(r: MeetingReport, lang: str) -> dict:
         not_members: dict[str, list[str]] = {}
         for m in r.others:
             if m.iri not in member_iris:
-                not_members.setdefault(m.iri, []).append(m.role_en if lang == "en" else m.role_pl)
+                not_members.setdefault(m.iri, []).append(pick(lang, m.role_pl, m.role_en, fallback=False))
         note = " (%s; not a member)" if lang == "en" else " (%s; nie członek)"
 
         def change_text(f) -> str:

@@ -29,6 +29,7 @@ import networkx as nx
 
 from ..edit.lookup import Context
 from ..results import spreadsheet_cell
+from ..vocabulary import pick
 from .records import RoundData
 from .storage import no_gc as _no_gc
 
@@ -300,7 +301,7 @@ def to_markdown(st: dict, lang: str = "pl") -> str:
     """The status as Markdown for the coordinator (Polish or English; decimal commas in Polish)."""
     from ..wording import number
 
-    w = _MD["en" if lang == "en" else "pl"]
+    w = _MD[pick(lang, "pl", "en")]
     r, n = st["round"], st["network"]
 
     def pct(x: float) -> str:
@@ -320,7 +321,7 @@ def to_markdown(st: dict, lang: str = "pl") -> str:
         w["cols_rate"].format(what=w["kind"]),
         "|---|---:|---:|---:|",
     ]
-    label = "label_en" if lang == "en" else "label_pl"
+    label = pick(lang, "label_pl", "label_en")
     lines += [f"| {_md(k[label] or k['kind'])} | {k['invited']} | {k['responded']} | {pct(k['rate'])} |" for k in st["by_kind"]]
     lines += ["", f"## {w['by_gmina']}", "", w["cols_rate"].format(what=w["gmina"]), "|---|---:|---:|---:|"]
     lines += [f"| {_md(g['label'])} | {g['invited']} | {g['responded']} | {pct(g['rate'])} |" for g in st["by_gmina"]]

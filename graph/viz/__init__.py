@@ -2,7 +2,7 @@
 
 The only place pyvis is imported.  Typical use::
 
-    from graph.explore import filter_graph, vocabulary
+    from graph.views.explore import filter_graph, vocabulary
     from graph.viz import ViewOptions, build_network, layout, render_html
     g = filter_graph(to_networkx(store))
     view = build_network(g, options=ViewOptions(colour_by="sector"), positions=layout(g), vocab=vocabulary(store))

@@ -155,7 +155,7 @@ def build_network(
     ``metrics`` maps node -> {metric: value} (shown in tooltips; ``size_by``
     picks one for the size; ``metric_names`` gives their display names);
     ``communities`` maps node -> community number (for ``colour_by="community"``);
-    ``vocab`` is :func:`graph.explore.vocabulary` (labels of kinds etc.).
+    ``vocab`` is :func:`graph.views.explore.vocabulary` (labels of kinds etc.).
     """
     cap = {**DEFAULT_CAPTIONS, **(captions or {})}
     vocab = vocab or {}

@@ -10,6 +10,8 @@ The full name stays in the tooltip and the side panel.
 
 from __future__ import annotations
 
+from ..vocabulary import pick
+
 __all__ = ["full_label", "short_label", "SHORT_MAX"]
 
 #: Longest short name on the canvas, in characters.
@@ -18,10 +20,7 @@ SHORT_MAX = 24
 
 def full_label(attrs: dict, lang: str = "pl") -> str:
     """The node's name in ``lang`` (Polish as the fallback); a bare IRI shows its local name."""
-    if lang == "en":
-        text = str(attrs.get("label_en") or attrs.get("label") or "")
-    else:
-        text = str(attrs.get("label") or attrs.get("label_en") or "")
+    text = str(pick(lang, attrs.get("label"), attrs.get("label_en")) or "")
     return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if text.startswith(("http://", "https://")) else text
 
 

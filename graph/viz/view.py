@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
+from ..views.explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
 from .build import DEFAULT_CAPTIONS, Overlay, ViewOptions, build_network
 from .html import render_html
 from .layout import DEFAULT_SEED, group_layout, layout

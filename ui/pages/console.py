@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from graph.console import (
+from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
+from graph.guard import Limits, RunningQuery, start_limited
+from graph.library import SavedQuery, expand_iri, load_library
+from graph.model import PREFIXES
+from graph.sparql_terms import EXAMPLES, completion_terms, example_query
+from graph.views.console import (
     LINK_PATTERN,
     ConsoleRequest,
     Download,
-    choices,
     decode_request,
     display_table,
     downloads,
@@ -31,12 +35,8 @@ from graph.console import (
     picker_for,
     result_iris,
 )
-from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
-from graph.guard import Limits, RunningQuery, start_limited
-from graph.library import SavedQuery, expand_iri, load_library
-from graph.model import PREFIXES
-from graph.sparql_terms import EXAMPLES, completion_terms, example_query
 from graph.viz import HARD_MAX
+from graph.vocabulary import pick
 from graph.wording import number
 from ui import state
 from ui.i18n import lang, t, viz_texts
@@ -92,7 +92,7 @@ def _finish(running: RunningQuery, stem: str, language: str) -> Outcome:
         result = running.result()
     except GraphError as exc:
         return Outcome(error=exc)
-    store = state.store()
+    store = state.workspace().store
     info = label_info(store, result_iris(result), language)
     out = Outcome(kind=result.kind, seconds=running.elapsed, truncated=result.truncated, files=downloads(result, stem))
     if result.kind == "ASK":
@@ -107,7 +107,7 @@ def _finish(running: RunningQuery, stem: str, language: str) -> Outcome:
         out.nodes = g.number_of_nodes()
         if 0 < out.nodes <= HARD_MAX:
             captions, ui = _viz_texts(language)
-            out.html = network_html(g, lang=language, vocab=state.vocab(), captions=captions, ui=ui, title=stem)
+            out.html = network_html(g, lang=language, vocab=state.workspace().vocabulary(), captions=captions, ui=ui, title=stem)
     return out
 
 
@@ -117,7 +117,7 @@ def _start(job: Job, language: str) -> None:
         previous[0].cancel()
     st.query_params.from_dict({**encode_request(job.request), "lang": language})
     try:
-        running = start_limited(state.store(), job.text, job.bindings, limits=Limits.from_settings(state.settings()))
+        running = start_limited(state.workspace().store, job.text, job.bindings, limits=Limits.from_settings(state.settings()))
     except GraphError as exc:
         st.session_state[_OUTCOME] = Outcome(error=exc)
         return
@@ -151,10 +151,10 @@ def _poll(language: str) -> None:
 
 def _param_widget(q: SavedQuery, p, initial: str | None, language: str):
     key = f"console_p_{q.name}_{p.name}"
-    label = p.label_en if language == "en" else p.label
+    label = pick(language, p.label, p.label_en, fallback=False)
     picker = picker_for(p.type, p.name)
     if picker is not None:
-        options = state.cached(choices, picker, language)
+        options = state.workspace().choices(picker, language)
         iris = [iri for iri, _ in options]
         names = dict(options)
         if not p.required:

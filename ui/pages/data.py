@@ -18,10 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.access import Attempts
-from graph.edit.changes import Change, EditError, Problem
-from graph.edit.editor import Editor
-from graph.edit.importer import ImportError_, plan_import, read_table, template_csv, template_xlsx
-from graph.edit.operations import (
+from graph.edit import (
     ORG_FIELDS,
     JoinInput,
     OrganisationInput,
@@ -34,7 +31,11 @@ from graph.edit.operations import (
     join_agreement,
     remove_entry,
 )
+from graph.edit.changes import Change, EditError, Problem
+from graph.edit.editor import Editor
+from graph.edit.importer import ImportError_, plan_import, read_table, template_csv, template_xlsx
 from graph.terc import gminy_by_code
+from graph.vocabulary import pick
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 
@@ -51,7 +52,7 @@ def editor_password() -> str | None:
 
 
 def _editor() -> Editor:
-    return Editor(state.settings(), store=state.store())
+    return Editor(state.settings(), store=state.workspace().store)
 
 
 def _field(name: str) -> str:
@@ -62,7 +63,7 @@ def _field(name: str) -> str:
 
 def _show_problems(problems, *, lang_: str) -> None:
     for p in problems:
-        msg = p.message_pl if lang_ == "pl" else p.message_en
+        msg = pick(lang_, p.message_pl, p.message_en, fallback=False)
         where = []
         if p.file:
             where.append(p.file)
@@ -124,7 +125,7 @@ def _org_options(ctx) -> dict[str, str]:
 
 
 def _concept_label(c, language: str) -> str:
-    return c.pl if language == "pl" else c.en
+    return pick(language, c.pl, c.en, fallback=False)
 
 
 def _form_organisation(ctx, language: str) -> None:
@@ -336,7 +337,7 @@ def _import(ctx, language: str) -> None:
                         t("data.import.row"): p.row,
                         t("data.import.column"): p.column or "",
                         t("data.import.field"): _field(p.field) if p.field else "",
-                        t("data.import.message"): p.message_pl if language == "pl" else p.message_en,
+                        t("data.import.message"): pick(language, p.message_pl, p.message_en, fallback=False),
                     }
                     for p in plan.problems
                 ]

@@ -8,7 +8,7 @@ import streamlit as st
 from graph.analysis.export import EXPORT_FORMATS, FILE_TYPES
 from graph.viz import ViewSpec
 from ui import state
-from ui.i18n import lang, t, tm
+from ui.i18n import lang, t, tm, viz_texts
 from ui.pages import page
 from ui.pages.network import SPEC_KEY
 from ui.widgets import synthetic_banner_text, vocab_label
@@ -23,17 +23,17 @@ def _describe(current: dict) -> list[str]:
     if f.sectors:
         parts.append(tm("export.d.sectors", v=", ".join(vocab_label("sector", s) for s in f.sectors)))
     if f.gminas:
-        names = state.territory()
+        names = state.workspace().territory()
         parts.append(tm("export.d.gminas", v=", ".join(names.get(c, c) for c in f.gminas)))
     if current.get("tie_kinds"):
         parts.append(tm("export.d.tie_kinds", v=", ".join(vocab_label("tie_kind", k) for k in current["tie_kinds"])))
     if current.get("as_of"):
         parts.append(tm("export.d.as_of", v=current["as_of"]))
     if spec.focus:
-        rows = state.search_iri(spec.focus, spec.lang)
+        rows = state.workspace().search_iri(spec.focus, spec.lang)
         parts.append(tm("export.d.focus", v=rows[0]["label"] if rows else spec.focus, depth=spec.depth))
     if spec.drill:
-        parts.append(tm("export.d.drill", v=state.territory().get(spec.drill, spec.drill)))
+        parts.append(tm("export.d.drill", v=state.workspace().territory().get(spec.drill, spec.drill)))
     return parts or [t("export.d.all")]
 
 
@@ -60,13 +60,14 @@ def render() -> None:
         key="export_title",
         max_chars=200,
     )
-    view = state.network(
+    view = state.workspace().network(
         spec,
         as_of=current.get("as_of"),
         tie_kinds=current.get("tie_kinds"),
         memberships=current.get("memberships", False),
         title=title,
         banner=synthetic_banner_text(),
+        texts=viz_texts(spec.lang),
     )
     st.caption(t("network.count", orgs=view.organisations, nodes=view.node_count, ties=view.edge_count))
     name = t("viz.ui.file_name")
@@ -109,7 +110,7 @@ def render() -> None:
     fmt = st.selectbox(
         t("export.data_format"), EXPORT_FORMATS, format_func=lambda f: t(f"export.fmt.{f.replace('-', '_')}"), key="export_data_format"
     )
-    data, just_view = state.network_file(
+    data, just_view = state.workspace().network_file(
         spec, fmt, as_of=current.get("as_of"), tie_kinds=current.get("tie_kinds"), memberships=current.get("memberships", False)
     )
     if not just_view:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
-from graph.finding_groups import group_findings, seats
+from graph.finding_groups import group_findings
 from ui import state
 from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
@@ -44,8 +44,8 @@ FILTER_KINDS = ("cooperation", "data", "suggestion")
 
 def _filters() -> dict:
     """Gmina (or powiat) and kind filters for the grouped lists."""
-    labels = state.territory()
-    codes = sorted(state.facets()["gmina"], key=lambda c: labels.get(c, c))
+    labels = state.workspace().territory()
+    codes = sorted(state.workspace().facets()["gmina"], key=lambda c: labels.get(c, c))
     powiaty = sorted({c[:4] for c in codes if len(c) == 7}, key=lambda c: labels.get(c, c))
     c1, c2 = st.columns(2)
     gminas = c1.multiselect(
@@ -63,7 +63,7 @@ def _groups(findings, language: str, filters: dict, *, kinds: tuple[str, ...] | 
     return group_findings(
         findings,
         lang=language,
-        seats=state.cached(seats),
+        seats=state.workspace().seats(),
         gminas=filters["gminas"] or None,
         kinds=want,
         titles={code: t(f"gaps.rule.{code}") for code in RULE_TITLES},
@@ -71,7 +71,7 @@ def _groups(findings, language: str, filters: dict, *, kinds: tuple[str, ...] | 
 
 
 def _as_of() -> str | None:
-    dates = state.history()
+    dates = state.workspace().dates()
     if not dates or not st.toggle(t("controls.as_of_on"), key="gaps_as_of_on", help=t("controls.as_of_help")):
         return None
     return st.select_slider(t("controls.as_of"), dates, value=dates[-1], key="gaps_as_of")
@@ -79,16 +79,13 @@ def _as_of() -> str | None:
 
 def _what_if(language: str, as_of: str | None, filters: dict) -> None:
     st.subheader(t("gaps.spof"))
-    structure = state.structure(as_of)
-    if structure is None:
-        st.info(t("common.analysis_pending"))
-        return
+    structure = state.workspace().structure(as_of)
     spof = [f for f in structure.findings if f.code == "articulation-point"]
     finding_groups(_groups(spof, language, filters, kinds=("structure",)), key="gaps_spof")
 
     st.subheader(t("gaps.what_if"))
     st.caption(t("gaps.what_if_help"))
-    choices = {r["iri"]: f"{r['label']} · {r['kind']} · {r['gmina']}" for r in state.org_choices(language)}
+    choices = {r["iri"]: f"{r['label']} · {r['kind']} · {r['gmina']}" for r in state.workspace().org_choices(language)}
     spof_iris = [r.iri for r in structure.articulation_points]
     options = spof_iris + [i for i in choices if i not in set(spof_iris)]
     remove = st.multiselect(
@@ -100,10 +97,7 @@ def _what_if(language: str, as_of: str | None, filters: dict) -> None:
     )
     if not remove:
         return
-    result = state.what_if(tuple(remove), as_of)
-    if result is None:
-        st.info(t("common.analysis_pending"))
-        return
+    result = state.workspace().what_if(tuple(remove), as_of)
     before, after = result.components_before, result.components_after
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("gaps.parts"), len(after), delta=len(after) - len(before), delta_color="inverse")
@@ -115,7 +109,7 @@ def _what_if(language: str, as_of: str | None, filters: dict) -> None:
 
 def _change(language: str, filters: dict) -> None:
     st.subheader(t("gaps.change"))
-    dates = state.history()
+    dates = state.workspace().dates()
     if len(dates) < 2:
         st.caption(t("gaps.change_no_dates"))
         return
@@ -125,10 +119,7 @@ def _change(language: str, filters: dict) -> None:
     if d1 >= d2:
         st.warning(t("gaps.change_order"))
         return
-    diff = state.diff(d1, d2)
-    if diff is None:
-        st.info(t("common.analysis_pending"))
-        return
+    diff = state.workspace().diff(d1, d2)
     findings = getattr(diff, "findings", None)
     if findings is not None:
         finding_groups(_groups(findings, language, {"gminas": filters["gminas"], "kinds": ()}), key="gaps_diff")
@@ -138,7 +129,7 @@ def _change(language: str, filters: dict) -> None:
 
 def _coverage_view(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """The coverage matrix with headings a coordinator reads (IRIs left out, counts formatted)."""
-    kinds = {k: (v.get("pl", k), v.get("en", k)) for k, v in state.vocab().get("kind", {}).items()}
+    kinds = {k: (v.get("pl", k), v.get("en", k)) for k, v in state.workspace().vocabulary().get("kind", {}).items()}
     return coverage_view(frame, language, kinds)
 
 
@@ -148,7 +139,7 @@ def render() -> None:
     st.caption(t("gaps.lead"))
     as_of = _as_of()
     filters = _filters()
-    report = state.report(as_of)
+    report = state.workspace().report(as_of)
     tabs = st.tabs(
         [
             t("gaps.tab.coverage"),
@@ -162,42 +153,30 @@ def render() -> None:
 
     with tabs[0]:
         st.subheader(t("gaps.coverage"))
-        if report is None:
-            st.info(t("common.analysis_pending"))
-        else:
-            st.caption(t("gaps.coverage_help"))
-            st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
+        st.caption(t("gaps.coverage_help"))
+        st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
     with tabs[1]:
         st.subheader(t("gaps.findings"))
-        if report is None:
-            st.info(t("common.analysis_pending"))
-        else:
-            finding_groups(_groups([f for f in report.findings if f.category != "structure"], language, filters), key="gaps_findings")
-            _absences(report, language)
+        finding_groups(_groups([f for f in report.findings if f.category != "structure"], language, filters), key="gaps_findings")
+        _absences(report, language)
     with tabs[2]:
         _what_if(language, as_of, filters)
     with tabs[3]:
         st.subheader(t("gaps.suggestions"))
-        if report is None:
-            st.info(t("common.analysis_pending"))
-        else:
-            st.caption(t("gaps.suggestions_help"))
-            finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
+        st.caption(t("gaps.suggestions_help"))
+        finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
     with tabs[4]:
         _change(language, filters)
     with tabs[5]:
         st.subheader(t("gaps.download"))
-        md = state.report_text(as_of, "md", language)
-        csv = state.report_text(as_of, "csv", language)
-        if md is None or csv is None:
-            st.info(t("common.analysis_pending"))
-        else:
-            name = t("gaps.file_name") + (f"-{as_of}" if as_of else "")
-            c1, c2 = st.columns(2)
-            c1.download_button(t("gaps.download_md"), md.encode("utf-8"), file_name=f"{name}.md", mime="text/markdown", key="gaps_md")
-            c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
-            with st.expander(t("gaps.preview")):
-                st.code(md, language="markdown")
+        md = state.workspace().report_text(as_of, "md", language)
+        csv = state.workspace().report_text(as_of, "csv", language)
+        name = t("gaps.file_name") + (f"-{as_of}" if as_of else "")
+        c1, c2 = st.columns(2)
+        c1.download_button(t("gaps.download_md"), md.encode("utf-8"), file_name=f"{name}.md", mime="text/markdown", key="gaps_md")
+        c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
+        with st.expander(t("gaps.preview")):
+            st.code(md, language="markdown")
         st.subheader(t("report.heading"))
         report_download(as_of=as_of, key="gaps_report")
     if as_of:

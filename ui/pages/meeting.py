@@ -12,13 +12,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph.explore import Filters
 from graph.model import SECTORS
-from graph.overview import agreements, first_members, later_members, non_members
+from graph.views.explore import Filters
+from graph.views.overview import agreements, first_members, later_members, non_members
 from graph.viz import ViewSpec
+from graph.vocabulary import pick
 from ui import a11y, state
 from ui.dates import date_text
-from ui.i18n import lang, md_escape, t, tm
+from ui.i18n import lang, md_escape, t, tm, viz_texts
 from ui.pages import page
 from ui.widgets import network_table, report_download, synthetic_banner_text, vocab_label
 
@@ -56,13 +57,13 @@ def _go(delta: int) -> None:
 
 
 def _network(spec: ViewSpec, *, as_of: str | None, memberships: bool, title: str) -> None:
-    view = state.network(spec, as_of=as_of, memberships=memberships, title=title, banner=synthetic_banner_text())
+    view = state.workspace().network(spec, as_of=as_of, memberships=memberships, title=title, banner=synthetic_banner_text(), texts=viz_texts(spec.lang))
     st.iframe(view.html, height=680, alt=title)
     network_table(view, key=f"meeting_table_{spec.focus or 'all'}")
 
 
 def _names(rows: pd.DataFrame, language: str, columns: int = 1, limit: int = 30) -> None:
-    names = sorted(set(rows["label_en" if language == "en" else "label"]))
+    names = sorted(set(rows[pick(language, "label", "label_en")]))
     shown = names[:limit]
     cols = st.columns(columns)
     per = (len(shown) + columns - 1) // columns
@@ -73,7 +74,7 @@ def _names(rows: pd.DataFrame, language: str, columns: int = 1, limit: int = 30)
 
 
 def _view(name: str, language: str) -> None:
-    timeline = state.timeline()
+    timeline = state.workspace().timeline()
     today = dt.date.today().isoformat()
     agreement = agreements(timeline)[0] if not timeline.empty else None
     if name == "signed":
@@ -88,7 +89,7 @@ def _view(name: str, language: str) -> None:
         others = non_members(timeline)
         others = others[others["agreement"] == agreement[0]]
         if not others.empty:  # initiators and supporters: shown as such, never counted
-            col = ("label_en", "role_en") if language == "en" else ("label", "role_pl")
+            col = pick(language, ("label", "role_pl"), ("label_en", "role_en"))
             names = sorted({f"{a} ({b})" for a, b in zip(others[col[0]], others[col[1]], strict=True)})
             st.caption(tm("dates.non_members", names=", ".join(names)))
         left, right = st.columns([1, 3])
@@ -119,7 +120,7 @@ def _view(name: str, language: str) -> None:
         spec = ViewSpec(filters=Filters(isolated=False), colour_by="sector", lang=language, font_px=FONT_PX, show_suggested=False)
         _network(spec, as_of=today, memberships=True, title=t("meeting.step.network"))
     elif name == "gaps_by_gmina":
-        grid = state.overview_tables(language)["gminas"]
+        grid = state.workspace().overview_tables()["gminas"]
         if grid.empty:
             st.info(t("overview.none"))
             return
@@ -135,10 +136,7 @@ def _view(name: str, language: str) -> None:
         )
         st.dataframe(view, hide_index=True, row_height=44, key="meeting_grid")
     elif name == "spof":
-        structure = state.structure()
-        if structure is None:
-            st.info(t("common.analysis_pending"))
-            return
+        structure = state.workspace().structure()
         found = [f for f in structure.findings if f.code == "articulation-point"]
         if not found:
             st.markdown(t("meeting.no_spof"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.explore import Filters, drill_path
 from graph.survey import round_files as survey_rounds
+from graph.views.explore import Filters, drill_path
 from graph.viz import GROUP_THRESHOLD, ViewSpec
 from ui import state
-from ui.i18n import lang, md_escape, t, tm
+from ui.i18n import lang, md_escape, t, tm, viz_texts
 from ui.pages import page
 from ui.widgets import network_controls, network_table, synthetic_banner_text
 
@@ -23,12 +23,12 @@ def render() -> None:
     # search and focus
     col_search, col_focus, col_depth = st.columns([3, 4, 1.3])
     query = col_search.text_input(t("network.search"), key="net_search", placeholder=t("network.search_hint"))
-    hits = state.search(query, language) if query.strip() else []
+    hits = state.workspace().search(query, language) if query.strip() else []
     preset = st.query_params.get("focus")
     options = [h["iri"] for h in hits]
     labels = {h["iri"]: f"{h['label']} · {h['kind']} · {h['gmina']}" for h in hits}
     if preset and preset not in options:
-        rows = state.search_iri(preset, language)
+        rows = state.workspace().search_iri(preset, language)
         options = [r["iri"] for r in rows] + options
         labels.update({r["iri"]: f"{r['label']} · {r['kind']} · {r['gmina']}" for r in rows})
     focus = col_focus.selectbox(
@@ -76,13 +76,14 @@ def render() -> None:
     )
     view_title = t("network.view_title", date=controls.as_of or t("network.all_dates"))
     with st.spinner(t("network.drawing")):
-        view = state.network(
+        view = state.workspace().network(
             spec,
             as_of=controls.as_of,
             tie_kinds=controls.tie_kinds,
             memberships=controls.memberships,
             title=view_title,
             banner=synthetic_banner_text(),
+            texts=viz_texts(spec.lang),
         )
     st.session_state[SPEC_KEY] = {
         "spec": spec,
@@ -131,7 +132,7 @@ def render() -> None:
 
 def _breadcrumb(drill: str) -> None:
     """The path of groups down to the open one; each step above it opens that group."""
-    names = state.territory()
+    names = state.workspace().territory()
     path = drill_path(drill) or [drill]
     st.caption(t("network.crumb"))
     cols = st.columns(len(path) + 1)

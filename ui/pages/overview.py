@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph.explore import summary
 from graph.model import SECTORS
-from graph.overview import JOINED_LATER, JOINED_START, NOT_MEMBER, finding_rows
+from graph.views.overview import JOINED_LATER, JOINED_START, NOT_MEMBER, finding_rows
+from graph.vocabulary import pick
 from ui import state
 from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
@@ -39,9 +39,9 @@ def render() -> None:
     language = lang()
     st.title(t("overview.title"))
     st.caption(t("overview.lead"))
-    counts = summary(state.projection())
-    tables = state.overview_tables(language)
-    timeline = state.timeline()
+    counts = state.workspace().summary()
+    tables = state.workspace().overview_tables()
+    timeline = state.workspace().timeline()
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("overview.metric.orgs"), counts["organisations"])
@@ -79,7 +79,7 @@ def render() -> None:
                     {
                         f"{lab} ({role})"
                         for lab, role in zip(
-                            others["label_en" if language == "en" else "label"], others["role_en" if language == "en" else "role_pl"]
+                            others[pick(language, "label", "label_en")], others[pick(language, "role_pl", "role_en")]
                         )
                     }
                 )
@@ -87,9 +87,9 @@ def render() -> None:
             table = pd.DataFrame(
                 {
                     t("overview.col.date"): [date_text(v, b, language=language) or "?" for v, b in zip(rows["start"], rows["start_bound"])],
-                    t("overview.col.member"): rows["label_en" if language == "en" else "label"],
+                    t("overview.col.member"): rows[pick(language, "label", "label_en")],
                     t("overview.col.kind"): rows["kind"].map(lambda k: vocab_label("kind", k) if k else "-"),
-                    t("overview.col.role"): rows["role_en" if language == "en" else "role_pl"],
+                    t("overview.col.role"): rows[pick(language, "role_pl", "role_en")],
                     t("overview.col.when"): rows["joined"].map(
                         {JOINED_START: t("overview.at_start"), JOINED_LATER: t("overview.later"), NOT_MEMBER: "–"}
                     ),
@@ -130,10 +130,7 @@ def render() -> None:
             st.warning(tm("overview.no_pes", n=len(empty), names=", ".join(empty[:15]) + ("…" if len(empty) > 15 else "")))
 
     st.header(t("overview.headline_gaps"))
-    report = state.report()
-    if report is None:
-        st.info(t("common.analysis_pending"))
-        return
+    report = state.workspace().report()
     rows = finding_rows(report.findings, language)[:HEADLINE_GAPS]
     if not rows:
         st.success(t("overview.no_gaps"))

@@ -7,7 +7,8 @@ import streamlit as st
 
 from graph.analysis.absences import absence_text, absences_about
 from graph.model import TERC
-from graph.overview import finding_rows, findings_about
+from graph.views.overview import finding_rows, findings_about
+from graph.vocabulary import pick
 from graph.wording import number
 from ui import state
 from ui.dates import date_text
@@ -40,7 +41,7 @@ def _pick(language: str) -> str | None:
             pass  # shown below as "not in the data"
     query = st.text_input(t("profile.search"), key="profile_search", placeholder=t("network.search_hint"))
     if query.strip():
-        hits = state.search(query, language)
+        hits = state.workspace().search(query, language)
         if not hits:
             st.caption(tm("profile.not_found", query=query))
         else:
@@ -60,7 +61,7 @@ def render() -> None:
         st.info(t("profile.choose"))
         return
     try:
-        p = state.profile(iri)
+        p = state.workspace().profile(iri)
     except state.GraphError:
         st.warning(t("profile.unknown"))
         st.code(iri, language=None)
@@ -69,7 +70,7 @@ def render() -> None:
     st.header(md_escape(p.label_in(language)))
     if p.synthetic:
         st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
-    other = p.label_en if language == "pl" else p.label
+    other = pick(language, p.label_en, p.label, fallback=False)  # the other language
     if other and other != p.label_in(language):
         st.caption(md_escape(other))
     facts = {
@@ -97,7 +98,7 @@ def render() -> None:
             pd.DataFrame(
                 {
                     t("profile.col.name"): [x.name for x in p.posts],
-                    t("profile.col.role"): [x.role_en if language == "en" else x.role_pl for x in p.posts],
+                    t("profile.col.role"): [pick(language, x.role_pl, x.role_en, fallback=False) for x in p.posts],
                     t("profile.col.from"): [date_text(x.start, x.start_bound, language=language) for x in p.posts],
                     t("profile.col.to"): [date_text(x.end, x.end_bound, role="end", language=language) for x in p.posts],
                     t("profile.col.source"): [x.sources[0].url if x.sources and x.sources[0].url else "" for x in p.posts],
@@ -113,7 +114,7 @@ def render() -> None:
     if p.memberships:
         st.subheader(t("profile.memberships"))
         for m in p.memberships:
-            role = m.role_en if language == "en" else m.role_pl
+            role = pick(language, m.role_pl, m.role_en, fallback=False)
             st.markdown(
                 f"- {md_escape(role)}: {md_escape(m.agreement_label)} ({md_escape(date_text(m.start, m.start_bound, language=language, preposition=True) or '?')}) — "
                 + _sources_md(m.sources)
@@ -124,8 +125,8 @@ def render() -> None:
         frame = pd.DataFrame(
             {
                 t("profile.col.direction"): [t(f"profile.dir.{r.direction}") for r in p.ties],
-                t("profile.col.kind"): [r.kind_en if language == "en" else r.kind_pl for r in p.ties],
-                t("profile.col.partner"): [r.other_label_en if language == "en" else r.other_label for r in p.ties],
+                t("profile.col.kind"): [pick(language, r.kind_pl, r.kind_en, fallback=False) for r in p.ties],
+                t("profile.col.partner"): [pick(language, r.other_label, r.other_label_en, fallback=False) for r in p.ties],
                 t("profile.col.from"): [date_text(r.start, r.start_bound, language=language) for r in p.ties],
                 t("profile.col.to"): [date_text(r.end, r.end_bound, role="end", language=language) for r in p.ties],
                 t("profile.col.partner_profile"): [profile_url(r.other) for r in p.ties],
@@ -144,8 +145,8 @@ def render() -> None:
         with st.expander(t("profile.tie_details")):
             for r in p.ties:
                 arrow = "→" if r.direction == "out" else "←"
-                name = r.other_label_en if language == "en" else r.other_label
-                kind = r.kind_en if language == "en" else r.kind_pl
+                name = pick(language, r.other_label, r.other_label_en, fallback=False)
+                kind = pick(language, r.kind_pl, r.kind_en, fallback=False)
                 st.markdown(
                     f"**{arrow} {md_escape(name)}** ({md_escape(kind)}, {md_escape(date_text(r.start, r.start_bound, language=language) or '?')}–{md_escape(date_text(r.end, r.end_bound, role='end', language=language))})"
                 )
@@ -157,10 +158,8 @@ def render() -> None:
         st.caption(t("profile.no_ties"))
 
     st.subheader(t("profile.metrics"))
-    table = state.metrics()
-    if table is None:
-        st.info(t("common.analysis_pending"))
-    elif p.iri in table.index:
+    table = state.workspace().metrics()
+    if p.iri in table.index:
         row = table.loc[p.iri]
         cols = st.columns(4)
         for i, name in enumerate(("degree", "betweenness", "pagerank", "harmonic")):
@@ -171,10 +170,7 @@ def render() -> None:
         st.caption(t("profile.no_metrics"))
 
     st.subheader(t("profile.findings"))
-    report = state.report()
-    if report is None:
-        st.info(t("common.analysis_pending"))
-        return
+    report = state.workspace().report()
     rows = finding_rows(findings_about((*report.findings, *report.suggestions), p.iri), language)
     if not rows:
         st.success(t("profile.no_findings"))

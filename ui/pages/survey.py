@@ -16,8 +16,10 @@ import streamlit as st
 
 from graph import survey
 from graph.edit.changes import EditError
-from graph.explore import territory_labels
 from graph.results import spreadsheet_frame
+from graph.views.explore import territory_labels
+from graph.vocabulary import pick
+from graph.wording import number
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import data as data_page
@@ -27,7 +29,7 @@ _FLASH = "survey_flash"
 
 
 def _kind_label(c, language: str) -> str:
-    return c.pl if language == "pl" else c.en
+    return pick(language, c.pl, c.en, fallback=False)
 
 
 def _links_csv(rows: list[dict]) -> bytes:
@@ -96,12 +98,12 @@ def _status(cfg, store, ctx, name: str, language: str) -> dict:
     cols[2].metric(t("survey.admin.one_sided"), net["one_sided_ties"])
     cols = st.columns(3)
     cols[0].metric(t("survey.admin.drafts"), st_["drafts"])
-    cols[1].metric(t("survey.admin.density"), f"{net['density']:.3f}".replace(".", ",") if language == "pl" else f"{net['density']:.3f}")
+    cols[1].metric(t("survey.admin.density"), number(net["density"], language, 3))
     rec = net["reciprocity"]
     cols[2].metric(
-        t("survey.admin.reciprocity"), "—" if rec is None else (f"{rec:.2f}".replace(".", ",") if language == "pl" else f"{rec:.2f}")
+        t("survey.admin.reciprocity"), "—" if rec is None else number(rec, language, 2)
     )
-    label = "label_pl" if language == "pl" else "label_en"
+    label = pick(language, "label_pl", "label_en")
     with st.expander(t("survey.admin.by_kind")):
         st.dataframe(_frame(st_["by_kind"], [label, "invited", "responded", "rate"]), hide_index=True, key="survey_by_kind")
     with st.expander(t("survey.admin.by_gmina")):
@@ -233,7 +235,7 @@ def render() -> None:
     if message := st.session_state.pop(_FLASH, None):
         st.success(message)
     cfg = state.settings()
-    store = state.store()
+    store = state.workspace().store
     from graph.edit.lookup import Context
 
     ctx = Context(store)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .analysis.projection import local
-from .model import ESK, ESROLE
-from .store import Store
+from ..analysis.projection import local
+from ..library import internal_query
+from ..model import ESK, ESROLE
+from ..store import Store
 
 __all__ = [
     "agreement_timeline",
@@ -39,24 +40,6 @@ NOT_MEMBER = "not_member"
 #: or joined later by signing); initiators and supporters are not members.
 MEMBER_ROLES = ("signatory",)
 
-_TIMELINE = """
-SELECT ?agreement ?agreement_label ?m ?member ?label ?label_en ?kind ?role ?role_pl ?role_en ?start ?ub ?end WHERE {
-  ?agreement a org:OrganizationalCollaboration .
-  ?m a org:Membership ; org:organization ?agreement ; org:member ?member .
-  FILTER NOT EXISTS { ?member a foaf:Person }
-  OPTIONAL { ?agreement skos:prefLabel ?agreement_label FILTER(lang(?agreement_label) = "pl") }
-  OPTIONAL { ?member skos:prefLabel ?label FILTER(lang(?label) = "pl") }
-  OPTIONAL { ?member skos:prefLabel ?label_en FILTER(lang(?label_en) = "en") }
-  OPTIONAL { ?member org:classification ?kind }
-  OPTIONAL { ?m org:role ?role .
-             OPTIONAL { ?role skos:prefLabel ?role_pl FILTER(lang(?role_pl) = "pl") }
-             OPTIONAL { ?role skos:prefLabel ?role_en FILTER(lang(?role_en) = "en") } }
-  OPTIONAL { ?m es:startDate ?start }
-  OPTIONAL { ?m es:startBound ?ub }
-  OPTIONAL { ?m es:endDate ?end }
-}
-"""
-
 TIMELINE_COLUMNS = (
     "agreement", "agreement_label", "membership", "member", "label", "label_en", "kind",
     "role", "role_pl", "role_en", "start", "start_bound", "end", "joined",
@@ -74,7 +57,7 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
     it (day, month or year), ``start_bound`` its bound IRI or None
     (graph.dates).  Sorted by agreement, start date, label.
     """
-    _, rows = store.select_values(_TIMELINE)
+    _, rows = store.select_values(internal_query("list_agreement_timeline"))
     seen: dict[str, dict] = {}
     for agreement, a_label, m, member, label, label_en, kind, role, role_pl, role_en, start, ub, end in rows:
         if m in seen:
@@ -145,7 +128,7 @@ def gmina_grid(g: nx.Graph, labels: dict[str, str] | None = None) -> pd.DataFram
     Gminy of ``labels`` with no organisation at all get a row of zeros when
     they belong to a powiat that has organisations (they are the gaps).
     """
-    from .model import SECTORS
+    from ..model import SECTORS
 
     rows: dict[str, dict] = {}
     for _, attrs in g.nodes(data=True):
@@ -228,7 +211,7 @@ def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None, str |
     """
     import datetime as dt
 
-    from .dates import first_day, precision
+    from ..dates import first_day, precision
 
     if timeline.empty:
         return []

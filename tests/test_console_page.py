@@ -9,11 +9,11 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from graph.console import decode_request
 from graph.library import get_query
 from graph.model import ESK, ESO
 from graph.settings import Settings
 from graph.store import open_store
+from graph.views.console import decode_request
 
 
 def _page():

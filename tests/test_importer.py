@@ -189,7 +189,7 @@ def test_content_is_never_taken_as_a_location(content: bytes):
 
 def test_likely_duplicates_are_warned_and_the_same_facts_change_nothing(data_file: Path):
     # SECURITY T14
-    from graph.edit.operations import OrganisationInput, add_organisation
+    from graph.edit import OrganisationInput, add_organisation
 
     editor = Editor(Settings(data=(data_file,)))
     first = OrganisationInput(

@@ -18,12 +18,14 @@ import networkx as nx
 import pandas as pd
 from rdflib import BNode, Literal, URIRef
 
-from .library import SavedQuery
-from .model import DCTERMS, ES, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS
-from .results import to_csv, to_json, to_tsv, to_turtle
-from .sparql_terms import EXAMPLES
-from .store import Result, Store
-from .terms import checked_iri, plain, sparql_term
+from ..bind import inject_rows
+from ..library import SavedQuery, internal_query
+from ..model import ES, ORG, PREFIXES, RDF, SKOS
+from ..results import to_csv, to_json, to_tsv, to_turtle
+from ..sparql_terms import EXAMPLES
+from ..store import Result, Store
+from ..terms import checked_iri, plain
+from ..vocabulary import pick
 
 __all__ = [
     "ConsoleRequest",
@@ -50,31 +52,7 @@ EXAMPLE = EXAMPLES["pl"]  # the example in Polish; graph.sparql_terms.example_qu
 
 # ---------------------------------------------------------------- pickers
 
-_LABELS = """
-  OPTIONAL { ?iri skos:prefLabel ?pl FILTER(lang(?pl) = "pl" || lang(?pl) = "") }
-  OPTIONAL { ?iri skos:prefLabel ?en FILTER(lang(?en) = "en") }
-"""
-_PICKERS: dict[str, str] = {
-    "org": "SELECT ?iri ?pl ?en WHERE { ?iri a org:Organization ." + _LABELS + "}",
-    "gmina": """SELECT ?iri ?pl ?en ?code WHERE { ?iri a es:Gmina ."""
-    + _LABELS
-    + """
-               OPTIONAL { ?iri skos:notation ?code } }""",
-    "kind": """SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme esk:scheme ."""
-    + _LABELS
-    + """
-              MINUS { ?iri skos:topConceptOf esk:scheme } }""",
-    "tie_kind": "SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme est:scheme ." + _LABELS + "}",
-    "agreement": "SELECT ?iri ?pl ?en WHERE { ?iri a org:OrganizationalCollaboration ." + _LABELS + "}",
-    "area": """SELECT ?iri ?pl ?en ?code WHERE { { ?iri a es:Powiat } UNION { ?iri a es:Voivodeship }"""
-    + _LABELS
-    + """
-              OPTIONAL { ?iri skos:notation ?code } }""",
-    "source": """SELECT ?iri ?pl ?en WHERE { ?x prov:wasDerivedFrom ?iri .
-                OPTIONAL { ?iri dcterms:title ?pl FILTER(lang(?pl) = "pl" || lang(?pl) = "") }
-                OPTIONAL { ?iri dcterms:title ?en FILTER(lang(?en) = "en") } }""",
-    "role": "SELECT ?iri ?pl ?en WHERE { ?iri skos:inScheme esrole:scheme ." + _LABELS + "}",
-}
+_PICKERS = ("org", "gmina", "kind", "tie_kind", "agreement", "area", "source", "role")  # graph/queries/internal/pick_<name>.rq
 #: ``iri`` parameters whose name says what to pick.
 _PICKER_BY_NAME = {"agreement": "agreement", "area": "area", "source": "source", "role": "role", "owes": "org"}
 
@@ -90,12 +68,12 @@ def picker_for(param_type: str, name: str = "") -> str | None:
 
 def choices(store: Store, picker: str, lang: str = "pl", *, limit: int = 50_000) -> list[tuple[str, str]]:
     """``(iri, label)`` options for a picker, sorted by label (codes shown for units)."""
-    _, rows = store.select_values(_PICKERS[picker])
+    _, rows = store.select_values(internal_query(f"pick_{picker}"))
     seen: dict[str, str] = {}
     for row in rows:
         iri, pl, en = row[0], row[1], row[2]
         code = row[3] if len(row) > 3 else None
-        label = (en or pl) if lang == "en" else (pl or en)
+        label = pick(lang, pl, en)
         label = label or compact(iri)
         if code:
             label = f"{label} ({code})"
@@ -116,7 +94,7 @@ def example_values(store: Store, saved: SavedQuery) -> dict[str, str]:
             continue
         if picker in _BUSIEST:
             # the best-connected organisation, the gmina with most seats: the example shows something
-            _, rows = store.select_values(_BUSIEST[picker])
+            _, rows = store.select_values(internal_query(f"get_busiest_{picker}"))
             if rows:
                 out[p.name] = rows[0][0]
                 continue
@@ -126,10 +104,7 @@ def example_values(store: Store, saved: SavedQuery) -> dict[str, str]:
     return out
 
 
-_BUSIEST = {
-    "org": "SELECT ?o (COUNT(?t) AS ?n) WHERE { ?t es:tieFrom|es:tieTo ?o . ?o a org:Organization } GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 1",
-    "gmina": "SELECT ?g (COUNT(?o) AS ?n) WHERE { ?o schema:location ?g . ?g a es:Gmina } GROUP BY ?g ORDER BY DESC(?n) ?g LIMIT 1",
-}
+_BUSIEST = ("org", "gmina")  # graph/queries/internal/get_busiest_<picker>.rq
 
 
 # ---------------------------------------------------------------- labels and tables
@@ -165,13 +140,7 @@ def label_info(store: Store, iris: Iterable[str], lang: str = "pl", *, chunk: in
     orgs: set[str] = set()
     kinds: dict[str, str] = {}
     for n in range(0, len(wanted), chunk):
-        block = " ".join(sparql_term(i) for i in wanted[n : n + chunk])
-        _, rows = store.select_values(
-            f"""SELECT ?x ?l (lang(?l) AS ?lang) ?org ?kind WHERE {{ VALUES ?x {{ {block} }}
-              {{ ?x <{SKOS.prefLabel}> ?l }} UNION {{ ?x <{FOAF.name}> ?l }} UNION {{ ?x <{DCTERMS.title}> ?l }}
-              UNION {{ ?x <{RDFS.label}> ?l }} UNION {{ ?x a <{ORG.Organization}> BIND(true AS ?org) }}
-              UNION {{ ?x <{ORG.classification}> ?kind }} }}"""
-        )
+        _, rows = store.select_values(inject_rows(internal_query("list_iri_labels"), "x", wanted[n : n + chunk]))
         for x, label, language, is_org, kind in rows:
             if is_org is not None:
                 orgs.add(x)
@@ -348,7 +317,7 @@ def graph_network(result: Result, info: Mapping[str, IriInfo], lang: str = "pl")
 
 def network_html(g: nx.MultiDiGraph, *, lang: str = "pl", vocab=None, captions=None, ui=None, title: str = "") -> str:
     """The self-contained network page (graph.viz) of :func:`graph_network`'s graph."""
-    from .viz import ViewOptions, build_network, layout, render_html
+    from ..viz import ViewOptions, build_network, layout, render_html
 
     view = build_network(g, options=ViewOptions(lang=lang), positions=layout(g), vocab=vocab, captions=captions)
     return render_html(view, title=title, ui=ui)

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .analysis.projection import local
-from .model import ESK, EST, TERC
-from .store import Store
+from ..analysis.projection import local
+from ..library import internal_query
+from ..model import ESK, EST, TERC
+from ..store import Store
+from ..vocabulary import pick
 
 __all__ = [
     "fold",
@@ -332,25 +334,11 @@ def members_of_group(g: nx.Graph, group: str) -> list[str]:
 
 # ---------------------------------------------------------------- vocabulary, territory, time
 
-_VOCAB_QUERY = """
-SELECT ?c ?pl ?en ?broader ?scheme WHERE {
-  VALUES ?scheme { esk:scheme est:scheme }
-  ?c skos:inScheme ?scheme .
-  OPTIONAL { ?c skos:prefLabel ?pl FILTER(lang(?pl) = "pl") }
-  OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }
-  OPTIONAL { ?c skos:broader ?broader }
-}
-"""
-
-_TERRITORY_QUERY = """
-SELECT ?u ?label WHERE { ?u a es:TerritorialUnit ; skos:prefLabel ?label }
-"""
-
 
 def vocabulary(store: Store) -> dict[str, dict[str, dict[str, str]]]:
     """Labels of kinds, sectors and tie kinds by notation: ``{"kind": {"ops": {"pl":..,"en":..,"sector":..}}}``."""
     out: dict[str, dict[str, dict[str, str]]] = {"kind": {}, "sector": {}, "tie_kind": {}}
-    _, rows = store.select_values(_VOCAB_QUERY)
+    _, rows = store.select_values(internal_query("list_vocabulary"))
     for c, pl, en, broader, scheme in rows:
         if scheme.startswith(str(EST)):
             name, group = local(c, EST), "tie_kind"
@@ -370,16 +358,9 @@ def vocabulary(store: Store) -> dict[str, dict[str, dict[str, str]]]:
 
 def territory_labels(store: Store) -> dict[str, str]:
     """Names of the territorial units by TERC code (gminy, powiaty, voivodeships)."""
-    _, rows = store.select_values(_TERRITORY_QUERY)
+    _, rows = store.select_values(internal_query("list_territory_labels"))
     return {local(u, TERC): label for u, label in rows if local(u, TERC)}
 
-
-_DATES_QUERY = """
-SELECT DISTINCT ?d ?role WHERE {
-  { ?x es:startDate|schema:foundingDate ?d BIND("start" AS ?role) }
-  UNION { ?x es:endDate|schema:dissolutionDate ?d BIND("end" AS ?role) }
-}
-"""
 
 
 def store_dates(store: Store) -> list[str]:
@@ -389,15 +370,15 @@ def store_dates(store: Store) -> list[str]:
     The same stops as :func:`history_dates` of a projection with memberships,
     without building one (plus founding and dissolution dates).
     """
-    from .dates import change_day
+    from ..dates import change_day
 
-    _, rows = store.select_values(_DATES_QUERY)
+    _, rows = store.select_values(internal_query("list_dates"))
     return sorted({change_day(d, role) for d, role in rows if d})
 
 
 def history_dates(g: nx.Graph) -> list[str]:
     """Every day a tie or organisation starts or stops counting in the network (ISO, sorted, unique): the as-of slider's stops."""
-    from .dates import change_day
+    from ..dates import change_day
 
     dates = set()
     for _, _, attrs in g.edges(data=True):
@@ -419,7 +400,7 @@ def node_rows(g: nx.Graph, nodes: Iterable[str], *, vocab: dict | None = None, l
         if n not in g:
             continue
         a = g.nodes[n]
-        label = (a.get("label_en") or a.get("label")) if lang == "en" else (a.get("label") or a.get("label_en"))
+        label = pick(lang, a.get("label"), a.get("label_en"))
         kind = a.get("kind")
         out.append(
             {

@@ -1,0 +1,363 @@
+"""The workspace: one store, one memo and one vocabulary behind every entry point.
+
+A :class:`Workspace` is built once from :class:`~graph.settings.Settings`.
+It opens the store on first use and answers what pages and commands ask for
+(the projection, the profile, the gap report, the network view...), each
+answer computed once and kept in a memo.  The memo belongs to the data it
+was computed on: :func:`data_signature` names the settings and the size and
+modification time of every data file, and a caller that sees the signature
+change (:meth:`Workspace.stale`) builds a new workspace.
+
+Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
+(``nx.freeze``: a change raises), reports and profiles frozen dataclasses;
+tables (DataFrames, dicts, lists) are copied at the boundary, so a caller may
+change its copy without touching the memo.
+
+It also holds the one piece of analysis policy the dashboard used to keep:
+past :data:`LOCAL_ANALYSIS_OVER` organisations, measures and single points of
+failure of a drilled-down view are computed on the view, not the network.
+
+>>> ws = Workspace(Settings())
+>>> ws.summary()["organisations"] > 0
+True
+>>> ws.vocabulary()["kind"]["firm"]["en"]
+'private firm'
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import analysis  # a lazy facade: names import on first use
+from .settings import Settings
+from .store import Store, open_store
+
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER"]
+
+#: Past this many organisations, measures and single points of failure in a
+#: (drilled-down) view are computed on the view itself, not the whole network.
+LOCAL_ANALYSIS_OVER = 5000
+#: Answers kept per workspace, by room (least recently used dropped first):
+#: projections and network views are large, so fewer of them.
+MEMO_ENTRIES = {"answers": 256, "graphs": 32}
+
+
+def _stat(path: Path) -> tuple[str, int, int]:
+    try:
+        s = path.stat()
+        return (str(path), s.st_mtime_ns, s.st_size)
+    except OSError:
+        return (str(path), -1, -1)
+
+
+def data_signature(settings: Settings) -> str:
+    """A short key that changes when the settings or any data file changes.
+
+    For a remote store it names the endpoint and credentials (hashed), not files.
+    """
+    parts: list[Any] = [settings.backend, settings.query_url, settings.update_url, settings.user, settings.max_file_bytes, settings.include_schema,
+                        settings.sparql_graph, settings.sparql_auth, settings.server_max_rows]  # fmt: skip
+    if settings.password:
+        parts.append(hashlib.sha256(settings.password.encode()).hexdigest())
+    if settings.backend != "remote":
+        parts.extend(_stat(Path(p)) for p in settings.files)
+    parts.append(str(settings.expectations))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _as_of(value: dt.date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _kinds(tie_kinds) -> tuple[str, ...] | None:
+    return tuple(sorted(tie_kinds)) if tie_kinds is not None else None
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a table; shared read-only values (frozen dataclasses, frozen graphs) as they are."""
+    if hasattr(value, "copy") and hasattr(value, "columns"):  # a DataFrame
+        return value.copy()
+    if isinstance(value, (dict, list, set)):
+        return copy.deepcopy(value)
+    return value
+
+
+def _frozen(value: Any) -> Any:
+    """A read-only view of nested dicts (labels are read at every row: no copy per call)."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    return value
+
+
+class Workspace:
+    """Everything pages and commands ask of the data the settings name.
+
+    Parameters
+    ----------
+    settings : Settings
+        Built once by the entry point and passed down.
+    store : Store, optional
+        An open store to use instead of opening the one the settings name.
+    """
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.signature = data_signature(settings)
+        self._store = store
+        self._memo: dict[str, OrderedDict[Hashable, Any]] = {room: OrderedDict() for room in MEMO_ENTRIES}
+        self._lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    # ------------------------------------------------------------ plumbing
+    @property
+    def store(self) -> Store:
+        """The store (opened on first use; raises GraphError naming a broken file)."""
+        with self._open_lock:
+            if self._store is None:
+                self._store = open_store(self.settings)
+            return self._store
+
+    def stale(self) -> bool:
+        """True when the settings' files changed since this workspace was built."""
+        return data_signature(self.settings) != self.signature
+
+    def forget(self) -> None:
+        """Drop every memoised answer (after the store was changed in place)."""
+        with self._lock:
+            for memo in self._memo.values():
+                memo.clear()
+
+    def _memoised(self, key: Hashable, compute: Callable[[], Any], *, room: str = "answers") -> Any:
+        memo = self._memo[room]
+        with self._lock:
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # one computation per key; other keys go on in parallel
+            with self._lock:
+                if key in memo:
+                    return memo[key]
+            value = compute()
+            with self._lock:
+                memo[key] = value
+                while len(memo) > MEMO_ENTRIES[room]:
+                    memo.popitem(last=False)
+                self._key_locks.pop(key, None)
+            return value
+
+    def _table(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        return _copy(self._memoised(key, compute))
+
+    # ------------------------------------------------------------ the store's tables
+    @property
+    def vocab(self):
+        """The one :class:`graph.vocabulary.Vocabulary` (kinds, sectors, tie kinds; frozen)."""
+        from .vocabulary import load_vocabulary
+
+        return self._memoised("vocab", lambda: load_vocabulary(self.store))
+
+    def vocabulary(self) -> Mapping[str, Mapping[str, Mapping[str, str]]]:
+        """Labels of kinds, sectors and tie kinds (pl/en) by notation, as a shared read-only
+        mapping ``{"kind": {"ops": {"pl":.., "en":.., "sector":..}}}`` (the shape views take)."""
+        return self._memoised("vocabulary", lambda: _frozen(self.vocab.as_dict()))
+
+    def territory(self) -> Mapping[str, str]:
+        """Names of territorial units by TERC code (shared, read-only)."""
+        from .views.explore import territory_labels
+
+        return self._memoised("territory", lambda: _frozen(territory_labels(self.store)))
+
+    def dates(self) -> list[str]:
+        """Every start/end date of ties and memberships: the as-of slider's stops."""
+        from .views.explore import store_dates
+
+        return self._table("dates", lambda: store_dates(self.store))
+
+    def timeline(self):
+        """Members of the agreement(s) by date (a DataFrame)."""
+        from .views.overview import agreement_timeline
+
+        return self._table("timeline", lambda: agreement_timeline(self.store))
+
+    def profile(self, iri: str):
+        """The organisation's :class:`graph.views.profile.Profile` (raises GraphError if unknown)."""
+        from .views.profile import organisation_profile
+
+        return self._memoised(("profile", iri), lambda: organisation_profile(self.store, iri))
+
+    def seats(self) -> dict[str, str]:
+        """Organisation IRI -> TERC code of its seat (the Gaps page's gmina filter)."""
+        from .finding_groups import seats
+
+        return self._table("seats", lambda: seats(self.store))
+
+    def choices(self, picker: str, lang: str = "pl") -> list[tuple[str, str]]:
+        """``(iri, label)`` options of a console picker."""
+        from .views.console import choices
+
+        return self._table(("choices", picker, lang), lambda: choices(self.store, picker, lang))
+
+    # ------------------------------------------------------------ the network
+    def projection(self, *, as_of: dt.date | str | None = None, tie_kinds=None, include_people: bool = False, include_memberships: bool = False):
+        """The networkx projection for these options: shared and frozen (read-only)."""
+        day, kinds = _as_of(as_of), _kinds(tie_kinds)
+
+        def build():
+            import networkx as nx
+
+            g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
+            return nx.freeze(g)
+
+        return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
+
+    def summary(self) -> dict[str, int]:
+        """Counts of the whole network (organisations, ties, synthetic nodes...)."""
+        from .views.explore import summary
+
+        return self._table("summary", lambda: summary(self.projection()))
+
+    def search(self, text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
+        """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
+        from .views.explore import node_rows, search
+
+        def build():
+            g = self.projection(include_memberships=True)
+            return node_rows(g, search(g, text, limit=limit), vocab=self.vocabulary(), lang=lang)
+
+        return self._table(("search", text.strip(), lang, limit), build)
+
+    def search_iri(self, iri: str, lang: str = "pl") -> list[dict]:
+        """The display row of one node (empty when the data does not hold it)."""
+        from .views.explore import node_rows
+
+        return self._table(("row", iri, lang), lambda: node_rows(self.projection(include_memberships=True), [iri], vocab=self.vocabulary(), lang=lang))
+
+    def facets(self, as_of: str | None = None, memberships: bool = False):
+        """Counts the filters can offer: kind, sector, gmina, tie_kind."""
+        from .views.explore import facets
+
+        return self._table(("facets", as_of, memberships), lambda: facets(self.projection(as_of=as_of, include_memberships=memberships)))
+
+    def org_choices(self, lang: str = "pl", limit: int = 2000) -> list[dict]:
+        """Display rows of organisations (at most ``limit``) for pickers, by label."""
+        from .views.explore import node_rows, organisations
+
+        def build():
+            g = self.projection()
+            return sorted(node_rows(g, organisations(g)[:limit], vocab=self.vocabulary(), lang=lang), key=lambda r: r["label"])
+
+        return self._table(("org_choices", lang, limit), build)
+
+    def overview_tables(self) -> dict:
+        """Members by kind and sector, ties by kind, organisations by gmina (DataFrames)."""
+        from .views.overview import counts_by, gmina_grid, ties_by_kind
+
+        def build():
+            g, v = self.projection(), self.vocabulary()
+            return {"kind": counts_by(g, "kind", v), "sector": counts_by(g, "sector", v), "ties": ties_by_kind(g, v), "gminas": gmina_grid(g, self.territory())}
+
+        return {k: v.copy() for k, v in self._memoised("overview", build).items()}
+
+    # ------------------------------------------------------------ analysis
+    def metrics(self, as_of: str | None = None):
+        """Per-organisation metrics (a DataFrame indexed by IRI)."""
+        return self._table(("metrics", as_of), lambda: analysis.node_metrics(self.projection(as_of=as_of), seed=0))
+
+    def report(self, as_of: str | None = None):
+        """The :class:`graph.analysis.GapReport` on ``as_of`` (the expectations the settings name)."""
+        return self._memoised(
+            ("report", as_of), lambda: analysis.gap_report(self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations)
+        )
+
+    def report_text(self, as_of: str | None, fmt: str, lang: str = "pl") -> str:
+        """The gap report as Markdown (``md``) or CSV (``csv``)."""
+        def build():
+            rep = self.report(as_of)
+            return analysis.render_markdown(rep, lang=lang) if fmt == "md" else analysis.render_csv(rep, lang=lang)
+
+        return self._memoised(("report_text", as_of, fmt, lang), build)
+
+    def structure(self, as_of: str | None = None):
+        """The :class:`graph.analysis.Structure` (articulation points, bridges...)."""
+        return self._memoised(("structure", as_of), lambda: analysis.structure(self.projection(as_of=as_of)))
+
+    def spof(self, as_of: str | None = None) -> frozenset[str]:
+        """IRIs of the single points of failure (articulation points)."""
+        return self._memoised(("spof", as_of), lambda: frozenset(r.iri for r in self.structure(as_of).articulation_points))
+
+    def what_if(self, remove, as_of: str | None = None):
+        """What removing the organisations ``remove`` would cut off."""
+        remove = tuple(sorted(remove))
+        return self._memoised(("what_if", remove, as_of), lambda: analysis.what_if(self.projection(as_of=as_of), remove))
+
+    def diff(self, date1: str, date2: str):
+        """The change between two dates (:class:`graph.analysis.Diff`)."""
+        return self._memoised(("diff", date1, date2), lambda: analysis.diff_report(self.store, date1, date2, expectations=self.settings.expectations))
+
+    def network_file(self, spec, fmt: str, *, as_of: str | None = None, tie_kinds=None, memberships: bool = False) -> tuple[bytes, bool]:
+        """``(file bytes, whether it holds just the view)`` of the network view in an export
+        format (:data:`graph.analysis.EXPORT_FORMATS`), measures computed on what it holds."""
+        key = ("network_file", as_of, _kinds(tie_kinds), memberships, spec, fmt)
+        return self._memoised(key, lambda: self._network_file(spec, fmt, as_of, _kinds(tie_kinds), memberships), room="graphs")
+
+    def _network_file(self, spec, fmt: str, as_of, kinds, memberships) -> tuple[bytes, bool]:
+        from .views.explore import summary
+        from .viz import visible_graph
+
+        g = self.projection(as_of=as_of, tie_kinds=kinds, include_memberships=memberships)
+        shown, level, _ = visible_graph(g, spec, self.territory())
+        out = shown if level is None else g  # a grouped view draws groups: the file holds the organisations
+        table = analysis.node_metrics(out, seed=0) if summary(out)["organisations"] <= LOCAL_ANALYSIS_OVER else None
+        lifetimes = self._memoised("lifetimes", lambda: analysis.organisation_lifetimes(self.store))
+        return analysis.export_network(out, fmt, metrics=table, lifetimes=lifetimes), level is None
+
+    def network(self, spec, *, as_of: str | None = None, tie_kinds=None, memberships: bool = False, texts: tuple = (), title: str = "", banner: str | None = None):
+        """The composed network view (HTML and counts) for ``spec`` (a :class:`graph.viz.ViewSpec`).
+
+        ``texts`` are the view's captions, ``(key, text)`` pairs with the
+        prefixes ``cap.``, ``ui.`` and ``metric.``.
+        """
+        key = ("network", as_of, _kinds(tie_kinds), memberships, spec, tuple(texts), title, banner)
+        return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
+
+    def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
+        from .viz import METRIC_COLUMNS, compose, visible_graph
+        from .viz.overlays import overlays_from
+
+        g = self.projection(as_of=as_of, tie_kinds=kinds, include_memberships=memberships)
+        visible = visible_graph(g, spec, self.territory())
+        shown, level, _ = visible
+        m, communities, points, overlays = None, None, frozenset(), ()
+        if level is None:
+            from .views.explore import summary
+
+            if summary(g)["organisations"] > LOCAL_ANALYSIS_OVER:  # the view's own measures
+                table = analysis.node_metrics(shown, seed=0)
+                points = frozenset(r.iri for r in analysis.structure(shown).articulation_points)
+            else:
+                table, points = self.metrics(as_of), self.spof(as_of)
+            cols = [c for c in METRIC_COLUMNS if c in table.columns]
+            m = table[cols].to_dict(orient="index") if cols else None
+            if "community" in table.columns:
+                communities = {k: int(v) for k, v in table["community"].dropna().items()}
+            if spec.show_missing or spec.show_suggested:
+                overlays = overlays_from(self.report(as_of), spec.lang)[1]
+            if getattr(spec, "survey", None):  # the tie survey's claims over the network (graph/survey)
+                from .survey import survey_overlays
+
+                overlays = tuple(overlays) + survey_overlays(self.settings.edit_file, spec.survey, self.store)
+        part = {p: {k[len(p) :]: v for k, v in texts.items() if k.startswith(p)} for p in ("cap.", "ui.", "metric.")}
+        return compose(
+            g, spec, metrics=m, metric_names=part["metric."], communities=communities, spof=points, overlays=overlays,
+            vocab=self.vocabulary(), labels=self.territory(), captions=part["cap."], ui=part["ui."], title=title, banner=banner, visible=visible,
+        )  # fmt: skip
