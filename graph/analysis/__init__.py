@@ -217,11 +217,14 @@ def __dir__() -> list[str]:
 
 
 class _Facade(types.ModuleType):
-    """Keeps ``stats``, ``structure`` and ``brokerage`` the functions: importing the
-    submodule of the same name would otherwise set the package's attribute to it."""
+    """Keeps the public names what they are: importing a submodule sets the
+    package's attribute of its name (``stats``, ``structure``, ``brokerage``,
+    ``coverage``) to the module, which would hide the function of that name."""
 
     def __setattr__(self, name: str, value) -> None:
-        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+        if isinstance(value, types.ModuleType) and name in _WHERE:
+            if _WHERE[name] != name:  # e.g. the coverage module vs gaps.coverage: resolved on use
+                return
             value = getattr(value, name)
         super().__setattr__(name, value)
 
