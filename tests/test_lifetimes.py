@@ -10,8 +10,8 @@ from graph.analysis.projection import to_networkx
 from graph.analysis.timeline import snapshot_store
 from graph.dates import NOT_EARLIER_THAN, NOT_LATER_THAN, format_date, holds, holds_sparql
 from graph.model import TURTLE_PREFIXES
-from graph.overview import NOT_MEMBER, agreement_timeline, agreements, first_members, later_members
 from graph.store import OxigraphStore
+from graph.views.overview import NOT_MEMBER, agreement_timeline, agreements, first_members, later_members
 
 GRAPH = (
     TURTLE_PREFIXES

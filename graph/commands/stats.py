@@ -15,8 +15,8 @@ def add_arguments(p) -> None:
 
 
 def run(args, workspace) -> int:
-    from ..analysis.stats import stats
     from ..analysis.dates import parse_date
+    from ..analysis.stats import stats
     from ..results import spreadsheet_writer
 
     day = parse_date(args.as_of, field="--as-of")
