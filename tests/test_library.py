@@ -30,6 +30,8 @@ def test_internal_queries_are_not_in_the_catalogue():
 def test_each_internal_query_runs(name):
     text = internal_query(name)
     assert text.startswith("# ") and "# used by: graph/" in text
+    users = re.search(r"^# used by: (.+)$", text, re.M).group(1)
+    assert all((ROOT / u.strip()).is_file() for u in users.split(",")), users
     OxigraphStore().query(text)  # parses with the project's prefixes; an empty store answers
 
 

@@ -22,7 +22,6 @@ from graph.store import open_store
 from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
 from graph.survey.records import org_key
 from graph.views.explore import fold, territory_labels
-from graph.vocabulary import pick
 from ui.i18n import lang, md_escape, set_lang, t, translate
 
 __all__ = ["render", "landing", "MAX_LISTED"]
@@ -83,7 +82,7 @@ def landing() -> None:
 
 
 def _label(concept, language: str) -> str:
-    return pick(language, concept.pl, concept.en, fallback=False)
+    return concept.label.in_lang(language)
 
 
 def _init(key: str, value) -> None:
