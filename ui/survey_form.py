@@ -9,7 +9,6 @@ logic is in :mod:`graph.survey`; this module only draws and collects.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -246,7 +245,7 @@ def render() -> None:
         return
     attempts = st.session_state.setdefault(_S + "attempts_obj", Attempts())
     name, access = open_any(
-        cfg.edit_file, token, throttle=_throttle(), attempts=attempts, only=os.environ.get("GRAPH_SURVEY_ROUND") or None
+        cfg.edit_file, token, throttle=_throttle(), attempts=attempts, only=cfg.survey_round
     )
     if not access.ok:
         st.title(t("survey.page_title"))
