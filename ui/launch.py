@@ -15,7 +15,7 @@ UDP socket to 8.8.8.8 to learn the LAN address.  Both are replaced here before
 Streamlit starts: no public address, and the LAN address read from the
 interfaces (psutil).  Usage statistics are off in ``.streamlit/config.toml``
 (``browser.gatherUsageStats``); Streamlit has no version check, and its
-e-mail prompt is skipped when headless.  ``tests/test_local.py`` starts the app
+e-mail prompt is skipped when headless.  ``tests/test_launch.py`` starts the app
 as the README does and records every socket call of the server.
 """
 
