@@ -21,6 +21,7 @@ from graph.store import open_store
 from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
 from graph.survey.records import org_key
 from graph.views.explore import fold, territory_labels
+from graph.vocabulary import pick
 from ui.i18n import lang, md_escape, set_lang, t, translate
 
 __all__ = ["render", "landing", "MAX_LISTED"]
@@ -283,7 +284,7 @@ def render() -> None:
         saved = save_answer(path, name, org, answer, submit=submit, known_orgs=d["orgs"], tie_kinds=d["tie_kinds"], org_kinds=d["kinds"])
     except EditError as exc:
         lines = [
-            f"- {_field_label(p.field, partners, d)}: {md_escape(p.message_en if language == 'en' else p.message_pl)}" for p in exc.problems
+            f"- {_field_label(p.field, partners, d)}: {md_escape(pick(language, p.message_pl, p.message_en, fallback=False))}" for p in exc.problems
         ]
         st.error(t("survey.not_saved") + "\n\n" + "\n".join(lines))
         return
