@@ -57,6 +57,9 @@ class Param:
     def required(self) -> bool:
         return self.default is None
 
+    def label_in(self, lang: str) -> str:
+        return pick(lang, self.label, self.label_en, fallback=False)
+
 
 @dataclass(frozen=True)
 class SavedQuery:

@@ -28,6 +28,7 @@ __all__ = [
     "SETTINGS",
     "Settings",
     "settings_markdown",
+    "read_setting",
     "PROJECT_ROOT",
     "DATA_DIR",
     "DEFAULT_DATA",
@@ -225,18 +226,31 @@ class _Behaviour:
         env = os.environ if env is None else env
         kwargs: dict[str, Any] = {}
         for s in SETTINGS:
-            raw = env.get(s.variable, "").strip() if s.variable else ""
-            if not raw:
-                kwargs[s.name] = s.default_for(env)
-                continue
-            try:
-                kwargs[s.name] = s.parser(raw)
-            except ValueError as exc:
-                raise SettingsError(f"{s.variable}: {exc}") from None
+            kwargs[s.name] = read_setting(s.name, env)
         if kwargs["query_url"] and not env.get("GRAPH_BACKEND", "").strip():
             kwargs["backend"] = "remote"
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**kwargs)
+
+
+def read_setting(name: str, env: Mapping[str, str] | None = None) -> Any:
+    """One setting read from the environment through its row of :data:`SETTINGS`,
+    for code that runs before or apart from a :class:`Settings` (the launcher,
+    a forked query worker); an empty variable counts as unset.
+
+    >>> read_setting("lan", {"GRAPH_LAN": "yes"}), read_setting("worker_netns", {"GRAPH_WORKER_NETNS": " OFF "})
+    (True, False)
+    >>> read_setting("survey_round", {})
+    """
+    row = _BY_NAME[name]
+    env = os.environ if env is None else env
+    raw = env.get(row.variable, "").strip() if row.variable else ""
+    if not raw:
+        return row.default_for(env)
+    try:
+        return row.parser(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{row.variable}: {exc}") from None
 
 
 #: Where the data is, which store holds it, and the limits of untrusted queries:

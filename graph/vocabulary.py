@@ -52,16 +52,31 @@ class Label:
     def in_lang(self, lang: str) -> str:
         return pick(lang, self.pl, self.en)
 
+    @classmethod
+    def of(cls, by_lang: Mapping[str, str]) -> Label:
+        """The label of literals by language tag: Polish (else untagged, else
+        any other) and English (may be empty: ``in_lang`` then shows the Polish).
+
+        >>> Label.of({"": "KOOWES", "en": "Koowes centre"})
+        Label(pl='KOOWES', en='Koowes centre')
+        >>> Label.of({"de": "Zentrum"}).in_lang("en")
+        'Zentrum'
+        """
+        pl = by_lang.get("pl") or by_lang.get("") or next((v for v in by_lang.values() if v), "")
+        return cls(pl, by_lang.get("en") or "")
+
 
 @dataclass(frozen=True)
 class Concept:
-    """A concept of the vocabulary: its IRI, notation (local name), label, and
-    for a kind the notation of its sector."""
+    """A concept of the vocabulary: its IRI, notation (local name), label, for
+    a kind the notation of its sector, and for a tie kind the property of its
+    direct triple (``es:directProperty``; the editor reads it)."""
 
     iri: str
     notation: str
     label: Label
     sector: str = ""
+    direct_property: str = ""
 
 
 def _local(iri: str, namespace) -> str | None:

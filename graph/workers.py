@@ -37,6 +37,7 @@ import weakref
 from collections.abc import Callable
 
 from .errors import GraphError
+from .settings import read_setting
 from .store import Store
 
 __all__ = ["Worker", "WorkerPool", "pool_for", "generation", "run_once", "isolate", "network_sandbox",
@@ -53,7 +54,7 @@ def _unshare_network() -> str | None:
     It worked only if ``/proc/self/ns/net`` now names another namespace:
     the return code of ``unshare`` alone is not taken on trust.
     """
-    if os.environ.get("GRAPH_WORKER_NETNS", "").strip().lower() == "off":
+    if not read_setting("worker_netns"):
         return "switched off by GRAPH_WORKER_NETNS=off"
     try:
         before = os.stat("/proc/self/ns/net").st_ino

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.analysis.dates import AS_OF_RULES
+from graph.dates import holds_sparql
 from graph.errors import GraphError
 from graph.library import INTERNAL_DIR, internal_query, load_library
 from graph.store import OxigraphStore
@@ -15,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = sorted(p.stem for p in INTERNAL_DIR.glob("*.rq"))
 #: Modules that handle SPARQL as a language (guard, binding, engines, wire
 #: formats, SHACL compilation, SPARQL Update of changes, the console's example) rather than ask
-#: questions; analysis/dates.py composes its as-of queries from graph.dates.holds_sparql (the one rule).
-INFRASTRUCTURE = {"guard.py", "store.py", "bind.py", "wire.py", "results.py", "remote.py", "endpoint.py", "expectations.py", "console.py", "sparql_terms.py", "dates.py"}
+#: questions.
+INFRASTRUCTURE = {"guard.py", "store.py", "bind.py", "wire.py", "results.py", "remote.py", "endpoint.py", "expectations.py", "console.py", "sparql_terms.py"}
 #: A query form opening a string or a line (the first line of a triple-quoted query).
 QUERY_TEXT = re.compile(r"""(["']\s*|^\s*)(SELECT|CONSTRUCT|ASK|DESCRIBE)\s+((DISTINCT|REDUCED)\s+)?[?{(*]""")
 
@@ -30,6 +32,8 @@ def test_internal_queries_are_not_in_the_catalogue():
 def test_each_internal_query_runs(name):
     text = internal_query(name)
     assert text.startswith("# ") and "# used by: graph/" in text
+    users = re.search(r"^# used by: (.+)$", text, re.M).group(1)
+    assert all((ROOT / u.strip()).is_file() for u in users.split(",")), users
     OxigraphStore().query(text)  # parses with the project's prefixes; an empty store answers
 
 
@@ -47,3 +51,9 @@ def test_no_query_text_is_written_in_the_code():
             if QUERY_TEXT.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not found, "SPARQL text outside graph/queries/:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("name", sorted(AS_OF_RULES))
+def test_as_of_queries_hold_the_one_rule(name):
+    """The as-of queries' FILTER is graph.dates.holds_sparql written out: one rule, in the files."""
+    assert holds_sparql(*AS_OF_RULES[name]) in internal_query(name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import SettingsError
-from graph.settings import DEFAULT_DATA, Settings
+from graph.settings import DEFAULT_DATA, Settings, read_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SRC = (ROOT / "graph" / "settings.py").read_text(encoding="utf-8")
@@ -102,3 +102,24 @@ def test_settings_command_lists_every_variable_and_hides_secrets(capsys, monkeyp
     out = capsys.readouterr().out
     assert all(s.variable in out for s in SETTINGS if s.variable)
     assert "hunter2" not in out and "(set)" in out
+
+
+def test_no_module_reads_a_setting_around_the_table():
+    """GRAPH_* variables are read only through graph/settings.py (Settings or read_setting)."""
+    read = re.compile(r"""(environ\.get\(|environ\[|getenv\()\s*["']GRAPH_""")
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in [*(ROOT / "graph").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), *ROOT.glob("*.py")]
+        if p.name != "settings.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if read.search(line)
+    ]
+    assert not found, found
+
+
+def test_read_setting_parses_one_row_and_names_the_variable():
+    assert read_setting("lan", {"GRAPH_LAN": "on"}) is True and read_setting("lan", {}) is False
+    assert read_setting("worker_netns", {"GRAPH_WORKER_NETNS": "off"}) is False
+    assert read_setting("survey_round", {"GRAPH_SURVEY_ROUND": " 2025 "}) == "2025"
+    with pytest.raises(SettingsError, match="GRAPH_LAN: not a yes/no value"):
+        read_setting("lan", {"GRAPH_LAN": "maybe"})

@@ -15,19 +15,20 @@ UDP socket to 8.8.8.8 to learn the LAN address.  Both are replaced here before
 Streamlit starts: no public address, and the LAN address read from the
 interfaces (psutil).  Usage statistics are off in ``.streamlit/config.toml``
 (``browser.gatherUsageStats``); Streamlit has no version check, and its
-e-mail prompt is skipped when headless.  ``tests/test_local.py`` starts the app
+e-mail prompt is skipped when headless.  ``tests/test_launch.py`` starts the app
 as the README does and records every socket call of the server.
 """
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import tomllib
 from pathlib import Path
 
 from graph.access import MIN_PASSWORD_LENGTH, password_weakness
+from graph.errors import SettingsError
+from graph.settings import read_setting
 
 __all__ = ["main", "lan_addresses", "streamlit_args"]
 
@@ -37,7 +38,6 @@ APP = ROOT / "app.py"
 SURVEY_APP = ROOT / "survey_app.py"
 SURVEY_PORT = "8502"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-_TRUE = {"1", "true", "yes", "on"}
 
 
 def lan_addresses() -> list[str]:
@@ -54,7 +54,7 @@ def lan_addresses() -> list[str]:
 
 def _editor_password() -> str | None:
     """GRAPH_EDITOR_PASSWORD as the dashboard will see it: Streamlit secrets win over the environment."""
-    value = os.environ.get("GRAPH_EDITOR_PASSWORD")
+    value = read_setting("editor_password")
     for path in (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml"):
         try:
             found = tomllib.loads(path.read_text(encoding="utf-8")).get("GRAPH_EDITOR_PASSWORD")
@@ -91,7 +91,10 @@ def _no_outside_lookups(internal: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lan = "--lan" in argv or os.environ.get("GRAPH_LAN", "").strip().lower() in _TRUE
+    try:
+        lan = "--lan" in argv or read_setting("lan")
+    except SettingsError as exc:
+        sys.exit(f"error: {exc}")
     survey = "--survey" in argv
     argv = [a for a in argv if a not in ("--lan", "--survey")]
     addresses = lan_addresses() if lan else []

@@ -9,7 +9,6 @@ logic is in :mod:`graph.survey`; this module only draws and collects.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -83,7 +82,7 @@ def landing() -> None:
 
 
 def _label(concept, language: str) -> str:
-    return pick(language, concept.pl, concept.en, fallback=False)
+    return concept.label.in_lang(language)
 
 
 def _init(key: str, value) -> None:
@@ -247,7 +246,7 @@ def render() -> None:
         return
     attempts = st.session_state.setdefault(_S + "attempts_obj", Attempts())
     name, access = open_any(
-        cfg.edit_file, token, throttle=_throttle(), attempts=attempts, only=os.environ.get("GRAPH_SURVEY_ROUND") or None
+        cfg.edit_file, token, throttle=_throttle(), attempts=attempts, only=cfg.survey_round
     )
     if not access.ok:
         st.title(t("survey.page_title"))
@@ -285,7 +284,7 @@ def render() -> None:
         saved = save_answer(path, name, org, answer, submit=submit, known_orgs=d["orgs"], tie_kinds=d["tie_kinds"], org_kinds=d["kinds"])
     except EditError as exc:
         lines = [
-            f"- {_field_label(p.field, partners, d)}: {md_escape(p.message_en if language == 'en' else p.message_pl)}" for p in exc.problems
+            f"- {_field_label(p.field, partners, d)}: {md_escape(pick(language, p.message_pl, p.message_en, fallback=False))}" for p in exc.problems
         ]
         st.error(t("survey.not_saved") + "\n\n" + "\n".join(lines))
         return

@@ -77,17 +77,23 @@ def matching(absences, at: str, kinds, as_of: str | None) -> VerifiedAbsence | N
     return max(found, key=lambda a: (a.checked_on, a.iri)) if found else None
 
 
+#: The words around a verified absence (Polish, English).
+_WORDS = {
+    "absent": ("sprawdzono: brak – {}", "checked: no {}"),
+    "as_of": ("stan na {}", "as of {}"),
+    "checked_by": ("sprawdził(a): {}", "checked by: {}"),
+    "source": ("źródło: {}", "source: {}"),
+}
+
+
 def absence_text(a: VerifiedAbsence, lang: str = "pl", message: str = "") -> str:
     """``message`` (default: what is absent) with the record's day, who checked and the source.
 
     "sprawdzono: w gminie nie działa żaden PES, stan na 2024-03-01 (sprawdził(a): …; źródło: …)".
     """
-    if lang == "en":
-        head = f"{message or 'checked: no ' + a.kind_label('en')}, as of {a.checked_on}"
-        tail = [f"checked by: {a.checked_by}" if a.checked_by else "", f"source: {a.source}" if a.source else ""]
-    else:
-        head = f"{message or 'sprawdzono: brak – ' + a.kind_label('pl')}, stan na {a.checked_on}"
-        tail = [f"sprawdził(a): {a.checked_by}" if a.checked_by else "", f"źródło: {a.source}" if a.source else ""]
+    w = {k: pick(lang, pl, en, fallback=False) for k, (pl, en) in _WORDS.items()}
+    head = f"{message or w['absent'].format(a.kind_label(lang))}, {w['as_of'].format(a.checked_on)}"
+    tail = [w["checked_by"].format(a.checked_by) if a.checked_by else "", w["source"].format(a.source) if a.source else ""]
     tail = [x for x in tail if x]
     return head + (f" ({'; '.join(tail)})" if tail else "")
 

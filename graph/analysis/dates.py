@@ -4,8 +4,9 @@ The primitives every part of the analysis shares (the projection, the gap
 report, expectations and the timeline), in a module that imports none of
 them, so no import circle runs through time.  The one as-of rule is
 :func:`graph.dates.holds` (precision and bounds, see
-docs/adr/0006-date-precision.md); the queries below are composed from its
-SPARQL form, :func:`graph.dates.holds_sparql`, with ``?date`` bound.
+docs/adr/0006-date-precision.md); the as-of queries are internal queries
+whose FILTER is its SPARQL form, :func:`graph.dates.holds_sparql`, written
+out, with ``?date`` bound.
 """
 
 from __future__ import annotations
@@ -14,47 +15,27 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from ..dates import holds_sparql
+from ..library import internal_query
 from ..model import ES, ORG
 from ..store import OxigraphStore, Store
 from ..terms import to_oxigraph
 from .errors import InvalidDate
 
-__all__ = ["parse_date", "iso", "snapshot_store", "INVALID_QUERY", "VALID_TIE_QUERY", "ABSENT_QUERY"]
+__all__ = ["parse_date", "iso", "snapshot_store", "INVALID_QUERY", "VALID_TIE_QUERY", "ABSENT_QUERY", "AS_OF_RULES"]
 
-_HOLDS = holds_sparql("?start", "?end", "?date")
-_EXISTS = holds_sparql("?founded", "?dissolved", "?date")
-
-#: Ties and memberships that do not hold on ?date (graph.dates.holds), with the plain triple of each tie.
-INVALID_QUERY = f"""
-SELECT ?x ?from ?p ?to WHERE {{
-  {{ ?x a es:Tie . OPTIONAL {{ ?x es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p }} }}
-  UNION {{ ?x a org:Membership }}
-  OPTIONAL {{ ?x es:startDate ?start }}
-  OPTIONAL {{ ?x es:endDate ?end }}
-  FILTER (!{_HOLDS})
-}}
-"""
-
-#: Ties that hold on ?date (to keep a plain triple another valid tie still stands for).
-VALID_TIE_QUERY = f"""
-SELECT ?from ?p ?to WHERE {{
-  ?x a es:Tie ; es:tieFrom ?from ; es:tieTo ?to ; es:tieKind/es:directProperty ?p .
-  OPTIONAL {{ ?x es:startDate ?start }}
-  OPTIONAL {{ ?x es:endDate ?end }}
-  FILTER ({_HOLDS})
-}}
-"""
-
-#: Organisations (and agreements) that do not exist on ?date: not yet founded or already dissolved.
-ABSENT_QUERY = f"""
-SELECT DISTINCT ?x WHERE {{
-  ?x schema:foundingDate|schema:dissolutionDate ?any .
-  OPTIONAL {{ ?x schema:foundingDate ?founded }}
-  OPTIONAL {{ ?x schema:dissolutionDate ?dissolved }}
-  FILTER (!{_EXISTS})
-}}
-"""
+#: The as-of queries (``graph/queries/internal/``, ``?date`` bound).  Their
+#: FILTERs are the text of :func:`graph.dates.holds_sparql` written out (the
+#: same rule each time, so a file, not composed here); tests/test_library.py
+#: checks each file still holds that text.
+INVALID_QUERY = "list_invalid_on_date"  # ties and memberships that do not hold on ?date
+VALID_TIE_QUERY = "list_valid_ties_on_date"  # ties that hold on ?date
+ABSENT_QUERY = "list_absent_on_date"  # organisations (and agreements) that do not exist on ?date
+#: Each query's FILTER: graph.dates.holds_sparql over these variables.
+AS_OF_RULES = {
+    INVALID_QUERY: ("?start", "?end", "?date"),
+    VALID_TIE_QUERY: ("?start", "?end", "?date"),
+    ABSENT_QUERY: ("?founded", "?dissolved", "?date"),
+}
 
 
 def parse_date(value: dt.date | str | None, *, field: str = "date") -> dt.date | None:
@@ -102,12 +83,12 @@ def snapshot_store(store: Store, as_of: dt.date | str | None) -> Store:
     import rdflib
 
     bind = {"date": rdflib.Literal(day)}
-    _, invalid = store.select_values(INVALID_QUERY, bind)
-    _, absent_rows = store.select_values(ABSENT_QUERY, bind)
+    _, invalid = store.select_values(internal_query(INVALID_QUERY), bind)
+    _, absent_rows = store.select_values(internal_query(ABSENT_QUERY), bind)
     absent = {x for (x,) in absent_rows}
     if not invalid and not absent:
         return store
-    _, valid = store.select_values(VALID_TIE_QUERY, bind)
+    _, valid = store.select_values(internal_query(VALID_TIE_QUERY), bind)
     keep = {(f, p, t) for f, p, t in valid if f not in absent and t not in absent}
     drop_subjects = {x for x, *_ in invalid} | absent
     drop_plain = {(f, p, t) for _, f, p, t in invalid if p and (f, p, t) not in keep}

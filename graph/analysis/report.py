@@ -152,7 +152,7 @@ def _gaps_md(r, lang: str, limit: int) -> list[str]:
         lines += ["", f"## {_t('network', lang)}", ""]
         for key, pl, en in _NETWORK:
             if key in r.network:
-                lines.append(f"- {en if lang == 'en' else pl}: {number(r.network[key], lang)}")
+                lines.append(f"- {pick(lang, pl, en, fallback=False)}: {number(r.network[key], lang)}")
     expect = [f for f in r.findings if f.category == "expectation"]
     lines += ["", f"## {_t('expectations', lang)}", ""]
     if not expect:

@@ -17,5 +17,5 @@ def run(args, workspace) -> int:
         print(f"{q.name}: {q.title_in(args.lang)}")
         for p in q.params:
             need = "required" if p.required else f"default {p.default}"
-            print(f"    --bind {p.name}=<{p.type}>  {p.label_en if args.lang == 'en' else p.label} ({need})")
+            print(f"    --bind {p.name}=<{p.type}>  {p.label_in(args.lang)} ({need})")
     return 0

@@ -102,9 +102,9 @@ def draft_join(draft: Draft, inp: JoinInput) -> URIRef | None:
         facts |= {(person, RDF.type, FOAF.Person), (person, FOAF.name, Literal(signer)), (person, PROV.wasDerivedFrom, source)}
         if not ctx.exists(person):
             draft.created.append(person)
-        post_text = post.pl if post else str(inp.post or "").strip()
+        post_text = post.label.pl if post else str(inp.post or "").strip()
         note_pl = f"Podpisał(a) w imieniu organizacji: {signer}" + (f" ({post_text})" if post_text else "") + "."
-        note_en = f"Signed for the organisation by {signer}" + (f" ({post.en if post else post_text})" if post_text else "") + "."
+        note_en = f"Signed for the organisation by {signer}" + (f" ({post.label.en if post else post_text})" if post_text else "") + "."
         facts |= {(m, RDFS.comment, Literal(note_pl, lang="pl")), (m, RDFS.comment, Literal(note_en, lang="en"))}
         if post is not None:
             pm = ESM[f"{slugify(signer)}-{slugify(post.notation)}"]

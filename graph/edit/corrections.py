@@ -164,8 +164,8 @@ def _parts(ctx: Context, node: URIRef) -> set:
             for t in ctx.ties
             if t["iri"] != str(node) and t["from"] == str(frm) and t["to"] == str(to) and t["kind"] == str(next(iter(kinds)))
         ]
-        if kind and kind.extra and frm is not None and to is not None and not others:
-            triples.add((frm, URIRef(kind.extra), to))
+        if kind and kind.direct_property and frm is not None and to is not None and not others:
+            triples.add((frm, URIRef(kind.direct_property), to))
     return triples
 
 
@@ -191,7 +191,7 @@ def remove_entry(ctx: Context, iri: str, *, who: str, cascade: bool = False) -> 
         owned = {t[0] for t in removed}
         refs = {t for t in refs if t[0] not in owned and t not in removed}
     # plain tie triples pointing here are removed with their ties
-    plain = {t for t in refs if t[1] in {URIRef(c.extra) for c in ctx.tie_kinds.values() if c.extra}}
+    plain = {t for t in refs if t[1] in {URIRef(c.direct_property) for c in ctx.tie_kinds.values() if c.direct_property}}
     refs -= {t for t in plain if t in removed}
     if refs:
         names = ", ".join(sorted({str(s).rsplit("/", 1)[-1] for s, p, o in refs})[:10])

@@ -17,18 +17,10 @@ from ..library import internal_query
 from ..model import ESK, ESO, ESROLE, EST
 from ..store import Store
 from ..terc import Unit, gminy_by_code, read_terc
+from ..vocabulary import Concept, Label
 from .naming import normalise_name
 
 __all__ = ["Concept", "OrgRecord", "Context"]
-
-
-@dataclass(frozen=True)
-class Concept:
-    iri: str
-    notation: str
-    pl: str
-    en: str
-    extra: str | None = None  # es:directProperty of a tie kind
 
 
 @dataclass(frozen=True)
@@ -84,8 +76,8 @@ class Context:
         _, rows = self.store.select_values(internal_query("list_scheme_concepts"), {"scheme": scheme})
         out: dict[str, Concept] = {}
         for c, n, pl, en, x in rows:
-            if c not in out or (pl and not out[c].pl):
-                out[c] = Concept(c, n, pl or n, en or pl or n, x)
+            if c not in out or (pl and not out[c].label.pl):
+                out[c] = Concept(c, n, Label(pl or n, en or pl or n), direct_property=x or "")
         return dict(sorted(out.items(), key=lambda kv: kv[1].notation))
 
     @cached_property
@@ -102,16 +94,16 @@ class Context:
 
     @staticmethod
     def find_concept(concepts: dict[str, Concept], text: str) -> Concept | None:
-        """A concept by notation, Polish or English label, or IRI, in any case."""
+        """A concept (:class:`graph.vocabulary.Concept`) by notation, Polish or English label, or IRI, in any case."""
         key = str(text).strip().casefold()
         if not key:
             return None
         for c in concepts.values():
-            if key in (c.notation.casefold(), c.pl.casefold(), c.en.casefold(), c.iri.casefold()):
+            if key in (c.notation.casefold(), c.label.pl.casefold(), c.label.en.casefold(), c.iri.casefold()):
                 return c
         norm = normalise_name(key)
         for c in concepts.values():
-            if norm in (normalise_name(c.notation), normalise_name(c.pl), normalise_name(c.en)):
+            if norm in (normalise_name(c.notation), normalise_name(c.label.pl), normalise_name(c.label.en)):
                 return c
         return None
 

@@ -91,7 +91,7 @@ def draft_tie(draft: Draft, inp: TieInput, *, resolve=None) -> URIRef | None:
         (tie, ES.tieTo, to),
         (tie, ES.startDate, date_literal(start)),
         (tie, PROV.wasDerivedFrom, source),
-        (frm, URIRef(kind.extra), to),
+        (frm, URIRef(kind.direct_property), to),
     }
     if end:
         facts.add((tie, ES.endDate, date_literal(end)))

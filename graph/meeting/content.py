@@ -22,6 +22,7 @@ from ..library import internal_query
 from ..store import Store
 from ..views.explore import vocabulary
 from ..views.overview import JOINED_LATER, agreement_timeline
+from ..vocabulary import pick
 
 __all__ = ["Member", "MeetingReport", "meeting_report", "NOT_MEMBER_ROLES"]
 
@@ -47,7 +48,7 @@ class Member:
     group: bool  # an unnamed group the source does not name
 
     def name(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label
+        return pick(lang, self.label, self.label_en, fallback=False)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,13 @@ _T = {
         "The data shows no organisation without which the network would fall apart.",
     ),
     "sources": ("Źródła", "Sources"),
+    # sentences and phrases ({} takes a value)
+    "joined_later": (" (dołączył później)", " (joined later)"),
+    "signed": ("Porozumienie podpisano {}.", "The agreement was signed {}."),
+    "density": ("gęstość {}", "density {}"),
+    "by_date": ("nie później niż {}", "by {}"),
+    "not_member": (" ({}; nie członek)", " ({}; not a member)"),
+    "coverage": ("Pokrycie gmin", "Coverage of gminy"),
 }
 
 _ORPHAN = re.compile(r"(?<![\w])([aiouwzAIOUWZ]|[a-zA-Z]\.) ")
@@ -116,11 +123,11 @@ def date_text(day: str | None, lang: str = "pl", *, upper_bound: bool = False) -
     parts = day[:10].split("-")
     if len(parts) == 3:
         y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
-        text = f"{d}{NBSP}{_MONTHS_EN[m - 1]} {y}" if lang == "en" else f"{d}{NBSP}{_MONTHS_PL[m - 1]} {y}"
+        text = f"{d}{NBSP}{pick(lang, _MONTHS_PL, _MONTHS_EN, fallback=False)[m - 1]} {y}"
     else:
         text = day
     if upper_bound:
-        return f"by {text}" if lang == "en" else f"nie później niż {text}"
+        return _pick("by_date", lang).format(text)
     return text
 
 
@@ -144,7 +151,7 @@ def _context(r: MeetingReport, lang: str) -> dict:
             "name": p(m.name(lang)),
             "kind": pick(lang, m.kind, m.kind_en, fallback=False),
             "role": (pick(lang, m.role_pl, m.role_en, fallback=False))
-            + ((" (dołączył później)" if lang == "pl" else " (joined later)") if m.joined_later else ""),
+            + (_pick("joined_later", lang) if m.joined_later else ""),
             "since": date_text(m.start, lang, upper_bound=m.start_is_upper_bound),
         }
         for m in r.members
@@ -158,28 +165,21 @@ def _context(r: MeetingReport, lang: str) -> dict:
     others_rows = [{**o, "role": ", ".join(o["roles"])} for o in others.values()]
     agreement_name = (pick(lang, r.agreement[1], r.agreement[2], fallback=False)) if r.agreement else ""
     when = date_text(r.signed, lang, upper_bound=r.signed_upper_bound)
-    signed_text = (f"The agreement was signed {when}." if lang == "en" else f"Porozumienie podpisano {when}.") if when else ""
+    signed_text = _pick("signed", lang).format(when) if when else ""
     net = r.network
     network_text = ", ".join(
         x
         for x in (
             count(int(net.get("organisations", 0)), "organisation", lang),
             count(int(net.get("ties", 0)), "tie", lang),
-            (f"density {number(float(net['density']), lang, 3)}" if lang == "en" else f"gęstość {number(float(net['density']), lang, 3)}")
-            if "density" in net
-            else "",
+            _pick("density", lang).format(number(float(net["density"]), lang, 3)) if "density" in net else "",
         )
         if x
     )
     groups = []
     for code, fs in r.finding_groups():
         first = fs[0]
-        title = (
-            first.value("rule_en" if lang == "en" else "rule")
-            or {
-                "coverage": ("Pokrycie gmin", "Coverage of gminy"),
-            }.get(first.category, (code, code))[1 if lang == "en" else 0]
-        )
+        title = first.value(pick(lang, "rule", "rule_en")) or (_pick("coverage", lang) if first.category == "coverage" else code)
         groups.append(
             {
                 "title": p(str(title)),
@@ -199,18 +199,18 @@ def _context(r: MeetingReport, lang: str) -> dict:
         for m in r.others:
             if m.iri not in member_iris:
                 not_members.setdefault(m.iri, []).append(pick(lang, m.role_pl, m.role_en, fallback=False))
-        note = " (%s; not a member)" if lang == "en" else " (%s; nie członek)"
+        note = _pick("not_member", lang)
 
         def change_text(f) -> str:
             text = f.text(lang)
             if f.code in ("joined", "left") and f.resources and f.resources[0].iri in not_members:
-                text = text.rstrip(".") + note % ", ".join(not_members[f.resources[0].iri]) + "."
+                text = text.rstrip(".") + note.format(", ".join(not_members[f.resources[0].iri])) + "."
             return p(text)
 
         for code, pair in _CHANGE.items():
             items = [change_text(f) for f in r.changes if f.code == code]
             if items:
-                changes.append((f"{pair[1] if lang == 'en' else pair[0]} ({number(len(items), lang)})", items))
+                changes.append((f"{pick(lang, *pair, fallback=False)} ({number(len(items), lang)})", items))
     svg = network_svg(r.graph, lang=lang, title=tt["network"] + " – " + tt["as_of"] + " " + r.as_of)
     return {
         "lang": lang,

@@ -66,7 +66,7 @@ def network_triples(data: RoundData, ctx: Context, *, which: str = "confirmed") 
                 ox.Triple(tie, N(ES.tieFrom), ox.NamedNode(frm)),
                 ox.Triple(tie, N(ES.tieTo), ox.NamedNode(to)),
                 ox.Triple(tie, N(PROV.wasDerivedFrom), source),
-                ox.Triple(ox.NamedNode(frm), ox.NamedNode(ctx.tie_kinds[k].extra), ox.NamedNode(to)),
+                ox.Triple(ox.NamedNode(frm), ox.NamedNode(ctx.tie_kinds[k].direct_property), ox.NamedNode(to)),
             }
             if day:
                 out.add(ox.Triple(tie, N(ES.startDate), ox.Literal(day, datatype=ox.NamedNode(_XSD + "date"))))

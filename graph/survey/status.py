@@ -112,7 +112,7 @@ def _status(data: RoundData, ctx: Context, terc_labels: dict[str, str]) -> dict:
     by_kind = breakdown(kind_of)
     for row in by_kind:
         c = next((c for c in kinds.values() if c.notation == row["key"]), None)
-        row["kind"], row["label_pl"], row["label_en"] = row.pop("key"), (c.pl if c else ""), (c.en if c else "")
+        row["kind"], row["label_pl"], row["label_en"] = row.pop("key"), (c.label.pl if c else ""), (c.label.en if c else "")
     by_gmina = breakdown(gmina_of)
     for row in by_gmina:
         row["gmina"] = row.pop("key")

@@ -25,7 +25,7 @@ from ..results import to_csv, to_json, to_tsv, to_turtle
 from ..sparql_terms import EXAMPLES
 from ..store import Result, Store
 from ..terms import checked_iri, plain
-from ..vocabulary import pick
+from ..vocabulary import Label, pick
 
 __all__ = [
     "ConsoleRequest",
@@ -150,8 +150,7 @@ def label_info(store: Store, iris: Iterable[str], lang: str = "pl", *, chunk: in
                 found.setdefault(x, {}).setdefault(language or "", label)
     out = {}
     for i in map(str, wanted):
-        by_lang = found.get(i, {})
-        label = by_lang.get(lang) or by_lang.get("pl") or by_lang.get("") or next(iter(by_lang.values()), None)
+        label = Label.of(found.get(i, {})).in_lang(lang)
         out[i] = IriInfo(label or compact(i), i in orgs, kinds.get(i))
     return out
 

@@ -26,9 +26,9 @@ import networkx as nx
 
 from ..analysis.projection import local
 from ..library import internal_query
-from ..model import ESK, EST, TERC
+from ..model import TERC
 from ..store import Store
-from ..vocabulary import pick
+from ..vocabulary import load_vocabulary, pick
 
 __all__ = [
     "fold",
@@ -336,24 +336,9 @@ def members_of_group(g: nx.Graph, group: str) -> list[str]:
 
 
 def vocabulary(store: Store) -> dict[str, dict[str, dict[str, str]]]:
-    """Labels of kinds, sectors and tie kinds by notation: ``{"kind": {"ops": {"pl":..,"en":..,"sector":..}}}``."""
-    out: dict[str, dict[str, dict[str, str]]] = {"kind": {}, "sector": {}, "tie_kind": {}}
-    _, rows = store.select_values(internal_query("list_vocabulary"))
-    for c, pl, en, broader, scheme in rows:
-        if scheme.startswith(str(EST)):
-            name, group = local(c, EST), "tie_kind"
-        else:
-            name = local(c, ESK)
-            group = "kind" if broader else "sector"
-        if not name:
-            continue
-        entry = out[group].setdefault(name, {"pl": pl or name, "en": en or pl or name})
-        if broader and group == "kind":
-            entry["sector"] = local(broader, ESK) or ""
-    for group in out.values():
-        for entry in group.values():
-            entry.setdefault("sector", "")
-    return out
+    """Labels of kinds, sectors and tie kinds by notation: ``{"kind": {"ops": {"pl":..,"en":..,"sector":..}}}``
+    (:meth:`graph.vocabulary.Vocabulary.as_dict`, read with the one vocabulary query)."""
+    return load_vocabulary(store).as_dict()
 
 
 def territory_labels(store: Store) -> dict[str, str]:

@@ -125,7 +125,7 @@ def _org_options(ctx) -> dict[str, str]:
 
 
 def _concept_label(c, language: str) -> str:
-    return pick(language, c.pl, c.en, fallback=False)
+    return c.label.in_lang(language)
 
 
 def _form_organisation(ctx, language: str) -> None:

@@ -29,7 +29,7 @@ _FLASH = "survey_flash"
 
 
 def _kind_label(c, language: str) -> str:
-    return pick(language, c.pl, c.en, fallback=False)
+    return c.label.in_lang(language)
 
 
 def _links_csv(rows: list[dict]) -> bytes:
