@@ -43,6 +43,8 @@ __all__ = [
     "first_day",
     "change_day",
     "format_date",
+    "MONTHS_PL_GENITIVE",
+    "MONTHS_EN",
 ]
 
 _DEF = "https://w3id.org/es-pl/def#"
@@ -63,7 +65,7 @@ _MONTHS_PL = (
     "listopad",
     "grudzień",
 )
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def _text(value) -> str | None:
@@ -198,7 +200,7 @@ class DatePoint:
         return format_date(self.value, self.bound, lang, role=role)
 
 
-_MONTHS_PL_GEN = (
+MONTHS_PL_GENITIVE = (
     "stycznia",
     "lutego",
     "marca",
@@ -217,7 +219,7 @@ _MONTHS_PL_GEN = (
 def _period(text: str, lang: str, genitive: bool = False) -> str:
     if len(text) == 7:
         month = int(text[5:7])
-        names = (_MONTHS_PL_GEN if genitive else _MONTHS_PL) if lang == "pl" else _MONTHS_EN
+        names = (MONTHS_PL_GENITIVE if genitive else _MONTHS_PL) if lang == "pl" else MONTHS_EN
         return f"{names[month - 1]} {text[:4]}"
     return text
 

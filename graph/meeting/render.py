@@ -18,6 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..analysis.report import _CHANGE, kind_tag
+from ..dates import MONTHS_EN, MONTHS_PL_GENITIVE
 from ..viz.svg import network_svg, sector_legend
 from ..vocabulary import pick
 from ..wording import NBSP, count, number, term
@@ -30,21 +31,6 @@ TEMPLATE = Path(__file__).resolve().parent / "template.html"
 #: The severity as an icon beside its word (never the icon alone).
 SEVERITY_ICONS = {"violation": "⛔", "warning": "⚠", "info": "ℹ"}
 
-_MONTHS_PL = (
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-)
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 _T = {
     "title": ("Raport na spotkanie partnerstwa", "Partnership meeting report"),
@@ -123,7 +109,7 @@ def date_text(day: str | None, lang: str = "pl", *, upper_bound: bool = False) -
     parts = day[:10].split("-")
     if len(parts) == 3:
         y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
-        text = f"{d}{NBSP}{pick(lang, _MONTHS_PL, _MONTHS_EN, fallback=False)[m - 1]} {y}"
+        text = f"{d}{NBSP}{pick(lang, MONTHS_PL_GENITIVE, MONTHS_EN, fallback=False)[m - 1]} {y}"
     else:
         text = day
     if upper_bound:
