@@ -6,7 +6,10 @@ It opens the store on first use and answers what pages and commands ask for
 answer computed once and kept in a memo.  The memo belongs to the data it
 was computed on: :func:`data_signature` names the settings and the size and
 modification time of every data file, and a caller that sees the signature
-change (:meth:`Workspace.stale`) builds a new workspace.
+change (:meth:`Workspace.stale`) builds a new workspace.  An edit made through
+the workspace's own store (:class:`graph.edit.editor.Editor` updates it in
+place) is adopted instead (:meth:`Workspace.adopt`): the workspace takes the
+new signature and drops its memo, and the store is not read again.
 
 Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
 (``nx.freeze``: a change raises), reports and profiles frozen dataclasses;
@@ -116,6 +119,8 @@ class Workspace:
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        #: How many times the store was read from the files (1 after first use; an adopted edit adds none).
+        self.loads = 0
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -124,11 +129,28 @@ class Workspace:
         with self._open_lock:
             if self._store is None:
                 self._store = open_store(self.settings)
+                self.loads += 1
             return self._store
 
     def stale(self) -> bool:
         """True when the settings' files changed since this workspace was built."""
         return data_signature(self.settings) != self.signature
+
+    def adopt(self, editor) -> bool:
+        """Take an edit made by ``editor`` on this workspace's store: the new data signature,
+        an empty memo, the same store (not read again).
+
+        True when adopted; False (nothing changed) when the editor wrote to another
+        store or the files had changed before the edit (the workspace is then
+        :meth:`stale` and its caller builds a new one).
+        """
+        signatures = getattr(editor, "signatures", None)
+        with self._open_lock:
+            if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
+                return False
+            self.signature = signatures[1]
+        self.forget()
+        return True
 
     def forget(self) -> None:
         """Drop every memoised answer (after the store was changed in place)."""

@@ -318,3 +318,31 @@ def test_import_preview_then_apply(data_file: Path, monkeypatch):
     editor = Editor(Settings.from_env())
     plan = plan_import(editor.context(), tables, who="Anna")
     assert plan.ok and plan.counts["organisations"] == 1
+
+
+def _save_then_view():
+    """Save an organisation through the shared workspace's store once, then show what the next view sees."""
+    import streamlit as st
+
+    from graph.edit import OrganisationInput, add_organisation
+    from graph.edit.editor import Editor
+    from ui import state
+
+    ws = state.begin_run()
+    if "saved" not in st.session_state:
+        st.session_state["saved"] = (ws, ws.store, ws.summary()["organisations"])
+        editor = Editor(ws.settings, store=ws.store)
+        org = OrganisationInput(name="Fundacja Po Zapisie", kind="foundation", teryt="2611011", source="essrc:s1-umws-2017-01-20")
+        editor.commit(add_organisation(editor.context(), org, who="Ala"))
+        state.refresh(editor)
+        return
+    first, store, before = st.session_state["saved"]
+    st.text(f"same workspace {ws is first}, same store {ws.store is store}, loads {ws.loads}, new {ws.summary()['organisations'] - before}")
+
+
+def test_a_saved_form_is_seen_on_the_next_view_without_reloading_the_store(data_file: Path):
+    at = AppTest.from_function(_save_then_view, default_timeout=60).run()
+    assert not at.exception
+    at.run()  # the next page view
+    assert not at.exception
+    assert at.text[0].value == "same workspace True, same store True, loads 1, new 1"

@@ -67,3 +67,36 @@ def test_one_vocabulary_one_shape(ws):
     assert firm.label == Label("przedsiębiorstwo prywatne", "private firm") and firm.sector == "private"
     assert ws.vocab.label("kind", "firm", "en") == "private firm"
     assert ws.vocabulary()["kind"]["firm"]["en"] == "private firm"
+
+
+def _edited(tmp_path):
+    from graph.edit import OrganisationInput, add_organisation
+    from graph.edit.editor import Editor
+
+    data = tmp_path / "entities.ttl"
+    shutil.copy(DEFAULT_DATA[0], data)
+    ws = Workspace(Settings(data=(data,), history=tmp_path / "history.jsonl"))
+    before = ws.summary()["organisations"]
+    editor = Editor(ws.settings, store=ws.store)
+    org = OrganisationInput(name="Fundacja Przyjęta", kind="foundation", teryt="2611011", source="essrc:s1-umws-2017-01-20")
+    return ws, editor, before, lambda: editor.commit(add_organisation(editor.context(), org, who="Ala"))
+
+
+def test_an_edit_through_the_store_is_adopted_without_reading_the_store_again(tmp_path):
+    ws, editor, before, save = _edited(tmp_path)
+    store = ws.store
+    save()
+    assert ws.stale()  # the file changed: without adopting, the next view would reload it all
+    assert ws.adopt(editor)
+    assert not ws.stale() and ws.signature == data_signature(ws.settings)
+    assert ws.store is store and ws.loads == 1
+    assert ws.summary()["organisations"] == before + 1  # the memo was dropped: the new organisation counts
+
+
+def test_an_edit_on_files_changed_meanwhile_is_not_adopted(tmp_path):
+    ws, editor, _, save = _edited(tmp_path)
+    data = ws.settings.data[0]
+    st = data.stat()
+    os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # someone else's change the store never saw
+    save()
+    assert not ws.adopt(editor) and ws.stale()

@@ -2,14 +2,16 @@
 
 * :func:`settings`: built once per environment (``GRAPH_*`` variables, where
   Streamlit secrets of the same names win).
-* :func:`workspace`: one :class:`~graph.workspace.Workspace` per settings and
-  data signature, shared by every session (``st.cache_resource``); the store's
+* :func:`workspace`: one :class:`~graph.workspace.Workspace` per settings,
+  shared by every session (``st.cache_resource``) and rebuilt when a data file
+  changes (its data signature); the store's
   lock serialises access (SECURITY T8).  ``app.py`` calls :func:`begin_run`
   once per run, which looks at the data files again: change a file and the
   next rerun loads it afresh.  Pages ask the workspace
   (``state.workspace().report(as_of)``); a new kind of result is a new
   workspace method, not a wrapper here.
-* :func:`refresh` after an edit; :func:`error_page` for a file that cannot be
+* :func:`refresh` after an edit (given the editor, the workspace adopts the edit
+  without reading the store again); :func:`error_page` for a file that cannot be
   read (``app.py`` catches :class:`graph.errors.GraphError` once);
   :func:`password_gate`, the editor password's process-wide delay.
 """
@@ -17,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.workers import warn_once_without_sandbox
-from graph.workspace import Workspace, data_signature
+from graph.workspace import Workspace
 
 __all__ = ["settings", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]
 
@@ -60,20 +63,42 @@ def settings() -> Settings:
     return _settings(tuple(sorted({**env, **secret_settings()}.items())))
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
-def _workspace(signature: str, settings_hash: int, _cfg: Settings) -> Workspace:
+class _Current:
+    """The one workspace of a settings value: rebuilt when its files changed, kept across adopted edits."""
+
+    def __init__(self, cfg: Settings) -> None:
+        self.cfg = cfg
+        self.ws: Workspace | None = None
+        self.lock = threading.Lock()
+
+    def get(self) -> Workspace:
+        with self.lock:
+            if self.ws is None or self.ws.stale():
+                self.ws = Workspace(self.cfg)  # the old one (its store, its memo) goes with the last run holding it
+            return self.ws
+
+    def drop(self) -> None:
+        with self.lock:
+            self.ws = None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _current(settings_hash: int, _cfg: Settings) -> _Current:
     warn_once_without_sandbox()  # said once per process, at start, if query workers keep the network
-    return Workspace(_cfg)
+    return _Current(_cfg)
 
 
 def workspace() -> Workspace:
-    """The shared workspace for the current settings and data (opening its store may raise GraphError)."""
+    """The shared workspace for the current settings and data (opening its store may raise GraphError).
+
+    Within one run the same workspace answers every call (the files are looked at once per run)."""
     cfg = settings()
-    key = st.session_state.get(_RUN_KEY)
-    if key is None or key[0] != cfg:
-        key = (cfg, data_signature(cfg))
-        st.session_state[_RUN_KEY] = key
-    return _workspace(key[1], hash(cfg), cfg)
+    pinned = st.session_state.get(_RUN_KEY)
+    if pinned is None or pinned[0] != cfg:
+        ws = _current(hash(cfg), cfg).get()
+        st.session_state[_RUN_KEY] = (cfg, ws)
+        return ws
+    return pinned[1]
 
 
 def begin_run() -> Workspace:
@@ -82,10 +107,18 @@ def begin_run() -> Workspace:
     return workspace()
 
 
-def refresh() -> None:
-    """Forget every workspace (store, projections, results): after an edit, say."""
-    _workspace.clear()
+def refresh(editor=None) -> None:
+    """After an edit.  With the :class:`graph.edit.editor.Editor` that made it on the
+    workspace's store, the workspace adopts the edit (new data signature, memo
+    dropped, the store kept: nothing is read again); otherwise the workspace is
+    forgotten and the next run reads the files afresh."""
     st.session_state.pop(_RUN_KEY, None)
+    cfg = settings()
+    current = _current(hash(cfg), cfg)
+    ws = current.ws
+    if editor is not None and ws is not None and ws.adopt(editor):
+        return
+    current.drop()
 
 
 #: The delay after wrong editor passwords, shared by every session of this process.

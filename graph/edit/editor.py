@@ -60,6 +60,11 @@ class Editor:
         self.history_path = settings.history_file
         self._on_temp_written = on_temp_written
         self._last: tuple[bytes, frozenset] | None = None  # (sha256, triples) of the bytes last written
+        #: ``(before, after)``: the data signature (:func:`graph.workspace.data_signature`)
+        #: just before and just after the last commit wrote, taken inside the lock; a
+        #: workspace whose store this editor updated adopts ``after`` if it was at ``before``
+        #: (:meth:`graph.workspace.Workspace.adopt`) instead of reloading the whole store.
+        self.signatures: tuple[str, str] | None = None
 
     def context(self) -> Context:
         """Fresh lookups over the current store."""
@@ -75,21 +80,27 @@ class Editor:
 
     def commit(self, change: Change, *, check: bool = True) -> Change:
         """Check and write ``change`` as one unit; returns what really changed (possibly empty)."""
+        self.signatures = None
         if change.empty:
             return change
         if check:
             problems = self.check(change)
             if problems:
                 raise EditError(problems)
+        from ..workspace import data_signature
+
         with nullcontext() if self._lock_held else locked(self.lock_target):
+            before = data_signature(self.settings)
             if self.remote:
                 done = apply_remote(self.store, change)
             else:
                 done = self._apply_file(change)
             if not done.empty:
                 hist.append(self.history_path, done)
+            after = data_signature(self.settings)
         if not done.empty and not self.remote:
             self.store.update(update_text(done))
+        self.signatures = (before, after)
         return done
 
     def _read(self) -> tuple[set, bytes]:

@@ -87,13 +87,14 @@ def _commit(change: Change, *, confirmed: bool, check: bool = True) -> Change | 
     if change.empty:
         st.info(t("data.nothing"))
         return change
+    editor = _editor()
     try:
-        done = _editor().commit(change, check=check)
+        done = editor.commit(change, check=check)
     except EditError as exc:
         _show_problems(exc.problems, lang_=language)
         st.error(t("data.refused"))
         return None
-    state.refresh()
+    state.refresh(editor)  # the workspace adopts the edit: the store is not read again
     _flash(tm("data.saved", what=done.what, id=done.id, n=len(done.added), m=len(done.removed)))
     return done
 
@@ -396,7 +397,7 @@ def _history(language: str) -> None:
         except EditError as exc:
             _show_problems(exc.problems, lang_=language)
             return
-        state.refresh()
+        state.refresh(editor)
         _flash(tm("data.history.undone_ok", id=done.undoes, n=len(done.added), m=len(done.removed)))
 
 

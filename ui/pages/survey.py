@@ -160,7 +160,7 @@ def _review(cfg, name: str, st_: dict) -> None:
         except EditError as exc:
             data_page._show_problems(exc.problems, lang_=lang())
             return
-        state.refresh()
+        state.refresh(editor)
         st.session_state["survey_last_accept"] = done.id
         st.session_state[_FLASH] = tm("survey.admin.accepted", n=len(pairs), id=done.id)
         st.rerun()
@@ -175,7 +175,7 @@ def _review(cfg, name: str, st_: dict) -> None:
         except EditError as exc:
             data_page._show_problems(exc.problems, lang_=lang())
             return
-        state.refresh()
+        state.refresh(editor)
         st.session_state.pop("survey_last_accept", None)
         st.session_state[_FLASH] = t("survey.admin.undone", id=last)
         st.rerun()
@@ -201,14 +201,15 @@ def _proposals(cfg, name: str, st_: dict, ctx, language: str) -> None:
     path = survey.round_path(cfg.edit_file, name)
     if c1.button(t("survey.admin.accept"), key="survey_proposal_accept"):
         try:
+            editor = data_page._editor()
             done = survey.accept_proposal(
-                data_page._editor(), survey.load(path, name), p["proposed_by"], p["number"], who=data_page._who(),
+                editor, survey.load(path, name), p["proposed_by"], p["number"], who=data_page._who(),
                 kind=ctx.kinds[kind].notation if kind else "", gmina=gmina,
             )  # fmt: skip
         except EditError as exc:
             data_page._show_problems(exc.problems, lang_=lang())
             return
-        state.refresh()
+        state.refresh(editor)
         st.session_state["survey_last_accept"] = done.id
         st.session_state[_FLASH] = tm("survey.admin.accepted_org", name=p["name"], id=done.id)
         st.rerun()
