@@ -295,10 +295,21 @@ class Workspace:
         """Per-organisation metrics (a DataFrame indexed by IRI)."""
         return self._table(("metrics", as_of), lambda: analysis.node_metrics(self.projection(as_of=as_of), seed=0))
 
+    def findings(self, as_of: str | None = None):
+        """The :class:`graph.analysis.GapFindings` on ``as_of``: expectation and coverage findings
+        alone (the report's ``findings``, without its measures: what a summary shows)."""
+        return self._memoised(
+            ("findings", as_of),
+            lambda: analysis.gap_findings(self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations),
+        )
+
     def report(self, as_of: str | None = None):
         """The :class:`graph.analysis.GapReport` on ``as_of`` (the expectations the settings name)."""
         return self._memoised(
-            ("report", as_of), lambda: analysis.gap_report(self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations)
+            ("report", as_of),
+            lambda: analysis.gap_report(
+                self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations, findings=self.findings(as_of)
+            ),
         )
 
     def report_text(self, as_of: str | None, fmt: str, lang: str = "pl") -> str:

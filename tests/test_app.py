@@ -306,6 +306,8 @@ def fake_report(monkeypatch):
         ),
     )
     monkeypatch.setattr(analysis, "gap_report", lambda store, **kw: report)
+    found = analysis.GapFindings(None, report.coverage, report.findings, report.findings, report.absences, frozenset())
+    monkeypatch.setattr(analysis, "gap_findings", lambda store, **kw: found)  # the overview's findings alone
     monkeypatch.setattr(analysis, "render_markdown", lambda rep, lang="pl", **kw: "# Luki\n")
     monkeypatch.setattr(analysis, "render_csv", lambda rep, lang="pl", **kw: "severity,text\n")
     st.cache_resource.clear()

@@ -37,6 +37,8 @@ __all__ = [
     "coverage_findings",
     "GapReport",
     "gap_report",
+    "GapFindings",
+    "gap_findings",
 ]
 
 
@@ -75,6 +77,48 @@ class GapReport:
 
 
 
+@dataclass(frozen=True)
+class GapFindings:
+    """The part of the gap report a summary shows: expectation and coverage findings.
+
+    No measures, structure or suggestions: at national scale those cost tens of
+    seconds, and a page that lists the first findings needs none of them.
+    :func:`gap_report` takes it (``findings=``) and adds the rest.
+    """
+
+    as_of: str | None
+    coverage: pd.DataFrame
+    expected: tuple[Finding, ...]
+    findings: tuple[Finding, ...]
+    absences: tuple[VerifiedAbsence, ...]
+    pes: frozenset
+    timings: dict = field(default_factory=dict)
+
+
+def gap_findings(
+    store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, graph: nx.MultiDiGraph | None = None, engine: str = "auto"
+) -> GapFindings:
+    """Expectation findings (most serious first), then coverage gaps, on ``as_of``
+    (the ``findings`` of :func:`gap_report`, the same values)."""
+    day = iso(as_of, field="as_of")
+    timings: dict[str, float] = {}
+
+    def timed(name, fn, *a, **kw):
+        t0 = time.perf_counter()
+        out = fn(*a, **kw)
+        timings[name] = round(time.perf_counter() - t0, 4)
+        return out
+
+    shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
+    g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    absences = verified_absences(store)
+    expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
+    pes = frozenset(pes_kinds(store))
+    cov = timed("coverage", coverage, g, store, pes=pes)
+    found = expected + coverage_findings(cov, as_of=day, absences=absences)
+    return GapFindings(as_of=day, coverage=cov, expected=expected, findings=found, absences=absences, pes=pes, timings=timings)
+
+
 def ended_ties(store: Store, day: str | None) -> tuple:
     """Ties that ended before ``day`` as (from, to, tie, (kind pl, kind en), end); none when ``day`` is None."""
     if day is None:
@@ -97,13 +141,15 @@ def gap_report(
     graph: nx.MultiDiGraph | None = None,
     metrics: pd.DataFrame | None = None,
     engine: str = "auto",
+    findings: GapFindings | None = None,
 ) -> GapReport:
     """Coverage, expectation findings, structure, metrics and suggested ties on ``as_of``.
 
     ``as_of``: a date (``YYYY-MM-DD``, ``today``) or None for every tie
     whatever its dates; ``expectations``: a SHACL file (default
     ``data/expectations.ttl``); ``graph`` / ``metrics``: a projection and
-    node metrics already computed for that date (the dashboard's cache).
+    node metrics already computed for that date (the dashboard's cache);
+    ``findings``: :func:`gap_findings` already computed for that date and graph.
     Bad input raises :class:`~graph.analysis.errors.InvalidDate` or
     :class:`~graph.analysis.errors.ExpectationsError`.
     """
@@ -116,27 +162,24 @@ def gap_report(
         timings[name] = round(time.perf_counter() - t0, 4)
         return out
 
-    shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
     g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    part = findings if findings is not None else gap_findings(store, as_of=day, expectations=expectations, graph=g, engine=engine)
+    timings.update(part.timings)
     table = metrics if metrics is not None else timed("metrics", node_metrics, g, seed=seed)
     net = timed("network", network_metrics, g)
-    absences = verified_absences(store)
-    expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
-    pes = pes_kinds(store)
-    cov = timed("coverage", coverage, g, store, pes=pes)
     struct = timed("structure", structure, g)
     ended = ended_ties(store, day)
-    suggestions = timed("suggestions", suggest_ties, g, pes_kinds=pes, top=top, findings=expected, ended=ended)
+    suggestions = timed("suggestions", suggest_ties, g, pes_kinds=part.pes, top=top, findings=part.expected, ended=ended)
     timings["total"] = round(sum(timings.values()), 4)
     return GapReport(
         as_of=day,
-        coverage=cov,
-        findings=expected + coverage_findings(cov, as_of=day, absences=absences),
+        coverage=part.coverage,
+        findings=part.findings,
         structure=struct,
         suggestions=suggestions,
         network=net,
         timings=timings,
         metrics=table,
         kinds=kind_labels(store),
-        absences=absences,
+        absences=part.absences,
     )

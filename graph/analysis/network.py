@@ -14,6 +14,8 @@ a working tie (the signatory expectation, "cooperation beyond signing", checks e
 
 from __future__ import annotations
 
+import weakref
+
 import networkx as nx
 
 from ..model import ESO, PREFIXES
@@ -46,18 +48,34 @@ def organisation_graph(g: nx.Graph) -> nx.Graph:
     >>> sorted(h.nodes), h.edges["a", "b"]["weight"], sorted(h.edges["a", "b"]["kinds"])
     (['a', 'b'], 2, ['advice', 'funding'])
     """
+    if nx.is_frozen(g):  # a shared projection (the workspace's): built once, shared frozen
+        h = _SHARED.get(g)
+        if h is None:
+            h = _SHARED[g] = nx.freeze(_organisation_graph(g))
+        return h
+    return _organisation_graph(g)
+
+
+#: organisation_graph of each frozen projection still alive (the measures of one page
+#: ask for it five times; at 31,000 organisations each build takes seconds).
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _organisation_graph(g: nx.Graph) -> nx.Graph:
     h = nx.Graph()
     h.add_nodes_from(_org_nodes(g))
+    pairs: dict[tuple, dict] = {}  # merged first in plain dicts: the same insertion order as edge by edge
     for u, v, key, d in _edges(g):
         if u == v or u not in h or v not in h:
             continue
-        if h.has_edge(u, v):
-            e = h.edges[u, v]
+        e = pairs.get((u, v)) or pairs.get((v, u))
+        if e is not None:
             e["weight"] += 1
             e["ties"].append(key)
             e["kinds"].add(d.get("kind"))
         else:
-            h.add_edge(u, v, weight=1, ties=[key], kinds={d.get("kind")})
+            pairs[(u, v)] = {"weight": 1, "ties": [key], "kinds": {d.get("kind")}}
+    h.add_edges_from((u, v, e) for (u, v), e in pairs.items())
     return h
 
 

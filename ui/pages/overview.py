@@ -130,8 +130,8 @@ def render() -> None:
             st.warning(tm("overview.no_pes", n=len(empty), names=", ".join(empty[:15]) + ("…" if len(empty) > 15 else "")))
 
     st.header(t("overview.headline_gaps"))
-    report = state.workspace().report()
-    rows = finding_rows(report.findings, language)[:HEADLINE_GAPS]
+    found = state.workspace().findings()  # the findings alone: no measures for a summary
+    rows = finding_rows(found.findings, language)[:HEADLINE_GAPS]
     if not rows:
         st.success(t("overview.no_gaps"))
     for r in rows:
