@@ -34,6 +34,15 @@ with st.sidebar:
 try:
     workspace = state.begin_run()  # looks at the data files once per run
     cfg = workspace.settings
+    if not (workspace.opened and workspace.has("summary")):  # the first visitor after a change sees the steps
+        box = st.empty()
+        with box.status(t("app.loading.title"), expanded=True) as status:
+            st.text(t("app.loading.files", files=", ".join(p.name for p in cfg.data) if cfg.backend != "remote" else cfg.query_url))
+            workspace.store
+            st.text(t("app.loading.network"))
+            workspace.summary()
+            status.update(label=t("app.loading.done"), state="complete", expanded=False)
+        box.empty()
     store = workspace.store
     counts = workspace.summary()
 except state.GraphError as exc:

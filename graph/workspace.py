@@ -132,6 +132,18 @@ class Workspace:
                 self.loads += 1
             return self._store
 
+    @property
+    def opened(self) -> bool:
+        """True once the store is open (the first visitor's progress is shown until then)."""
+        return self._store is not None
+
+    def has(self, *key: Hashable, room: str = "answers") -> bool:
+        """True when the answer under ``key`` is already in the memo (``has("summary")``,
+        ``has("findings", None)``): a page shows progress only for what it must compute."""
+        k = key[0] if len(key) == 1 else key
+        with self._lock:
+            return k in self._memo[room]
+
     def stale(self) -> bool:
         """True when the settings' files changed since this workspace was built."""
         return data_signature(self.settings) != self.signature

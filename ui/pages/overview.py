@@ -130,7 +130,12 @@ def render() -> None:
             st.warning(tm("overview.no_pes", n=len(empty), names=", ".join(empty[:15]) + ("…" if len(empty) > 15 else "")))
 
     st.header(t("overview.headline_gaps"))
-    found = state.workspace().findings()  # the findings alone: no measures for a summary
+    ws = state.workspace()
+    if ws.has("findings", None):
+        found = ws.findings()  # the findings alone: no measures for a summary
+    else:
+        with st.spinner(t("overview.computing_gaps"), show_time=True):
+            found = ws.findings()
     rows = finding_rows(found.findings, language)[:HEADLINE_GAPS]
     if not rows:
         st.success(t("overview.no_gaps"))
