@@ -200,3 +200,15 @@ def test_community_is_seeded():
     g = nx.karate_club_graph()
     a, b = node_metrics(g, seed=1)["community"], node_metrics(g, seed=1)["community"]
     assert a.equals(b) and a.nunique() >= 2
+
+
+def test_large_networks_take_igraphs_louvain_seeded_and_as_good(monkeypatch):
+    from graph.analysis import metrics
+
+    g = nx.connected_watts_strogatz_graph(400, 6, 0.05, seed=1)
+    reference = nx.community.modularity(g, nx.community.louvain_communities(g, seed=0))
+    monkeypatch.setattr(metrics, "LOUVAIN_NX_MAX_NODES", 100)  # 400 nodes count as "large"
+    a, b = metrics._communities(g, 0), metrics._communities(g, 0)
+    assert a == b and set(a) == set(g)
+    parts = [{v for v in a if a[v] == c} for c in set(a.values())]
+    assert nx.community.modularity(g, parts) == pytest.approx(reference, abs=0.02)
