@@ -68,3 +68,5 @@ try:
     current.run()
 except state.GraphError as exc:
     state.error_page(exc)
+else:
+    workspace.warm_up(lang)  # large data: the other pages' answers, computed once in the background

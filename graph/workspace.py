@@ -121,6 +121,8 @@ class Workspace:
         self._key_locks: dict[Hashable, threading.Lock] = {}
         #: How many times the store was read from the files (1 after first use; an adopted edit adds none).
         self.loads = 0
+        self._warming = False
+        self._generation = 0  # bumped by forget(): an answer computed before is not kept after
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -143,6 +145,33 @@ class Workspace:
         k = key[0] if len(key) == 1 else key
         with self._lock:
             return k in self._memo[room]
+
+    def warm_up(self, lang: str = "pl") -> bool:
+        """On large data (past :data:`LOCAL_ANALYSIS_OVER` organisations), compute in a background
+        thread, once per data version, what the other pages ask for first (the gap report, the
+        structure, the what-if of the first single point of failure, the pickers), so a later
+        page finds it in the memo.  Returns True when it started the thread.  Call it after a
+        page was drawn: the first page does not wait for it."""
+        with self._lock:
+            if self._warming or self._store is None:
+                return False
+            self._warming = True
+        if self.summary()["organisations"] <= LOCAL_ANALYSIS_OVER:
+            return False
+
+        def run():
+            try:
+                self.findings()
+                points = [r.iri for r in self.structure().articulation_points]
+                self.spof(), self.dates(), self.seats(), self.facets(), self.org_choices(lang)
+                if points:
+                    self.what_if(tuple(points[:1]))
+                self.report()
+            except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
+                pass
+
+        threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
+        return True
 
     def stale(self) -> bool:
         """True when the settings' files changed since this workspace was built."""
@@ -167,6 +196,8 @@ class Workspace:
     def forget(self) -> None:
         """Drop every memoised answer (after the store was changed in place)."""
         with self._lock:
+            self._generation += 1
+            self._warming = False
             for memo in self._memo.values():
                 memo.clear()
 
@@ -181,8 +212,12 @@ class Workspace:
             with self._lock:
                 if key in memo:
                     return memo[key]
+                generation = self._generation
             value = compute()
             with self._lock:
+                if generation != self._generation:  # the data changed meanwhile (an adopted edit)
+                    self._key_locks.pop(key, None)
+                    return value
                 memo[key] = value
                 while len(memo) > MEMO_ENTRIES[room]:
                     memo.popitem(last=False)
@@ -305,7 +340,10 @@ class Workspace:
     # ------------------------------------------------------------ analysis
     def metrics(self, as_of: str | None = None):
         """Per-organisation metrics (a DataFrame indexed by IRI)."""
-        return self._table(("metrics", as_of), lambda: analysis.node_metrics(self.projection(as_of=as_of), seed=0))
+        return _copy(self._metrics(as_of))
+
+    def _metrics(self, as_of: str | None):
+        return self._memoised(("node_metrics", as_of), lambda: analysis.node_metrics(self.projection(as_of=as_of), seed=0))
 
     def findings(self, as_of: str | None = None):
         """The :class:`graph.analysis.GapFindings` on ``as_of``: expectation and coverage findings
@@ -320,8 +358,9 @@ class Workspace:
         return self._memoised(
             ("report", as_of),
             lambda: analysis.gap_report(
-                self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations, findings=self.findings(as_of)
-            ),
+                self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations,
+                findings=self.findings(as_of), metrics=self._metrics(as_of),
+            ),  # fmt: skip
         )
 
     def report_text(self, as_of: str | None, fmt: str, lang: str = "pl") -> str:

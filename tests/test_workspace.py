@@ -100,3 +100,32 @@ def test_an_edit_on_files_changed_meanwhile_is_not_adopted(tmp_path):
     os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # someone else's change the store never saw
     save()
     assert not ws.adopt(editor) and ws.stale()
+
+
+def test_large_data_is_warmed_up_once_in_the_background(monkeypatch):
+    import threading
+
+    import graph.workspace as workspace
+
+    small = Workspace(Settings())
+    small.store
+    assert not small.warm_up()  # small data: nothing in the background
+    monkeypatch.setattr(workspace, "LOCAL_ANALYSIS_OVER", 0)  # the bundled data counts as large
+    ws = Workspace(Settings())
+    ws.store
+    assert not ws.has("report", None)
+    assert ws.warm_up() and not ws.warm_up()  # once per data version
+    for thread in threading.enumerate():
+        if thread.name == f"warm-up {ws.signature}":
+            thread.join(60)
+    assert ws.has("report", None) and ws.has("structure", None) and ws.has("findings", None)
+    assert ws.report().findings == ws.findings().findings
+
+
+def test_an_answer_computed_while_the_data_changed_is_not_kept(ws):
+    def compute():
+        ws.forget()  # an adopted edit in the middle of the computation
+        return "old"
+
+    assert ws._memoised("racing", compute) == "old"
+    assert not ws.has("racing")

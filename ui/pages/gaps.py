@@ -8,6 +8,7 @@ import streamlit as st
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
 from graph.finding_groups import group_findings
+from graph.workspace import LOCAL_ANALYSIS_OVER
 from ui import state
 from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
@@ -119,7 +120,12 @@ def _change(language: str, filters: dict) -> None:
     if d1 >= d2:
         st.warning(t("gaps.change_order"))
         return
-    diff = state.workspace().diff(d1, d2)
+    ws = state.workspace()
+    if not ws.has("diff", d1, d2) and ws.summary()["organisations"] > LOCAL_ANALYSIS_OVER:  # large: on request
+        st.caption(t("gaps.change_large"))
+        if not st.button(t("gaps.change_run"), key="gaps_change_run"):
+            return
+    diff = ws.diff(d1, d2)
     findings = getattr(diff, "findings", None)
     if findings is not None:
         finding_groups(_groups(findings, language, {"gminas": filters["gminas"], "kinds": ()}), key="gaps_diff")
