@@ -123,6 +123,7 @@ class Workspace:
         self.loads = 0
         self._warming = False
         self._generation = 0  # bumped by forget(): an answer computed before is not kept after
+        self._ahead: dict[Hashable, str] = {}  # keys computed in the background (ahead()): running / failed
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -173,6 +174,32 @@ class Workspace:
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
         return True
 
+    def ahead(self, key: Hashable, compute: Callable[[], Any]) -> str:
+        """Start ``compute`` (which memoises under ``key``) in a background thread unless it is
+        done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
+        run raised: the caller computes it in its own run, where the error shows)."""
+        with self._lock:
+            if key in self._memo["answers"]:
+                return "ready"
+            if key in self._ahead:
+                return self._ahead[key]
+            self._ahead[key] = "running"
+
+        def run():
+            try:
+                compute()
+                state = "ready"
+            except Exception:  # noqa: BLE001 - reported by the caller's own run
+                state = "failed"
+            with self._lock:
+                if state == "failed":
+                    self._ahead[key] = state
+                else:
+                    self._ahead.pop(key, None)
+
+        threading.Thread(target=run, name=f"ahead {key!r}", daemon=True).start()
+        return "running"
+
     def stale(self) -> bool:
         """True when the settings' files changed since this workspace was built."""
         return data_signature(self.settings) != self.signature
@@ -198,6 +225,7 @@ class Workspace:
         with self._lock:
             self._generation += 1
             self._warming = False
+            self._ahead.clear()
             for memo in self._memo.values():
                 memo.clear()
 

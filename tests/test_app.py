@@ -432,3 +432,27 @@ def test_network_table_is_the_picture_as_text(monkeypatch):
     orgs, ties, nodes, lines = tables()
     assert len(orgs) == nodes and {"Gmina Brody", "Gmina Wąchock"} <= set(orgs["Nazwa"])
     assert "Powiatowy Urząd Pracy w Starachowicach" not in set(orgs["Nazwa"])
+
+
+def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path):
+    """Past LOCAL_ANALYSIS_OVER organisations the overview does not wait for the findings:
+    it says they are being computed, and the next run shows them."""
+    import shutil
+    import threading
+
+    from graph.settings import DEFAULT_DATA
+
+    monkeypatch.setattr("ui.pages.overview.LOCAL_ANALYSIS_OVER", 0)  # the bundled data counts as large
+    path = tmp_path / "entities.ttl"
+    shutil.copy(DEFAULT_DATA[0], path)  # a data version of its own: nothing in the memo yet
+    at = _open(_app(monkeypatch, str(path)), "overview")
+    assert not at.exception
+    texts = _texts(at)
+    assert "Przegląd partnerstwa" in texts and "luki pojawią się tu same" in texts
+    assert "luka w" not in texts  # no headline gap yet
+    for thread in threading.enumerate():
+        if thread.name.startswith("ahead ('findings'"):
+            thread.join(60)
+    at.run()
+    texts = _texts(at)
+    assert "luki pojawią się tu same" not in texts and ("luka we współpracy" in texts or "luka w danych" in texts)

@@ -8,6 +8,7 @@ import streamlit as st
 from graph.model import SECTORS
 from graph.views.overview import JOINED_LATER, JOINED_START, NOT_MEMBER, finding_rows
 from graph.vocabulary import pick
+from graph.workspace import LOCAL_ANALYSIS_OVER
 from ui import state
 from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
@@ -131,11 +132,22 @@ def render() -> None:
 
     st.header(t("overview.headline_gaps"))
     ws = state.workspace()
-    if ws.has("findings", None):
-        found = ws.findings()  # the findings alone: no measures for a summary
+    large = counts["organisations"] > LOCAL_ANALYSIS_OVER
+    status = ws.ahead(("findings", None), ws.findings) if large else "ready"  # the findings alone: no measures
+    if status == "running":  # the first visitor: the page is drawn, the findings follow when ready
+        _pending_gaps()
     else:
-        with st.spinner(t("overview.computing_gaps"), show_time=True):
-            found = ws.findings()
+        _headline_gaps(ws.findings(), language)  # "failed": computed here, where the error shows
+
+
+@st.fragment(run_every=2)
+def _pending_gaps() -> None:
+    if state.workspace().ahead(("findings", None), state.workspace().findings) != "running":
+        st.rerun()  # ready (or failed): the whole page once more, from the memo
+    st.caption(t("overview.computing_gaps"))
+
+
+def _headline_gaps(found, language: str) -> None:
     rows = finding_rows(found.findings, language)[:HEADLINE_GAPS]
     if not rows:
         st.success(t("overview.no_gaps"))
