@@ -264,6 +264,13 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     assert any("powiat" in i.value for i in at.info)
     at.button(key="net_drill_up").click().run()
     assert "węzłów na rysunku: 102" in _count_line(at)
+    # the overview lists its 14 agreements in one table and the members of the one picked
+    over = _open(_app(monkeypatch, str(path)), "overview")
+    assert not over.exception
+    assert "W danych: 14 porozumień." in _texts(over)
+    picked = over.selectbox(key="overview_agreement")
+    assert len(picked.options) == 14
+    assert [s.value.replace("\\", "") for s in over.subheader] == [picked.format_func(picked.value)]  # one members table, of the one picked
 
 
 @pytest.fixture
@@ -436,13 +443,16 @@ def test_network_table_is_the_picture_as_text(monkeypatch):
 
 def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path):
     """Past LOCAL_ANALYSIS_OVER organisations the overview does not wait for the findings:
-    it says they are being computed, and the next run shows them."""
+    it says they are being computed, and shows them once they are."""
     import shutil
     import threading
 
+    import graph.analysis as analysis
     from graph.settings import DEFAULT_DATA
 
     monkeypatch.setattr("ui.pages.overview.LOCAL_ANALYSIS_OVER", 0)  # the bundled data counts as large
+    release, real = threading.Event(), analysis.gap_findings
+    monkeypatch.setattr(analysis, "gap_findings", lambda *a, **kw: release.wait(60) and real(*a, **kw))  # still computing
     path = tmp_path / "entities.ttl"
     shutil.copy(DEFAULT_DATA[0], path)  # a data version of its own: nothing in the memo yet
     at = _open(_app(monkeypatch, str(path)), "overview")
@@ -450,6 +460,7 @@ def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path)
     texts = _texts(at)
     assert "Przegląd partnerstwa" in texts and "luki pojawią się tu same" in texts
     assert "luka w" not in texts  # no headline gap yet
+    release.set()
     for thread in threading.enumerate():
         if thread.name.startswith("ahead ('findings'"):
             thread.join(60)

@@ -15,6 +15,8 @@ from ui.i18n import lang, md_escape, t, tm
 from ui.widgets import profile_url, vocab_label
 
 HEADLINE_GAPS = 6
+#: Past this many agreements the page lists them in one table and the members of the one picked.
+MANY_AGREEMENTS = 5
 
 
 def _chart(df: pd.DataFrame, language: str, title: str, key: str) -> None:
@@ -34,6 +36,33 @@ def _chart(df: pd.DataFrame, language: str, title: str, key: str) -> None:
         },
         key=key,
     )
+
+
+def _first_date(rows: pd.DataFrame, language: str) -> str | None:
+    firsts = rows[rows["joined"] == JOINED_START].dropna(subset=["start"]).sort_values("start")
+    return date_text(firsts["start"].iloc[0], firsts["start_bound"].iloc[0], language=language) if not firsts.empty else None
+
+
+def _agreements(timeline: pd.DataFrame, language: str) -> list:
+    """The agreements whose members the page lists: every one when few; past
+    :data:`MANY_AGREEMENTS` (a national programme holds hundreds) one table of
+    them all and the members of the one picked."""
+    groups = list(timeline.groupby("agreement", sort=False))
+    if len(groups) <= MANY_AGREEMENTS:
+        return groups
+    labels = {a: rows["agreement_label"].iloc[0] for a, rows in groups}
+    table = pd.DataFrame(
+        {
+            t("overview.col.agreement"): [labels[a] for a, _ in groups],
+            t("overview.col.date"): [_first_date(rows, language) or "?" for _, rows in groups],
+            t("overview.at_start"): [rows.loc[rows["joined"] == JOINED_START, "member"].nunique() for _, rows in groups],
+            t("overview.later"): [rows.loc[rows["joined"] == JOINED_LATER, "member"].nunique() for _, rows in groups],
+        }
+    )
+    st.caption(tm("overview.many_agreements", n=len(groups)))
+    st.dataframe(table, hide_index=True, key="overview_agreements")
+    choice = st.selectbox(t("overview.pick_agreement"), list(labels), format_func=labels.get, key="overview_agreement")
+    return [(a, rows) for a, rows in groups if a == choice]
 
 
 def render() -> None:
@@ -63,7 +92,7 @@ def render() -> None:
     if timeline.empty:
         st.caption(t("overview.no_agreement"))
     else:
-        for agreement, rows in timeline.groupby("agreement", sort=False):
+        for agreement, rows in _agreements(timeline, language):
             st.subheader(md_escape(rows["agreement_label"].iloc[0]))
             start = rows[rows["joined"] == JOINED_START]
             later = rows[rows["joined"] == JOINED_LATER]
@@ -142,9 +171,12 @@ def render() -> None:
 
 @st.fragment(run_every=2)
 def _pending_gaps() -> None:
-    if state.workspace().ahead(("findings", None), state.workspace().findings) != "running":
-        st.rerun()  # ready (or failed): the whole page once more, from the memo
-    st.caption(t("overview.computing_gaps"))
+    """Polls the background computation; draws the headline gaps once they are ready."""
+    ws = state.workspace()
+    if ws.ahead(("findings", None), ws.findings) == "running":
+        st.caption(t("overview.computing_gaps"))
+    else:  # ready (or failed: computed here, where the error shows)
+        _headline_gaps(ws.findings(), lang())
 
 
 def _headline_gaps(found, language: str) -> None:
