@@ -43,11 +43,14 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER"]
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
 LOCAL_ANALYSIS_OVER = 5000
+#: Past this many organisations, the answers of the other pages are computed in the
+#: background after the first page (:meth:`Workspace.warm_up`).
+WARM_UP_OVER = 1000
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
@@ -148,7 +151,7 @@ class Workspace:
             return k in self._memo[room]
 
     def warm_up(self, lang: str = "pl") -> bool:
-        """On large data (past :data:`LOCAL_ANALYSIS_OVER` organisations), compute in a background
+        """On large data (past :data:`WARM_UP_OVER` organisations), compute in a background
         thread, once per data version, what the other pages ask for first (the gap report, the
         structure, the what-if of the first single point of failure, the pickers), so a later
         page finds it in the memo.  Returns True when it started the thread.  Call it after a
@@ -157,7 +160,7 @@ class Workspace:
             if self._warming or self._store is None:
                 return False
             self._warming = True
-        if self.summary()["organisations"] <= LOCAL_ANALYSIS_OVER:
+        if self.summary()["organisations"] <= WARM_UP_OVER:
             return False
 
         def run():

@@ -243,6 +243,7 @@ def test_synthetic_data_is_marked(monkeypatch, tmp_path):
 def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     from graph.synthetic import write_synthetic
 
+    monkeypatch.setattr("graph.workspace.WARM_UP_OVER", 10**9)  # no background answers in the test process
     path = tmp_path_factory.mktemp("voiv") / "voivodeship.ttl"
     write_synthetic("voivodeship", seed=1, out=path)
     at = _open(_app(monkeypatch, str(path)), "network")

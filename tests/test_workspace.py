@@ -110,7 +110,7 @@ def test_large_data_is_warmed_up_once_in_the_background(monkeypatch):
     small = Workspace(Settings())
     small.store
     assert not small.warm_up()  # small data: nothing in the background
-    monkeypatch.setattr(workspace, "LOCAL_ANALYSIS_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
     ws = Workspace(Settings())
     ws.store
     assert not ws.has("report", None)
