@@ -166,11 +166,11 @@ class Workspace:
         def run():
             try:
                 self.findings()
+                self.report()  # the slowest, and the first thing the Gaps page and the profile ask for
                 points = [r.iri for r in self.structure().articulation_points]
                 self.spof(), self.dates(), self.seats(), self.facets(), self.org_choices(lang)
                 if points:
                     self.what_if(tuple(points[:1]))
-                self.report()
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
                 pass
 

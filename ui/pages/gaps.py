@@ -145,7 +145,12 @@ def render() -> None:
     st.caption(t("gaps.lead"))
     as_of = _as_of()
     filters = _filters()
-    report = state.workspace().report(as_of)
+    ws = state.workspace()
+    if ws.has("report", as_of):
+        report = ws.report(as_of)
+    else:  # computed once per data version and date; on large data it takes a while: say so
+        with st.spinner(t("gaps.computing"), show_time=True):
+            report = ws.report(as_of)
     tabs = st.tabs(
         [
             t("gaps.tab.coverage"),
