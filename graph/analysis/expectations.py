@@ -110,9 +110,6 @@ def _prefix_lines(shapes: rdflib.Graph, constraint) -> str:
     return "".join(sorted(set(lines)))
 
 
-SUBCLASS_QUERY = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf ?super }"
-
-
 def subclass_closure(pairs) -> dict[str, set[str]]:
     """Each class of ``(sub, super)`` pairs with every class below it (itself included)."""
     below: dict[str, set[str]] = {}
@@ -413,7 +410,7 @@ def check_expectations(
     shapes = shapes if shapes is not None else load_expectations()
     data = snapshot_store(store, as_of)
     subclasses = subclass_closure(
-        [*data.select_values(SUBCLASS_QUERY)[1], *((str(a), str(b)) for a, b in shapes.subject_objects(RDFS.subClassOf))]
+        [*data.select_values(internal_query("list_subclasses"))[1], *((str(a), str(b)) for a, b in shapes.subject_objects(RDFS.subClassOf))]
     )
     rules = describe_expectations(shapes, subclasses)
     active = tuple(r for r in rules if r.active)
