@@ -145,25 +145,17 @@ def report_download(*, as_of: str | None, key: str) -> None:
     since = st.selectbox(t("report.since"), [None, *dates], format_func=lambda d: d or t("report.since_none"), key=f"{key}_since")
     store = state.workspace().store
     name = f"{t('report.file_name')}-{day}"
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        t("report.pdf"),
-        lambda: report_bytes(store, as_of=day, since=since, lang=language, fmt="pdf"),
-        file_name=f"{name}.pdf",
-        mime="application/pdf",
-        key=f"{key}_pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    c2.download_button(
-        t("report.html"),
-        lambda: report_bytes(store, as_of=day, since=since, lang=language, fmt="html"),
-        file_name=f"{name}.html",
-        mime="text/html",
-        key=f"{key}_html",
-        icon=":material/description:",
-        on_click="ignore",
-    )
+    formats = (("pdf", "application/pdf", ":material/picture_as_pdf:"), ("html", "text/html", ":material/description:"))
+    for column, (fmt, mime, icon) in zip(st.columns(2), formats):
+        column.download_button(
+            t(f"report.{fmt}"),
+            lambda fmt=fmt: report_bytes(store, as_of=day, since=since, lang=language, fmt=fmt),
+            file_name=f"{name}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=icon,
+            on_click="ignore",
+        )
     st.caption(t("report.help"))
 
 
