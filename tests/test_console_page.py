@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from graph.library import get_query
@@ -20,20 +19,6 @@ def _page():
     from ui.pages.console import render
 
     render()
-
-
-@pytest.fixture
-def media(monkeypatch):
-    """Every media store AppTest makes, so a download's bytes can be read back."""
-    made: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            made.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
-    return made
 
 
 @pytest.fixture

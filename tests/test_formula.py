@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from streamlit.navigation.page import calc_hash
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from graph.cli import main
@@ -102,19 +101,6 @@ def test_cli_csv_files_show_the_payloads_inert(hostile_data: Path, capsys):
     frame = list(csv.DictReader(io.StringIO(metrics)))
     assert all(float(r["degree"]) >= 0 for r in frame)  # numbers are still numbers
     _inert(_cells(_cli(capsys, "gaps", "--format", "csv", *data)))
-
-
-@pytest.fixture
-def media(monkeypatch):
-    made: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            made.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
-    return made
 
 
 def _downloaded(at: AppTest, media: list, label: str) -> str:
