@@ -73,3 +73,33 @@ def streamlit_server(env: Mapping[str, str], *, clean: bool = False, timeout: fl
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def open_page(page, base: str, path: str) -> None:
+    """Open a dashboard page and wait until its script has run (twice: a page may rerun once at start)."""
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+
+
+def network_frame(page, *, tries: int = 150):
+    """The frame of the network view, once vis-network has drawn.
+
+    A frame that Streamlit replaces while it is being asked (a rerun) is
+    asked again on the next try, not taken for a failure.
+    """
+    from playwright.sync_api import Error
+
+    page.wait_for_selector("iframe", timeout=30_000)
+    for _ in range(tries):
+        for frame in page.frames:
+            if frame is page.main_frame:
+                continue
+            try:
+                if frame.query_selector("#mynetwork[data-drawn='1']"):
+                    return frame
+            except Error:  # the frame's document was replaced meanwhile
+                continue
+        page.wait_for_timeout(100)
+    raise AssertionError("the network was not drawn")

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from harness import CHROMIUM, streamlit_server
+from harness import CHROMIUM, network_frame, open_page, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -64,21 +64,11 @@ def session(browser, server):
 
 
 def _open(page, base: str, path: str) -> None:
-    page.goto(f"{base}/{path}")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    open_page(page, base, path)
 
 
 def _network_frame(page):
-    """The frame of the network view, once vis-network has drawn."""
-    page.wait_for_selector("iframe", timeout=30_000)
-    for _ in range(100):
-        for frame in page.frames:
-            if frame is not page.main_frame and frame.query_selector("#mynetwork[data-drawn='1']"):
-                return frame
-        page.wait_for_timeout(100)
-    raise AssertionError("the network was not drawn")
+    return network_frame(page, tries=100)
 
 
 def _no_script_ran(page, rec: Recorder) -> None:

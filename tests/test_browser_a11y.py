@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from harness import CHROMIUM, streamlit_server
+from harness import CHROMIUM, network_frame, open_page, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -45,20 +45,11 @@ def page(browser, server):
 
 
 def _open(page, base: str, path: str) -> None:
-    page.goto(f"{base}/{path}")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    open_page(page, base, path)
 
 
 def _network_frame(page):
-    page.wait_for_selector("iframe", timeout=30_000)
-    for _ in range(150):
-        for frame in page.frames:
-            if frame is not page.main_frame and frame.query_selector("#mynetwork[data-drawn='1']"):
-                return frame
-        page.wait_for_timeout(100)
-    raise AssertionError("the network was not drawn")
+    return network_frame(page, tries=150)
 
 
 def _members() -> set[str]:
