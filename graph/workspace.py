@@ -315,8 +315,12 @@ class Workspace:
         def build():
             import networkx as nx
 
-            g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
-            return nx.freeze(g)
+            from .analysis.projection import with_memberships
+
+            if include_people or include_memberships:  # the plain projection plus memberships, sharing its memory
+                base = self.projection(as_of=day, tie_kinds=kinds)
+                return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
+            return nx.freeze(analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds))
 
         return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
 

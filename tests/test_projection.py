@@ -63,3 +63,23 @@ def test_a_tie_to_an_agent_that_is_no_organisation_keeps_its_label(tmp_path: Pat
     g = to_networkx(open_store(Settings(data=(tiny_file, extra))))
     node = g.nodes[str(ESO.coord)]
     assert (node["type"], node["label"], node["label_en"]) == ("other", "koordynator (nienazwany)", "koordynator (nienazwany)")
+
+
+def _whole(g):
+    """Everything a projection holds, in its order: nodes, edges, and each node's predecessors."""
+    return (g.graph, list(g.nodes(data=True)), list(g.edges(keys=True, data=True)), [list(g.pred[n]) for n in g])
+
+
+@pytest.mark.parametrize("as_of", [None, "2017-02-01", "2020-01-01", "2024-06-30"])
+@pytest.mark.parametrize("people,memberships", [(False, True), (True, False), (True, True)])
+def test_memberships_added_to_a_projection_equal_a_projection_built_with_them(as_of, people, memberships):
+    from graph.analysis.projection import with_memberships
+
+    store = open_store(Settings())  # the bundled data: memberships, posts, dissolved organisations
+    base = to_networkx(store, as_of=as_of)
+    before = _whole(base)
+    derived = with_memberships(base, store, include_people=people, include_memberships=memberships)
+    direct = to_networkx(store, as_of=as_of, include_people=people, include_memberships=memberships)
+    assert _whole(derived) == _whole(direct)
+    assert derived.number_of_edges() > base.number_of_edges()  # something was added
+    assert _whole(base) == before  # and the projection it extends is as it was
