@@ -38,9 +38,9 @@ try:
         box = st.empty()
         with box.status(t("app.loading.title"), expanded=True) as status:
             st.text(t("app.loading.files", files=", ".join(p.name for p in cfg.data) if cfg.backend != "remote" else cfg.query_url))
-            workspace.store
+            _ = workspace.store  # assigned: a bare expression would be written to the page (Streamlit's magic)
             st.text(t("app.loading.network"))
-            workspace.summary()
+            _ = workspace.summary()
             status.update(label=t("app.loading.done"), state="complete", expanded=False)
         box.empty()
     store = workspace.store

@@ -13,9 +13,13 @@ time and peak RSS of the child):
   first edit (it builds the on-disk mirror beside the file) and the next one
   (the usual case), with the size of the data file's diff; then ``graph undo``;
 * ``graph stats``;
-* the dashboard (unless ``--no-dashboard``): ``streamlit run app.py`` on the
-  file and Debian's chromium: the first page after the server starts, later
-  pages in fresh tabs, and the server's resident memory after them.
+* the dashboard (unless ``--no-dashboard``): started as ``./run app`` starts it
+  (``ui/launch.py``, which opens the data while Streamlit starts) on the file,
+  and Debian's chromium: the first page as soon as the server answers (and
+  counted from the server's start), later pages opened from the sidebar right
+  after it and again after the background warm-up had time to run (and the
+  Gaps page in a new tab, which adds Streamlit's own page load), and the server's
+  resident memory after them.
 
 The targets of the issue are printed beside each ratio.  Nothing is asserted.
 Country scale is CPU-heavy: run it on a quiet machine.
@@ -47,6 +51,14 @@ print(len(s))
 ROW = "name;kind;teryt;nip;source\n{name};foundation;2611011;{nip};https://example.org/bench-scale\n"
 NIPS = ("5261040828", "7792433421")  # valid check digits
 LATER_PAGES = ("network", "gaps", "overview")
+#: Counts the ends of the page's script runs (the app's state turns "notRunning"): a page opened
+#: from the sidebar is drawn when a run that began after the click has ended.
+COUNT_RUNS = """() => { window.__benchRuns = 0;
+    new MutationObserver(() => { const a = document.querySelector("[data-testid='stApp']");
+        if (a && a.getAttribute('data-test-script-state') === 'notRunning') window.__benchRuns++; })
+    .observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']}); }"""
+#: Seconds between the two rounds of later pages (the background warm-up of large data has run by then).
+SETTLE = float(os.environ.get("BENCH_SETTLE", "30"))
 
 
 def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
@@ -108,39 +120,48 @@ def bench_dashboard(path: Path, ref: float, ref_rss: float) -> list[tuple]:
 
     port = free_port()
     env = {**os.environ, "GRAPH_DATA": str(path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [
-        PY,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
+    # as ./run app starts it: ui/launch.py, which opens the data while Streamlit starts
+    cmd = [PY, "-m", "ui.launch", "--server.port", str(port), "--server.headless", "true"]
+    started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     rows = []
     done = """() => { const a = document.querySelector("[data-testid='stApp']");
         return a && a.getAttribute('data-test-script-state') === 'notRunning' && document.querySelector("[data-testid='stMain'] h1, [data-testid='stMain'] h2"); }"""
+
+    def visit(browser, name: str):
+        page = browser.new_page()
+        t = time.perf_counter()
+        page.goto(f"{base}/{'' if name == 'overview' else name}")
+        # a fresh tab holds no title until the page's script has drawn one; done when it stops running
+        page.wait_for_function(done, timeout=600_000, polling=100)
+        return time.perf_counter() - t, page
+
+    def navigate(page, name: str) -> float:
+        """Open ``name`` from the sidebar, as a user does: the time until its run has ended."""
+        before = page.evaluate("window.__benchRuns")
+        t = time.perf_counter()
+        page.click(f"[data-testid='stSidebarNav'] a[href$='/{'' if name == 'overview' else name}']")
+        page.wait_for_function(f"() => window.__benchRuns > {before} && ({done})()", timeout=600_000, polling=50)
+        return time.perf_counter() - t
+
     try:
         wait_for_http(base + "/_stcore/health", timeout=120)
+        up = time.perf_counter() - started
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
-            for i, name in enumerate(("overview", *LATER_PAGES)):
-                page = browser.new_page()
-                t = time.perf_counter()
-                page.goto(f"{base}/{'' if name == 'overview' else name}")
-                # a fresh tab holds no title until the page's script has drawn one; done when it stops running
-                page.wait_for_function(done, timeout=600_000, polling=100)
-                secs = time.perf_counter() - t
-                label = "dashboard first page (overview)" if i == 0 else f"dashboard later page ({name})"
-                target = "1.5x of load" if i == 0 else "under 2 s"
-                rows.append((label, secs, None, ref if i == 0 else None, target))
-                page.close()
+            secs, page = visit(browser, "overview")
+            rows.append(("dashboard first page (overview)", secs, None, ref, "1.5x of load"))
+            rows.append(("  the same, counted from the server's start", up + secs, None, ref, f"server answered after {up:.1f} s"))
+            page.evaluate(COUNT_RUNS)
+            for name in LATER_PAGES:  # at once, while the background warm-up may still run
+                rows.append((f"dashboard later page ({name}), right after", navigate(page, name), None, None, "under 2 s"))
+            time.sleep(SETTLE)
+            for name in LATER_PAGES:
+                rows.append((f"dashboard later page ({name}), {SETTLE:.0f} s later", navigate(page, name), None, None, "under 2 s"))
+            page.close()
+            secs, page = visit(browser, "gaps")
+            rows.append(("  gaps in a new tab (Streamlit's page load too)", secs, None, None, ""))
             browser.close()
         server = psutil.Process(proc.pid)
         rss = sum(p.memory_info().rss for p in [server, *server.children(recursive=True)]) / 2**20

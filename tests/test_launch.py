@@ -195,3 +195,16 @@ def test_lan_switch_listens_everywhere_and_warns_on_a_weak_password(app_env, tmp
 )
 def test_what_counts_as_a_weak_editor_password(password, weak):
     assert password_weakness(password) == weak
+
+
+def test_the_launcher_preloads_with_the_settings_the_dashboard_builds(monkeypatch, tmp_path):
+    from ui import launch, state
+
+    monkeypatch.setenv("GRAPH_DATA", str(tmp_path / "x.ttl"))
+    monkeypatch.setenv("GRAPH_MAX_ROWS", "123")
+    monkeypatch.setattr(launch, "_secret_files", lambda: (tmp_path / "secrets.toml",))
+    (tmp_path / "secrets.toml").write_text('GRAPH_MAX_ROWS = "77"\n[section]\nGRAPH_USER = "no"\n', encoding="utf-8")
+    cfg = launch.dashboard_settings()
+    assert cfg.max_rows == 77 and cfg.data == (tmp_path / "x.ttl",)  # a secret wins over the variable
+    monkeypatch.setattr(state, "secret_settings", lambda: {"GRAPH_MAX_ROWS": "77"})
+    assert state.settings() == cfg  # so graph.workspace.preloaded() hands the preloaded workspace over

@@ -129,3 +129,26 @@ def test_an_answer_computed_while_the_data_changed_is_not_kept(ws):
 
     assert ws._memoised("racing", compute) == "old"
     assert not ws.has("racing")
+
+
+def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
+    import threading
+
+    from graph.workspace import preload, preloaded
+
+    data = tmp_path / "entities.ttl"
+    shutil.copyfile(DEFAULT_DATA[0], data)
+    cfg = Settings(data=(data,))
+    ws = preload(cfg, warm_up_after=None)
+    for thread in threading.enumerate():
+        if thread.name == "preload":
+            thread.join(60)
+    assert ws.loads == 1 and ws.has("summary") and ws.has("timeline") and ws.has("findings", None)
+    assert preloaded(Settings()) is None  # other settings: not this one, and it is let go
+    assert preloaded(cfg) is None
+    ws = preload(cfg, warm_up_after=None)
+    assert preloaded(cfg) is ws and preloaded(cfg) is None  # handed over once
+    ws = preload(cfg, warm_up_after=None)
+    st = data.stat()
+    os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # the file changed since
+    assert preloaded(cfg) is None

@@ -13,7 +13,10 @@ address (at start when headless without a fixed ``server.address``, and for
 any WebSocket from an unknown origin), and ``get_internal_ip`` "connects" a
 UDP socket to 8.8.8.8 to learn the LAN address.  Both are replaced here before
 Streamlit starts: no public address, and the LAN address read from the
-interfaces (psutil).  Usage statistics are off in ``.streamlit/config.toml``
+interfaces (psutil).  While Streamlit starts, a background thread reads the
+data and computes the first page's answers (:func:`graph.workspace.preload`)
+and imports the pages' modules, so the first visitor does not wait for
+them from the start.  Usage statistics are off in ``.streamlit/config.toml``
 (``browser.gatherUsageStats``); Streamlit has no version check, and its
 e-mail prompt is skipped when headless.  ``tests/test_launch.py`` starts the app
 as the README does and records every socket call of the server.
@@ -21,8 +24,10 @@ as the README does and records every socket call of the server.
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
+import threading
 import tomllib
 from pathlib import Path
 
@@ -52,10 +57,53 @@ def lan_addresses() -> list[str]:
     return sorted(set(found))
 
 
+def _secret_files() -> tuple[Path, ...]:
+    """Streamlit's default secrets files, in the order it reads them (the later wins)."""
+    return (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml")
+
+
+def dashboard_settings():
+    """The :class:`graph.settings.Settings` the dashboard will build (``ui.state.settings``:
+    ``GRAPH_*`` variables, where ``GRAPH_*`` keys of Streamlit's secrets files win), read
+    without Streamlit; None when they do not parse (the dashboard shows the error)."""
+    from graph.settings import Settings
+
+    env = {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
+    for path in _secret_files():
+        try:
+            found = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+        env.update({k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, dict)})
+    try:
+        return Settings.from_env(env)
+    except SettingsError:
+        return None
+
+
+def _preload() -> None:
+    """Open the data while Streamlit starts (:func:`graph.workspace.preload`): the first
+    visitor finds the store read and the first page's answers computed, or under way."""
+    cfg = dashboard_settings()
+    if cfg is not None:
+        from graph.workspace import preload
+
+        preload(cfg)
+    import importlib
+
+    from ui.pages import PAGES
+
+    for entry in PAGES:  # the pages' modules (and what they import), not run
+        try:
+            importlib.import_module(f"ui.pages.{entry.module}")
+        except Exception:  # noqa: BLE001 - a page that fails to import shows its error when it runs
+            pass
+
+
 def _editor_password() -> str | None:
     """GRAPH_EDITOR_PASSWORD as the dashboard will see it: Streamlit secrets win over the environment."""
     value = read_setting("editor_password")
-    for path in (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml"):
+    for path in _secret_files():
         try:
             found = tomllib.loads(path.read_text(encoding="utf-8")).get("GRAPH_EDITOR_PASSWORD")
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -111,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
                 file=sys.stderr,
             )
     _no_outside_lookups(addresses[0] if addresses else None)
+    if not survey:
+        threading.Thread(target=_preload, name="preload-settings", daemon=True).start()
     from streamlit.web import cli
 
     cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses, app=SURVEY_APP if survey else APP), prog_name="streamlit")

@@ -29,7 +29,7 @@ from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.workers import warn_once_without_sandbox
-from graph.workspace import Workspace
+from graph.workspace import Workspace, preloaded
 
 __all__ = ["settings", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]
 
@@ -74,7 +74,9 @@ class _Current:
     def get(self) -> Workspace:
         with self.lock:
             if self.ws is None or self.ws.stale():
-                self.ws = Workspace(self.cfg)  # the old one (its store, its memo) goes with the last run holding it
+                # the one the launcher started to open (graph.workspace.preload), else a new one;
+                # the old one (its store, its memo) goes with the last run holding it
+                self.ws = preloaded(self.cfg) or Workspace(self.cfg)
             return self.ws
 
     def drop(self) -> None:
