@@ -336,9 +336,18 @@ class Workspace:
 
     def timeline(self):
         """Members of the agreement(s) by date (a DataFrame)."""
+        return self._table("timeline", self._timeline)
+
+    def _timeline(self):
         from .views.overview import agreement_timeline
 
-        return self._table("timeline", lambda: agreement_timeline(self.store))
+        return agreement_timeline(self.store)
+
+    def agreement_table(self):
+        """One row per agreement: label, first date, members at the start and later (a DataFrame)."""
+        from .views.overview import agreement_table
+
+        return self._table("agreement_table", lambda: agreement_table(self._memoised("timeline", self._timeline)))
 
     def profile(self, iri: str):
         """The organisation's :class:`graph.views.profile.Profile` (raises GraphError if unknown)."""

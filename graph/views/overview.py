@@ -30,6 +30,7 @@ __all__ = [
     "later_members",
     "non_members",
     "agreements",
+    "agreement_table",
 ]
 
 JOINED_START = "start"
@@ -201,6 +202,29 @@ def later_members(timeline: pd.DataFrame) -> pd.DataFrame:
     return timeline[timeline["joined"] == JOINED_LATER] if not timeline.empty else timeline
 
 
+def agreement_table(timeline: pd.DataFrame) -> pd.DataFrame:
+    """One row per agreement of the timeline, in its order: ``agreement``,
+    ``label``, ``first`` (the earliest start of a member, as the source gives
+    it, or None), ``first_bound``, ``at_start`` and ``later`` (distinct members
+    who signed at the start, who joined later).
+
+    Vectorised: a national programme holds hundreds of agreements, and a loop
+    over them took seconds per page view.
+    """
+    if timeline.empty:
+        return pd.DataFrame(columns=["agreement", "label", "first", "first_bound", "at_start", "later"])
+    order = timeline.drop_duplicates("agreement")[["agreement", "agreement_label"]].rename(columns={"agreement_label": "label"})
+    dated = timeline[(timeline["joined"] != NOT_MEMBER) & timeline["start"].notna()]
+    firsts = dated.sort_values("start", kind="stable").drop_duplicates("agreement").set_index("agreement")
+    out = order.set_index("agreement")
+    out["first"] = firsts["start"].reindex(out.index)
+    out["first_bound"] = firsts["start_bound"].reindex(out.index)
+    for col, joined in (("at_start", JOINED_START), ("later", JOINED_LATER)):
+        out[col] = timeline[timeline["joined"] == joined].groupby("agreement")["member"].nunique().reindex(out.index, fill_value=0).astype(int)
+    out = out.reset_index()
+    return out.astype({"first": object, "first_bound": object}).where(out.notna(), None)
+
+
 def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None, str | None]]:
     """``(IRI, label, as-of day, first date's bound)`` of each agreement in the timeline.
 
@@ -213,19 +237,15 @@ def agreements(timeline: pd.DataFrame) -> list[tuple[str, str, str | None, str |
 
     from ..dates import first_day, precision
 
-    if timeline.empty:
-        return []
     out = []
-    for iri, rows in timeline.groupby("agreement", sort=False):
-        members = rows[rows["joined"] != NOT_MEMBER].dropna(subset=["start"])
-        if members.empty:
-            out.append((iri, rows["agreement_label"].iloc[0], None, None))
+    for row in agreement_table(timeline).itertuples(index=False):
+        if row.first is None:
+            out.append((row.agreement, row.label, None, None))
             continue
-        first = members.sort_values("start").iloc[0]
-        day = first_day(first["start"])
-        if precision(first["start"]) == "month":
+        day = first_day(row.first)
+        if precision(row.first) == "month":
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        elif precision(first["start"]) == "year":
+        elif precision(row.first) == "year":
             day = day.replace(year=day.year + 1)
-        out.append((iri, rows["agreement_label"].iloc[0], day.isoformat(), first["start_bound"]))
+        out.append((row.agreement, row.label, day.isoformat(), row.first_bound))
     return out

@@ -38,31 +38,26 @@ def _chart(df: pd.DataFrame, language: str, title: str, key: str) -> None:
     )
 
 
-def _first_date(rows: pd.DataFrame, language: str) -> str | None:
-    firsts = rows[rows["joined"] == JOINED_START].dropna(subset=["start"]).sort_values("start")
-    return date_text(firsts["start"].iloc[0], firsts["start_bound"].iloc[0], language=language) if not firsts.empty else None
-
-
 def _agreements(timeline: pd.DataFrame, language: str) -> list:
     """The agreements whose members the page lists: every one when few; past
     :data:`MANY_AGREEMENTS` (a national programme holds hundreds) one table of
     them all and the members of the one picked."""
-    groups = list(timeline.groupby("agreement", sort=False))
-    if len(groups) <= MANY_AGREEMENTS:
-        return groups
-    labels = {a: rows["agreement_label"].iloc[0] for a, rows in groups}
-    table = pd.DataFrame(
+    table = state.workspace().agreement_table()
+    if len(table) <= MANY_AGREEMENTS:
+        return list(timeline.groupby("agreement", sort=False))
+    labels = dict(zip(table["agreement"], table["label"]))
+    view = pd.DataFrame(
         {
-            t("overview.col.agreement"): [labels[a] for a, _ in groups],
-            t("overview.col.date"): [_first_date(rows, language) or "?" for _, rows in groups],
-            t("overview.at_start"): [rows.loc[rows["joined"] == JOINED_START, "member"].nunique() for _, rows in groups],
-            t("overview.later"): [rows.loc[rows["joined"] == JOINED_LATER, "member"].nunique() for _, rows in groups],
+            t("overview.col.agreement"): table["label"],
+            t("overview.col.date"): [date_text(d, b, language=language) if d else "?" for d, b in zip(table["first"], table["first_bound"])],
+            t("overview.at_start"): table["at_start"],
+            t("overview.later"): table["later"],
         }
     )
-    st.caption(tm("overview.many_agreements", n=len(groups)))
-    st.dataframe(table, hide_index=True, key="overview_agreements")
+    st.caption(tm("overview.many_agreements", n=len(table)))
+    st.dataframe(view, hide_index=True, key="overview_agreements")
     choice = st.selectbox(t("overview.pick_agreement"), list(labels), format_func=labels.get, key="overview_agreement")
-    return [(a, rows) for a, rows in groups if a == choice]
+    return [(choice, timeline[timeline["agreement"] == choice])]
 
 
 def render() -> None:
