@@ -468,3 +468,17 @@ def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path)
     at.run()
     texts = _texts(at)
     assert "luki pojawią się tu same" not in texts and ("luka we współpracy" in texts or "luka w danych" in texts)
+
+
+def test_on_large_data_the_gaps_page_draws_only_the_open_tab(monkeypatch):
+    import ui.pages.gaps as gaps_page
+
+    monkeypatch.setattr(gaps_page, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    at = _open(_app(monkeypatch), "gaps")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Macierz pokrycia: gmina × oczekiwany partner"]  # the coverage tab alone
+    assert not at.expander  # no findings list drawn in a tab nobody opened
+    at.session_state["gaps_tab"] = at.tabs[1].label
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader][:1] == ["Ustalenia (oczekiwania i pokrycie)"] and at.expander  # now the findings, and only them

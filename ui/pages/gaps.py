@@ -8,7 +8,7 @@ import streamlit as st
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
 from graph.finding_groups import group_findings
-from graph.workspace import LOCAL_ANALYSIS_OVER
+from graph.workspace import LOCAL_ANALYSIS_OVER, WARM_UP_OVER
 from ui import state
 from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
@@ -88,12 +88,13 @@ def _what_if(language: str, as_of: str | None, filters: dict) -> None:
     st.caption(t("gaps.what_if_help"))
     choices = {r["iri"]: f"{r['label']} · {r['kind']} · {r['gmina']}" for r in state.workspace().org_choices(language)}
     spof_iris = [r.iri for r in structure.articulation_points]
-    options = spof_iris + [i for i in choices if i not in set(spof_iris)]
+    points = set(spof_iris)
+    options = spof_iris + [i for i in choices if i not in points]
     remove = st.multiselect(
         t("gaps.remove"),
         options,
         default=spof_iris[:1],
-        format_func=lambda i: choices.get(i, i) + (" ⚠" if i in spof_iris else ""),
+        format_func=lambda i: choices.get(i, i) + (" ⚠" if i in points else ""),
         key="gaps_remove",
     )
     if not remove:
@@ -139,6 +140,46 @@ def _coverage_view(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return coverage_view(frame, language, kinds)
 
 
+def _coverage_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    st.subheader(t("gaps.coverage"))
+    st.caption(t("gaps.coverage_help"))
+    st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
+
+
+def _findings_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    st.subheader(t("gaps.findings"))
+    finding_groups(_groups([f for f in report.findings if f.category != "structure"], language, filters), key="gaps_findings")
+    _absences(report, language)
+
+
+def _spof_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    _what_if(language, as_of, filters)
+
+
+def _suggestions_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    st.subheader(t("gaps.suggestions"))
+    st.caption(t("gaps.suggestions_help"))
+    finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
+
+
+def _change_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    _change(language, filters)
+
+
+def _download_tab(report, language: str, as_of: str | None, filters: dict) -> None:
+    st.subheader(t("gaps.download"))
+    md = state.workspace().report_text(as_of, "md", language)
+    csv = state.workspace().report_text(as_of, "csv", language)
+    name = t("gaps.file_name") + (f"-{as_of}" if as_of else "")
+    c1, c2 = st.columns(2)
+    c1.download_button(t("gaps.download_md"), md.encode("utf-8"), file_name=f"{name}.md", mime="text/markdown", key="gaps_md")
+    c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
+    with st.expander(t("gaps.preview")):
+        st.code(md, language="markdown")
+    st.subheader(t("report.heading"))
+    report_download(as_of=as_of, key="gaps_report")
+
+
 def render() -> None:
     language = lang()
     st.title(t("gaps.title"))
@@ -151,44 +192,18 @@ def render() -> None:
     else:  # computed once per data version and date; on large data it takes a while: say so
         with st.spinner(t("gaps.computing"), show_time=True):
             report = ws.report(as_of)
-    tabs = st.tabs(
-        [
-            t("gaps.tab.coverage"),
-            t("gaps.tab.findings"),
-            t("gaps.tab.spof"),
-            t("gaps.tab.suggestions"),
-            t("gaps.tab.change"),
-            t("gaps.tab.download"),
-        ]
-    )
+    names = [t(f"gaps.tab.{name}") for name in ("coverage", "findings", "spof", "suggestions", "change", "download")]
+    if ws.summary()["organisations"] > WARM_UP_OVER:  # large data: only the open tab is computed and drawn
+        tabs = st.tabs(names, key="gaps_tab", on_change="rerun")
+        shown = [tab.open for tab in tabs]
+    else:  # every tab drawn at once: switching tabs costs nothing
+        tabs = st.tabs(names)
+        shown = [True] * len(tabs)
 
-    with tabs[0]:
-        st.subheader(t("gaps.coverage"))
-        st.caption(t("gaps.coverage_help"))
-        st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
-    with tabs[1]:
-        st.subheader(t("gaps.findings"))
-        finding_groups(_groups([f for f in report.findings if f.category != "structure"], language, filters), key="gaps_findings")
-        _absences(report, language)
-    with tabs[2]:
-        _what_if(language, as_of, filters)
-    with tabs[3]:
-        st.subheader(t("gaps.suggestions"))
-        st.caption(t("gaps.suggestions_help"))
-        finding_groups(_groups(report.suggestions, language, filters, kinds=("suggestion",)), key="gaps_suggestions")
-    with tabs[4]:
-        _change(language, filters)
-    with tabs[5]:
-        st.subheader(t("gaps.download"))
-        md = state.workspace().report_text(as_of, "md", language)
-        csv = state.workspace().report_text(as_of, "csv", language)
-        name = t("gaps.file_name") + (f"-{as_of}" if as_of else "")
-        c1, c2 = st.columns(2)
-        c1.download_button(t("gaps.download_md"), md.encode("utf-8"), file_name=f"{name}.md", mime="text/markdown", key="gaps_md")
-        c2.download_button(t("gaps.download_csv"), csv.encode("utf-8"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv")
-        with st.expander(t("gaps.preview")):
-            st.code(md, language="markdown")
-        st.subheader(t("report.heading"))
-        report_download(as_of=as_of, key="gaps_report")
+    draw = (_coverage_tab, _findings_tab, _spof_tab, _suggestions_tab, _change_tab, _download_tab)
+    for tab, show, section in zip(tabs, shown, draw):
+        if show:
+            with tab:
+                section(report, language, as_of, filters)
     if as_of:
         st.caption(tm("gaps.as_of_note", date=as_of))
