@@ -43,7 +43,7 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "preload", "preloaded", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER"]
+__all__ = ["Workspace", "data_signature", "preload", "preloaded", "release_memory", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
@@ -62,6 +62,18 @@ _PRELOAD_LOCK = threading.Lock()
 #: Seconds the preloaded workspace waits after the first page's answers before warming up the rest
 #: (a visitor who came in the meantime draws the first page without competing with it).
 PRELOAD_WARM_UP_AFTER = 3.0
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing).  Reading a national file and building its projection leaves a few tens of
+    MB of freed but held heap behind; a long-lived server calls this after such work."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP_AFTER) -> Workspace:
@@ -90,6 +102,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             ws.findings()  # the first page's headline gaps
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
             return
+        release_memory()
         if warm_up_after is not None:
             time.sleep(warm_up_after)
             ws.warm_up()
@@ -224,6 +237,7 @@ class Workspace:
                     self.what_if(tuple(points[:1]))
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
                 pass
+            release_memory()
 
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
         return True
