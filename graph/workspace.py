@@ -9,7 +9,8 @@ modification time of every data file, and a caller that sees the signature
 change (:meth:`Workspace.stale`) builds a new workspace.  An edit made through
 the workspace's own store (:class:`graph.edit.editor.Editor` updates it in
 place) is adopted instead (:meth:`Workspace.adopt`): the workspace takes the
-new signature and drops its memo, and the store is not read again.
+new signature, patches its projections for the subjects the edit changed and
+drops the rest of its memo, and the store is not read again.
 
 Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
 (``nx.freeze``: a change raises), reports and profiles frozen dataclasses;
@@ -209,19 +210,43 @@ class Workspace:
 
     def adopt(self, editor) -> bool:
         """Take an edit made by ``editor`` on this workspace's store: the new data signature,
-        an empty memo, the same store (not read again).
+        the same store (not read again), the projections patched for the subjects the edit
+        changed (``editor.changed``; :func:`graph.analysis.patch_projection`: copy-on-write,
+        so a page still reading an old projection is not disturbed), every other answer dropped.
 
         True when adopted; False (nothing changed) when the editor wrote to another
         store or the files had changed before the edit (the workspace is then
         :meth:`stale` and its caller builds a new one).
         """
         signatures = getattr(editor, "signatures", None)
+        changed = getattr(editor, "changed", None)
         with self._open_lock:
             if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
                 return False
             self.signature = signatures[1]
+        with self._lock:
+            graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"]
         self.forget()
+        if changed is not None:
+            self._patch(graphs, changed)
         return True
+
+    def _patch(self, graphs: list, changed) -> None:
+        """Put the projections ``graphs`` (``(memo key, graph)``), patched for ``changed``, back
+        in the memo; one that cannot be patched is built afresh when next asked for."""
+        import networkx as nx
+
+        with self._lock:
+            generation = self._generation
+        for key, old in graphs:
+            _, _, kinds, people, memberships = key
+            new = analysis.patch_projection(old, self.store, changed, tie_kinds=kinds, include_people=people, include_memberships=memberships)
+            if new is None:
+                continue
+            with self._lock:
+                if generation != self._generation:  # another edit meanwhile: its adopt dropped these
+                    return
+                self._memo["graphs"][key] = new if nx.is_frozen(new) else nx.freeze(new)
 
     def forget(self) -> None:
         """Drop every memoised answer (after the store was changed in place)."""

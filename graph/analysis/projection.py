@@ -85,16 +85,16 @@ def to_networkx(
             gc.enable()
 
 
-def _project(store: Store, as_of_s: str | None, kinds: set | None, include_people: bool, include_memberships: bool) -> nx.MultiDiGraph:
-    g = nx.MultiDiGraph(as_of=as_of_s)
-    esk, terc, est = str(ESK), str(TERC), str(EST)
+def _strip(iri: str | None, base: str) -> str | None:
+    return iri[len(base) :] if iri is not None and iri.startswith(base) else None
 
-    def strip(iri: str | None, base: str) -> str | None:
-        return iri[len(base) :] if iri is not None and iri.startswith(base) else None
 
-    # build plain dicts first, then hand them to networkx in bulk
+def node_entries(rows, as_of_s: str | None) -> tuple[dict[str, dict], set[str]]:
+    """Node attributes from rows of ``list_network_nodes`` and the nodes ``gone`` on ``as_of_s``
+    (not founded yet or dissolved: they and their ties are left out)."""
+    esk, terc = str(ESK), str(TERC)
+    strip = _strip
     nodes: dict[str, dict] = {}
-    _, rows = store.select_values(internal_query("list_network_nodes"))
     gone: set[str] = set()
     for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic, founded, fbound, dissolved, dbound in rows:
         if as_of_s is not None and (node in gone or not holds(founded, fbound, dissolved, dbound, as_of_s)):
@@ -121,22 +121,38 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
             "dissolved": dissolved,
             "dissolved_bound": dbound,
         }
+    return nodes, gone
+
+
+def tie_entries(rows, kinds: set | None, as_of_s: str | None, gone) -> dict[str, tuple | None]:
+    """Tie IRI -> ``(from, to, tie, attributes)`` from rows of ``list_network_ties``, or None when the
+    tie is left out (another kind, not holding on ``as_of_s``, an end ``gone``)."""
+    est = str(EST)
     edges: dict[str, tuple | None] = {}
-    _, rows = store.select_values(internal_query("list_network_ties"))
     for tie, kind_iri, src, dst, start, end, source, sbound, ebound in rows:
         if tie in edges:
             edge = edges[tie]
             if edge is not None and source:
                 edge[3]["sources"].append(source)
             continue
-        kind = strip(kind_iri, est)
+        kind = _strip(kind_iri, est)
         if (kinds is not None and kind not in kinds) or not _valid(start, end, as_of_s, sbound, ebound) or src in gone or dst in gone:
             edges[tie] = None
             continue
         edges[tie] = (src, dst, tie, {"kind": kind, "start": start, "end": end, "start_bound": sbound, "end_bound": ebound, "sources": [source] if source else []})
-        for n in (src, dst):
-            if n not in nodes:
-                nodes[n] = _other(n)
+    return edges
+
+
+def _project(store: Store, as_of_s: str | None, kinds: set | None, include_people: bool, include_memberships: bool) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph(as_of=as_of_s)
+    # build plain dicts first, then hand them to networkx in bulk
+    nodes, gone = node_entries(store.select_values(internal_query("list_network_nodes"))[1], as_of_s)
+    edges = tie_entries(store.select_values(internal_query("list_network_ties"))[1], kinds, as_of_s, gone)
+    for e in edges.values():
+        if e is not None:
+            for n in (e[0], e[1]):
+                if n not in nodes:
+                    nodes[n] = _other(n)
     # nodes and edges go in sorted by IRI: every order downstream (neighbours,
     # ties listed as a finding's basis) is then the same whatever order the
     # store answered in
@@ -146,8 +162,9 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
         e = edges[tie]
         add_edge(e[0], e[1], key=e[2], **e[3])
     if include_people or include_memberships:
-        _add_memberships(g, store, as_of_s, include_people, include_memberships, gone)
-    _label_others(g, store)
+        rows = store.select_values(internal_query("list_network_memberships"))[1]
+        add_memberships(g, sorted_rows(rows), as_of_s, include_people, include_memberships, gone)
+    label_others(g, store, g.nodes)
     # engines answer in their own order: sort lists so projections compare equal
     for _, alt in g.nodes(data="alt"):
         if len(alt) > 1:
@@ -158,13 +175,13 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
     return g
 
 
-
-def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
-    """Labels for the few nodes that are neither organisations, groups nor people
+def label_others(g, store: Store, nodes) -> None:
+    """Labels for the few ``nodes`` that are neither organisations, groups nor people
     (e.g. an unnamed agent that only the source mentions)."""
     from rdflib import URIRef
 
-    for node, attrs in g.nodes(data=True):
+    for node in nodes:
+        attrs = g.nodes[node]
         if attrs["type"] != "other" or attrs["label"] != node:
             continue
         _, rows = store.select_values(internal_query("get_node_label"), {"node": URIRef(node)})
@@ -174,9 +191,15 @@ def _label_others(g: nx.MultiDiGraph, store: Store) -> None:
             attrs["label_en"] = label_en or name or label or node
 
 
-def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people: bool, memberships: bool, gone: set[str]) -> None:
-    _, rows = store.select_values(internal_query("list_network_memberships"))
-    rows.sort(key=lambda r: tuple("" if v is None else v for v in r))  # a defined order, whatever the store's
+def sorted_rows(rows: list) -> list:
+    """Rows in a defined order, whatever the store's (None first)."""
+    rows.sort(key=lambda r: tuple("" if v is None else v for v in r))
+    return rows
+
+
+def add_memberships(g, rows, as_of: str | None, people: bool, memberships: bool, gone) -> None:
+    """Add the memberships (and posts of people) of ``rows`` (of ``list_network_memberships``,
+    sorted) to ``g`` (a MultiDiGraph or anything with its has_edge/get_edge_data/add_node/add_edge)."""
     for m, member, org, role, start, end, source, mtype, name, sbound, ebound in rows:
         is_post = mtype == "person"
         if (is_post and not people) or (not is_post and not memberships) or not _valid(start, end, as_of, sbound, ebound):
@@ -184,7 +207,7 @@ def _add_memberships(g: nx.MultiDiGraph, store: Store, as_of: str | None, people
         if member in gone or org in gone:
             continue
         if g.has_edge(member, org, key=m):
-            sources = g.edges[member, org, m]["sources"]
+            sources = g.get_edge_data(member, org, m)["sources"]
             if source and source not in sources:  # every source of the membership, not the first only
                 sources.append(source)
             continue

@@ -1,0 +1,128 @@
+"""A projection patched after an edit equals a fresh one, orders included, and shares the rest."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import networkx as nx
+import pytest
+
+from graph.analysis import patch_projection, to_networkx
+from graph.edit import (
+    JoinInput,
+    OrganisationInput,
+    TieInput,
+    add_organisation,
+    add_tie,
+    correct_organisation,
+    end_membership,
+    end_tie,
+    join_agreement,
+    remove_entry,
+)
+from graph.edit.editor import Editor
+from graph.model import ESK, ESM, ESO, ESTIE
+from graph.settings import DATA_DIR, Settings
+from graph.views.explore import summary
+from graph.workspace import Workspace
+
+SRC = "essrc:s1-umws-2017-01-20"
+NEW = str(ESO["fundacja-cofnieta"])
+#: projection options a page asks for: the whole network, dates around the edits, memberships,
+#: people, a tie-kind filter
+OPTIONS = [
+    {},
+    {"as_of": "2017-01-20"},
+    {"as_of": "2022-12-31"},
+    {"as_of": "2023-06-30", "include_memberships": True},
+    {"include_memberships": True},
+    {"include_people": True, "include_memberships": True},
+    {"as_of": "2022-12-31", "include_people": True, "include_memberships": True},
+    {"tie_kinds": ("advice", "funding")},
+]
+
+
+def _same(patched: nx.MultiDiGraph, fresh: nx.MultiDiGraph, what: str) -> None:
+    assert nx.utils.graphs_equal(patched, fresh), what
+    assert list(patched.nodes) == list(fresh.nodes), what
+    assert list(patched.edges(keys=True)) == list(fresh.edges(keys=True)), what
+    assert [list(p) for p in patched.pred.values()] == [list(p) for p in fresh.pred.values()], what
+
+
+def _state(g: nx.MultiDiGraph) -> list:
+    """Everything a graph holds, in its orders (a deep copy)."""
+    adj = [[(u, [(v, list(kd.items())) for v, kd in nbrs.items()]) for u, nbrs in side.items()] for side in (g.succ, g.pred)]
+    return copy.deepcopy([dict(g.graph), list(g.nodes(data=True)), adj])
+
+
+def _changes(ctx):
+    yield "add an organisation", lambda: add_organisation(
+        ctx(), OrganisationInput(name="Fundacja Cofnięta", kind="fundacja", teryt="2601022", source="Statut", nip="5261040828"), who="Ala"
+    )
+    yield "add a tie", lambda: add_tie(ctx(), TieInput(from_="fundacja-cofnieta", to="koowes", kind="advice", start="2022-05-01", source=SRC), who="Ala")
+    yield "join the agreement (a signer's post)", lambda: join_agreement(
+        ctx(), JoinInput(organisation="fundacja-cofnieta", date="2022-06-01", source=SRC, signer="Ewa Nowak", post="prezes zarządu"), who="Ala"
+    )
+    yield "end a tie", lambda: end_tie(ctx(), str(ESTIE["fundacja-cofnieta-advice-koowes"]), "2023-01-31", "https://example.org/koniec", who="Ola")
+    yield "end a membership", lambda: end_membership(ctx(), str(ESM["agreement-fundacja-cofnieta"]), "2023-02-28", SRC, who="Ola")
+    yield "change a label", lambda: correct_organisation(ctx(), NEW, "name", "Fundacja Poprawiona", SRC, who="Ola")
+    yield "change a kind", lambda: correct_organisation(ctx(), str(ESO["koowes"]), "kind", "fundacja", SRC, who="Ola")
+    yield "delete a tie", lambda: remove_entry(ctx(), str(ESTIE["koowes-funding-ss-starachowiczanka"]), who="Ola")
+    yield "delete an organisation with its ties", lambda: remove_entry(ctx(), NEW, who="Ola", cascade=True)
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory):
+    """A workspace on a copy of the bundled data and an editor on its store."""
+    tmp = tmp_path_factory.mktemp("patch")
+    data = tmp / "entities.ttl"
+    shutil.copyfile(DATA_DIR / "entities.ttl", data)
+    ws = Workspace(Settings(data=(data,), history=tmp / "history.jsonl"))
+    return ws, Editor(ws.settings, store=ws.store)
+
+
+def _key(opts: dict) -> tuple:
+    kinds = opts.get("tie_kinds")
+    return ("projection", opts.get("as_of"), tuple(sorted(kinds)) if kinds else None, opts.get("include_people", False), opts.get("include_memberships", False))
+
+
+def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edited):
+    ws, editor = edited
+    steps = list(_changes(editor.context))
+    steps += [(f"undo: {what}", lambda: None) for what, _ in reversed(steps)]
+    for what, make in steps:
+        olds = {_key(o): ws.projection(**o) for o in OPTIONS}
+        before = {k: _state(g) for k, g in olds.items()}
+        if what.startswith("undo"):
+            editor.undo(who="Ula")
+        else:
+            assert not editor.commit(make()).empty, what
+        assert editor.changed, what
+        assert ws.adopt(editor) and ws.loads == 1
+        for opts in OPTIONS:
+            key = _key(opts)
+            assert ws.has(*key, room="graphs"), f"{what}: {opts} not patched"
+            patched = ws.projection(**opts)
+            assert nx.is_frozen(patched) and patched is not olds[key]
+            _same(patched, to_networkx(ws.store, **opts), f"{what}: {opts}")
+            assert _state(olds[key]) == before[key], f"{what}: {opts}: the old projection changed"
+            shared = sum(patched._node[n] is a for n, a in olds[key]._node.items() if n in patched._node)
+            assert shared >= len(patched) - 10, f"{what}: {opts}: {shared} of {len(patched)} nodes shared"
+    assert ws.summary() == summary(to_networkx(ws.store))  # what is derived from it follows
+
+
+def test_nodes_reading_a_changed_kind_are_read_again_or_the_projection_built_afresh(edited, monkeypatch):
+    import graph.analysis.projection_patch as patch
+
+    ws, _ = edited
+    g = ws.projection()
+    assert patch_projection(g, ws.store, []) is g
+    kind = str(ESK["foundation"])
+    readers = [n for n, k in g.nodes(data="kind") if k == "foundation"]
+    assert readers
+    new = patch_projection(g, ws.store, [kind])
+    _same(new, g, "nothing changed")
+    assert all(new.nodes[n] is g.nodes[n] for n in g)  # equal attributes stay shared
+    monkeypatch.setattr(patch, "MAX_READERS", len(readers) - 1)
+    assert patch_projection(g, ws.store, [kind]) is None  # too many to read again: built afresh
