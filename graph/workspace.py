@@ -226,27 +226,37 @@ class Workspace:
             self.signature = signatures[1]
         with self._lock:
             graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"]
+            timeline = self._memo["answers"].get("timeline")
         self.forget()
         if changed is not None:
-            self._patch(graphs, changed)
+            self._patch(graphs, timeline, changed)
         return True
 
-    def _patch(self, graphs: list, changed) -> None:
+    def _patch(self, graphs: list, timeline, changed) -> None:
         """Put the projections ``graphs`` (``(memo key, graph)``), patched for ``changed``, back
-        in the memo; one that cannot be patched is built afresh when next asked for."""
+        in the memo (one that cannot be patched is built afresh when next asked for), and the
+        agreement timeline when the edit left it as it was."""
         import networkx as nx
+
+        from .views.overview import timeline_unaffected
 
         with self._lock:
             generation = self._generation
+
+        def keep(room: str, key, value) -> bool:
+            with self._lock:
+                if generation != self._generation:  # another edit meanwhile: its adopt dropped these
+                    return False
+                self._memo[room][key] = value
+                return True
+
         for key, old in graphs:
             _, _, kinds, people, memberships = key
             new = analysis.patch_projection(old, self.store, changed, tie_kinds=kinds, include_people=people, include_memberships=memberships)
-            if new is None:
-                continue
-            with self._lock:
-                if generation != self._generation:  # another edit meanwhile: its adopt dropped these
-                    return
-                self._memo["graphs"][key] = new if nx.is_frozen(new) else nx.freeze(new)
+            if new is not None and not keep("graphs", key, new if nx.is_frozen(new) else nx.freeze(new)):
+                return
+        if timeline is not None and timeline_unaffected(self.store, timeline, changed):
+            keep("answers", "timeline", timeline)
 
     def forget(self) -> None:
         """Drop every memoised answer (after the store was changed in place)."""

@@ -6,6 +6,7 @@ import copy
 import shutil
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from graph.analysis import patch_projection, to_networkx
@@ -25,6 +26,7 @@ from graph.edit.editor import Editor
 from graph.model import ESK, ESM, ESO, ESTIE
 from graph.settings import DATA_DIR, Settings
 from graph.views.explore import summary
+from graph.views.overview import agreement_timeline
 from graph.workspace import Workspace
 
 SRC = "essrc:s1-umws-2017-01-20"
@@ -91,8 +93,10 @@ def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edi
     ws, editor = edited
     steps = list(_changes(editor.context))
     steps += [(f"undo: {what}", lambda: None) for what, _ in reversed(steps)]
+    kept = []  # edits after which the agreement timeline was kept
     for what, make in steps:
         olds = {_key(o): ws.projection(**o) for o in OPTIONS}
+        ws.timeline()
         before = {k: _state(g) for k, g in olds.items()}
         if what.startswith("undo"):
             editor.undo(who="Ula")
@@ -100,6 +104,9 @@ def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edi
             assert not editor.commit(make()).empty, what
         assert editor.changed, what
         assert ws.adopt(editor) and ws.loads == 1
+        if ws.has("timeline"):
+            kept.append(what)
+        pd.testing.assert_frame_equal(ws.timeline(), agreement_timeline(ws.store))
         for opts in OPTIONS:
             key = _key(opts)
             assert ws.has(*key, room="graphs"), f"{what}: {opts} not patched"
@@ -110,6 +117,7 @@ def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edi
             shared = sum(patched._node[n] is a for n, a in olds[key]._node.items() if n in patched._node)
             assert shared >= len(patched) - 10, f"{what}: {opts}: {shared} of {len(patched)} nodes shared"
     assert ws.summary() == summary(to_networkx(ws.store))  # what is derived from it follows
+    assert "add a tie" in kept and "join the agreement (a signer's post)" not in kept, kept
 
 
 def test_nodes_reading_a_changed_kind_are_read_again_or_the_projection_built_afresh(edited, monkeypatch):
