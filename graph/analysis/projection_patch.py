@@ -87,6 +87,8 @@ class _Cow:
         self.succ: set = set()  # nodes whose successor dict is this graph's own
         self.pred: set = set()
         self.keys: set = set()  # (u, v) whose dict of edges is this graph's own
+        self.added: list = []  # nodes added
+        self.reorder = False  # a node added or removed, or an edge at a person or other node, or a membership
 
     def __contains__(self, n) -> bool:
         return n in self.g._node
@@ -119,10 +121,18 @@ class _Cow:
             self.g._succ[n], self.g._pred[n] = {}, {}
             self.succ.add(n)
             self.pred.add(n)
+            self.added.append(n)
+            self.reorder = True
         self.g._node[n] = attrs
 
     def remove_node(self, n) -> None:  # only a node without edges
         del self.g._node[n], self.g._succ[n], self.g._pred[n]
+        self.reorder = True
+
+    def _note(self, u, v, attrs) -> None:
+        """An edge changes: the order of the nodes may follow (see :func:`_node_order`)."""
+        if not self.reorder and ("role" in attrs or self.g._node[u]["type"] not in PROPER or self.g._node[v]["type"] not in PROPER):
+            self.reorder = True
 
     def has_edges(self, n) -> bool:
         return bool(self.g._succ[n] or self.g._pred[n])
@@ -140,10 +150,11 @@ class _Cow:
             self._own_pred(v)[u] = kd
             self.keys.add((u, v))
         self._own_keys(u, v)[key] = attrs
+        self._note(u, v, attrs)
 
     def remove_edge(self, u, v, key) -> None:
         kd = self._own_keys(u, v)
-        del kd[key]
+        self._note(u, v, kd.pop(key))
         if not kd:
             del self._own_succ(u)[v], self._own_pred(v)[u]
             self.keys.discard((u, v))
@@ -197,9 +208,9 @@ def _patch(old, store, subjects: list[str], readers: set, kinds, people: bool, m
                 created.append(n)
         attrs["sources"].sort()
         cow.add_edge(u, v, key, **attrs)
-    nodes_before = set(cow.g._node)
+    added = len(cow.added)
     add_memberships(cow, mem_rows, as_of, people, memberships, gone)
-    created.extend(n for n in cow.g._node if n not in nodes_before)
+    created.extend(cow.added[added:])
     for m, u, v in {r[:3] for r in mem_rows}:
         data = cow.get_edge_data(u, v, m)  # an edge of this graph's own: added above
         if data is not None and len(data["sources"]) > 1:
@@ -233,7 +244,8 @@ def _patch(old, store, subjects: list[str], readers: set, kinds, people: bool, m
             if list(kd) != [k for k, _ in items]:
                 kd.clear()
                 kd.update(items)
-    if g._node.keys() != old._node.keys() or mem_keys or any(g._node[n] is not old._node.get(n) and g._node[n]["type"] not in PROPER for n in g._node.keys() & (changed | ends_of_dropped)):
+    retyped = any(g._node[n] is not old._node.get(n) and g._node[n]["type"] not in PROPER for n in g._node.keys() & (changed | ends_of_dropped))
+    if cow.reorder or retyped:
         order = _node_order(g)
         if order != list(g._node):
             g._node = {n: g._node[n] for n in order}
@@ -253,7 +265,7 @@ def _identity(n, g, mem_rows, as_of, people, memberships, gone) -> dict:
     in a post) or "other"."""
     if any("role" not in d for nbrs in (g._succ[n], g._pred[n]) for kd in nbrs.values() for d in kd.values()):
         return _other(n)
-    for m, member, org, role, start, end, source, mtype, name, sbound, ebound in mem_rows:
+    for _, member, org, _, start, end, _, mtype, name, sbound, ebound in mem_rows:
         if n not in (member, org):
             continue
         is_post = mtype == "person"
