@@ -64,7 +64,7 @@ def _changes(ctx):
     )
     yield "add a tie", lambda: add_tie(ctx(), TieInput(from_="fundacja-cofnieta", to="koowes", kind="advice", start="2022-05-01", source=SRC), who="Ala")
     yield "join the agreement (a signer's post)", lambda: join_agreement(
-        ctx(), JoinInput(organisation="fundacja-cofnieta", date="2022-06-01", source=SRC, signer="Ewa Nowak", post="prezes zarządu"), who="Ala"
+        ctx(), JoinInput(organisation="fundacja-cofnieta", date="2022-06-01", source=SRC, signer="Aaron Aab", post="prezes zarządu"), who="Ala"
     )
     yield "end a tie", lambda: end_tie(ctx(), str(ESTIE["fundacja-cofnieta-advice-koowes"]), "2023-01-31", "https://example.org/koniec", who="Ola")
     yield "end a membership", lambda: end_membership(ctx(), str(ESM["agreement-fundacja-cofnieta"]), "2023-02-28", SRC, who="Ola")
