@@ -212,7 +212,8 @@ class Workspace:
         """Take an edit made by ``editor`` on this workspace's store: the new data signature,
         the same store (not read again), the projections patched for the subjects the edit
         changed (``editor.changed``; :func:`graph.analysis.patch_projection`: copy-on-write,
-        so a page still reading an old projection is not disturbed), every other answer dropped.
+        so a page still reading an old projection is not disturbed) and so the agreement
+        timeline (:func:`graph.views.timeline_patch.patch_timeline`), every other answer dropped.
 
         True when adopted; False (nothing changed) when the editor wrote to another
         store or the files had changed before the edit (the workspace is then
@@ -233,12 +234,12 @@ class Workspace:
         return True
 
     def _patch(self, graphs: list, timeline, changed) -> None:
-        """Put the projections ``graphs`` (``(memo key, graph)``), patched for ``changed``, back
-        in the memo (one that cannot be patched is built afresh when next asked for), and the
-        agreement timeline when the edit left it as it was."""
+        """Put the projections ``graphs`` (``(memo key, graph)``) and the agreement ``timeline``,
+        patched for ``changed``, back in the memo (one that cannot be patched is computed afresh
+        when next asked for)."""
         import networkx as nx
 
-        from .views.overview import timeline_unaffected
+        from .views.timeline_patch import patch_timeline
 
         with self._lock:
             generation = self._generation
@@ -255,8 +256,10 @@ class Workspace:
             new = analysis.patch_projection(old, self.store, changed, tie_kinds=kinds, include_people=people, include_memberships=memberships)
             if new is not None and not keep("graphs", key, new if nx.is_frozen(new) else nx.freeze(new)):
                 return
-        if timeline is not None and timeline_unaffected(self.store, timeline, changed):
-            keep("answers", "timeline", timeline)
+        if timeline is not None:
+            table = patch_timeline(self.store, timeline, changed)
+            if table is not None:
+                keep("answers", "timeline", table)
 
     def forget(self) -> None:
         """Drop every memoised answer (after the store was changed in place)."""

@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> None:
                 patched, fresh = ws.projection(**opts), to_networkx(ws.store, **opts)
                 same = nx.utils.graphs_equal(patched, fresh) and list(patched.edges(keys=True)) == list(fresh.edges(keys=True))
                 print(f"patched projection {opts or ''} equals a fresh one: {same}")
+            from graph.views.overview import agreement_timeline
+
+            print(f"patched timeline equals a fresh one: {ws.timeline().equals(agreement_timeline(ws.store))}")
         ws.forget()  # what adopting did before: the whole memo dropped
         overview, profile = _views(ws, org)
         print(f"{'(memo dropped instead)':<26}{'':>8}{'':>8}{overview:10.2f}{profile:9.2f}{overview + profile:8.2f}")

@@ -17,7 +17,8 @@ from ..store import Store
 
 __all__ = [
     "agreement_timeline",
-    "timeline_unaffected",
+    "timeline_records",
+    "timeline_frame",
     "counts_by",
     "ties_by_kind",
     "gmina_grid",
@@ -59,6 +60,12 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
     (graph.dates).  Sorted by agreement, start date, label.
     """
     _, rows = store.select_values(internal_query("list_agreement_timeline"))
+    return timeline_frame(timeline_records(rows).values())
+
+
+def timeline_records(rows) -> dict[str, tuple]:
+    """Membership IRI -> the values of a timeline row (the columns of :data:`TIMELINE_COLUMNS` but
+    ``joined``), from rows of ``list_agreement_timeline`` (the first row of a membership counts)."""
     seen: dict[str, tuple] = {}
     for agreement, a_label, m, member, label, label_en, kind, role, role_pl, role_en, start, ub, end in rows:
         if m in seen:
@@ -69,7 +76,13 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
             role_local or "", role_pl or role_local or "", role_en or role_pl or "",
             start[:10] if start else None, ub or None, end[:10] if end else None,
         )  # fmt: skip (the order of TIMELINE_COLUMNS)
-    df = pd.DataFrame(list(seen.values()), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
+    return seen
+
+
+def timeline_frame(records) -> pd.DataFrame:
+    """The timeline of :func:`agreement_timeline` from its records (:func:`timeline_records`):
+    ``joined`` computed, rows sorted."""
+    df = pd.DataFrame(list(records), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
     if df.empty:
         return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
     # a member joined at the start unless its start is later than the first start of its agreement's members
@@ -80,31 +93,6 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
     df["joined"] = [NOT_MEMBER if not m else JOINED_LATER if lt else JOINED_START for m, lt in zip(member, later)]
     # the membership last: one member's two roles come in a defined order, whatever the store's
     return df.sort_values(["agreement", "start", "label", "membership"], na_position="last").reset_index(drop=True)
-
-
-def timeline_unaffected(store: Store, table: pd.DataFrame, subjects) -> bool:
-    """True when an edit that changed the triples of ``subjects`` (IRIs) leaves ``table`` (an
-    :func:`agreement_timeline` of the data before it) as it is.
-
-    The timeline reads only the triples of its agreements, memberships, members and
-    roles; a row comes or goes, or changes, only when one of those changed: one in the
-    old table (a membership removed) or one of the data now (``list_timeline_subjects``).
-    """
-    from rdflib import URIRef
-
-    from ..bind import inject_rows
-
-    subjects = sorted({str(s) for s in subjects})
-    old = set()
-    for column in ("agreement", "membership", "member"):
-        old.update(table[column].dropna())
-    if old.intersection(subjects):
-        return False
-    for i in range(0, len(subjects), 400):
-        text = inject_rows(internal_query("list_timeline_subjects"), "s", [URIRef(s) for s in subjects[i : i + 400]])
-        if store.select_values(text)[1]:
-            return False
-    return True
 
 
 def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame:

@@ -1,0 +1,60 @@
+"""The agreement timeline after an edit, from the one before: only what the edit touched is read again.
+
+:func:`graph.views.overview.agreement_timeline` reads only the triples of the
+agreements, their memberships, the members and the roles.  An edit that
+changed the triples of some subjects (:attr:`graph.edit.editor.Editor.changed`)
+therefore leaves every row alone whose agreement, membership, member and role
+it did not touch: :func:`patch_timeline` keeps those rows and reads the
+memberships among the subjects and the memberships of the members among them
+again with a bound query (``list_agreement_timeline_of``).  An edit to an
+agreement or a role (rows of many members read them) needs the whole query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from rdflib import URIRef
+
+from ..bind import inject_rows
+from ..library import internal_query
+from ..store import Store
+from .overview import TIMELINE_COLUMNS, timeline_frame, timeline_records
+
+__all__ = ["patch_timeline"]
+
+_CHUNK = 400  # values per VALUES block
+
+
+def _select(store: Store, name: str, values: list[str]) -> list[tuple]:
+    rows: list[tuple] = []
+    for i in range(0, len(values), _CHUNK):
+        rows.extend(store.select_values(inject_rows(internal_query(name), "s", [URIRef(v) for v in values[i : i + _CHUNK]]))[1])
+    return rows
+
+
+def patch_timeline(store: Store, table: pd.DataFrame, subjects: Iterable[str]) -> pd.DataFrame | None:
+    """The agreement timeline of ``store`` after an edit that changed the triples of
+    ``subjects`` (IRIs), from ``table``, the timeline before it: ``table`` itself when the
+    edit touched none of its agreements, memberships, members or roles; a new table with the
+    touched memberships read again; None when it touched an agreement or a role (the caller
+    reads the whole timeline again)."""
+    subjects = sorted({str(s) for s in subjects})
+    if not subjects:
+        return table
+    what = {w for _, w in _select(store, "list_timeline_subjects", subjects)}
+    old = {column: set(table[column].dropna()) for column in ("agreement", "membership", "member")}
+    if "agreement" in what or "role" in what or old["agreement"].intersection(subjects):
+        return None
+    touched = old["membership"].intersection(subjects) or old["member"].intersection(subjects)
+    if not what and not touched:
+        return table
+    changed = set(subjects)
+    cols = [c for c in TIMELINE_COLUMNS if c != "joined"]
+    keep = ~(table["membership"].isin(changed) | table["member"].isin(changed))
+    part = table.loc[keep, cols].astype(object)
+    part = part.where(part.notna(), None)  # a missing value is None, as timeline_records gives it
+    records = {r[2]: r for r in part.itertuples(index=False, name=None)}
+    records.update(timeline_records(_select(store, "list_agreement_timeline_of", subjects)))
+    return timeline_frame(records.values())
