@@ -122,6 +122,7 @@ class Workspace:
         self._memo: dict[str, OrderedDict[Hashable, Any]] = {room: OrderedDict() for room in MEMO_ENTRIES}
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
+        self._adopt_lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         #: How many times the store was read from the files (1 after first use; an adopted edit adds none).
         self.loads = 0
@@ -213,7 +214,9 @@ class Workspace:
         the same store (not read again), the projections patched for the subjects the edit
         changed (``editor.changed``; :func:`graph.analysis.patch_projection`: copy-on-write,
         so a page still reading an old projection is not disturbed) and so the agreement
-        timeline (:func:`graph.views.timeline_patch.patch_timeline`), every other answer dropped.
+        timeline (:func:`graph.views.timeline_patch.patch_timeline`), every other answer
+        dropped.  The patched answers replace the old ones at once: no page finds the memo
+        empty meanwhile.
 
         True when adopted; False (nothing changed) when the editor wrote to another
         store or the files had changed before the edit (the workspace is then
@@ -221,54 +224,53 @@ class Workspace:
         """
         signatures = getattr(editor, "signatures", None)
         changed = getattr(editor, "changed", None)
-        with self._open_lock:
-            if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
-                return False
-            self.signature = signatures[1]
-        with self._lock:
-            graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"]
-            timeline = self._memo["answers"].get("timeline")
-        self.forget()
-        if changed is not None:
-            self._patch(graphs, timeline, changed)
+        with self._adopt_lock:  # one edit after the other: each patches what the one before left
+            with self._open_lock:
+                if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
+                    return False
+                self.signature = signatures[1]
+            with self._lock:
+                graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"]
+                timeline = self._memo["answers"].get("timeline")
+            kept: dict = {}
+            if changed is not None:
+                try:
+                    kept = self._patched(graphs, timeline, changed)
+                except Exception:  # noqa: BLE001 - nothing kept: every answer is computed afresh
+                    kept = {}
+            self.forget(keep=kept)
         return True
 
-    def _patch(self, graphs: list, timeline, changed) -> None:
-        """Put the projections ``graphs`` (``(memo key, graph)``) and the agreement ``timeline``,
-        patched for ``changed``, back in the memo (one that cannot be patched is computed afresh
-        when next asked for)."""
+    def _patched(self, graphs: list, timeline, changed) -> dict:
+        """``{(room, key): answer}``: the projections ``graphs`` (``(memo key, graph)``) and the
+        agreement ``timeline`` patched for ``changed`` (those that can be)."""
         import networkx as nx
 
         from .views.timeline_patch import patch_timeline
 
-        with self._lock:
-            generation = self._generation
-
-        def keep(room: str, key, value) -> bool:
-            with self._lock:
-                if generation != self._generation:  # another edit meanwhile: its adopt dropped these
-                    return False
-                self._memo[room][key] = value
-                return True
-
+        kept: dict = {}
         for key, old in graphs:
             _, _, kinds, people, memberships = key
             new = analysis.patch_projection(old, self.store, changed, tie_kinds=kinds, include_people=people, include_memberships=memberships)
-            if new is not None and not keep("graphs", key, new if nx.is_frozen(new) else nx.freeze(new)):
-                return
+            if new is not None:
+                kept["graphs", key] = new if nx.is_frozen(new) else nx.freeze(new)
         if timeline is not None:
             table = patch_timeline(self.store, timeline, changed)
             if table is not None:
-                keep("answers", "timeline", table)
+                kept["answers", "timeline"] = table
+        return kept
 
-    def forget(self) -> None:
-        """Drop every memoised answer (after the store was changed in place)."""
+    def forget(self, keep: Mapping | None = None) -> None:
+        """Drop every memoised answer (after the store was changed in place) but those in
+        ``keep`` (``{(room, key): answer}``, answers on the changed data)."""
         with self._lock:
             self._generation += 1
             self._warming = False
             self._ahead.clear()
             for memo in self._memo.values():
                 memo.clear()
+            for (room, key), value in (keep or {}).items():
+                self._memo[room][key] = value
 
     def _memoised(self, key: Hashable, compute: Callable[[], Any], *, room: str = "answers") -> Any:
         memo = self._memo[room]

@@ -169,3 +169,24 @@ def test_a_projection_patched_over_a_sparql_server_equals_a_fresh_one(tmp_path, 
             if sum(1 for e in entries if e.undoes) >= sum(1 for e in entries if not e.undoes):
                 break
             editor.undo(who="Ula")
+
+
+def test_a_patch_that_fails_leaves_every_answer_to_be_computed_afresh(tmp_path, monkeypatch):
+    import graph.analysis
+
+    data = tmp_path / "entities.ttl"
+    shutil.copyfile(DATA_DIR / "entities.ttl", data)
+    ws = Workspace(Settings(data=(data,), history=tmp_path / "history.jsonl"))
+    editor = Editor(ws.settings, store=ws.store)
+    before = ws.summary()["organisations"]
+    ws.timeline()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the patch")
+
+    monkeypatch.setattr(graph.analysis, "patch_projection", broken)
+    org = OrganisationInput(name="Fundacja Niezałatana", kind="foundation", teryt="2611011", source=SRC)
+    editor.commit(add_organisation(editor.context(), org, who="Ala"), check=False)
+    assert ws.adopt(editor)
+    assert not ws.has("projection", None, None, False, False, room="graphs") and not ws.has("timeline") and not ws.has("summary")
+    assert ws.summary()["organisations"] == before + 1

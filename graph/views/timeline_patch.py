@@ -44,17 +44,14 @@ def patch_timeline(store: Store, table: pd.DataFrame, subjects: Iterable[str]) -
     if not subjects:
         return table
     what = {w for _, w in _select(store, "list_timeline_subjects", subjects)}
-    old = {column: set(table[column].dropna()) for column in ("agreement", "membership", "member")}
-    if "agreement" in what or "role" in what or old["agreement"].intersection(subjects):
+    if "agreement" in what or "role" in what or table["agreement"].isin(subjects).any():
         return None
-    touched = old["membership"].intersection(subjects) or old["member"].intersection(subjects)
-    if not what and not touched:
+    touched = table["membership"].isin(subjects) | table["member"].isin(subjects)
+    if not what and not touched.any():
         return table
-    changed = set(subjects)
     cols = [c for c in TIMELINE_COLUMNS if c != "joined"]
-    keep = ~(table["membership"].isin(changed) | table["member"].isin(changed))
-    part = table.loc[keep, cols].astype(object)
-    part = part.where(part.notna(), None)  # a missing value is None, as timeline_records gives it
-    records = {r[2]: r for r in part.itertuples(index=False, name=None)}
+    part = table.loc[~touched, cols]
+    part = part.astype(object).where(part.notna(), None).to_numpy()  # a missing value is None, as timeline_records gives it
+    records = {r[2]: tuple(r) for r in part}
     records.update(timeline_records(_select(store, "list_agreement_timeline_of", subjects)))
     return timeline_frame(records.values())
