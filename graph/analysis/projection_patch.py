@@ -15,6 +15,11 @@ A changed subject that nodes read as their kind, its sector or their place
 (``list_term_readers``) has those nodes read again too.  When too many
 subjects changed or read them (:data:`MAX_CHANGED`, :data:`MAX_READERS`), it
 returns None and the caller builds the projection afresh.
+
+Where the data holds two values that to_networkx keeps one of (two Polish
+labels of a node, two ends on one side of a tie), both keep the first row the
+store answers, and a bound query may answer in another order than the whole
+one: such data may then differ in which of the two values is shown.
 """
 
 from __future__ import annotations
@@ -54,8 +59,9 @@ def _select(store: Store, name: str, var: str, values: Iterable[str]) -> list[tu
 def patch_projection(old: nx.MultiDiGraph, store: Store, changed: Iterable[str], *, tie_kinds: Iterable[str] | None = None,
                      include_people: bool = False, include_memberships: bool = False) -> nx.MultiDiGraph | None:  # fmt: skip
     """``old`` (a projection of ``store`` before an edit, with these options; its ``as_of`` is
-    its graph attribute) patched for the subjects ``changed`` (IRIs): a new, unfrozen graph,
-    or None when a fresh projection is needed (see the module's text)."""
+    its graph attribute) patched for the subjects ``changed`` (IRIs): a new, unfrozen graph
+    (``old`` itself when nothing changed), or None when a fresh projection is needed (see the
+    module's text)."""
     subjects = sorted({str(s) for s in changed})
     if len(subjects) > MAX_CHANGED:
         return None
