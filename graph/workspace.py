@@ -44,7 +44,7 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER"]
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
@@ -55,6 +55,9 @@ WARM_UP_OVER = 1000
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
+#: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
+#: each costs a few bound queries and a pass over its edges, so a save stays quick.
+PATCHED_AT_MOST = 4
 
 
 def _stat(path: Path) -> tuple[str, int, int]:
@@ -229,8 +232,8 @@ class Workspace:
                 if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
                     return False
                 self.signature = signatures[1]
-            with self._lock:
-                graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"]
+            with self._lock:  # the most recently used projections (the memo's last), the others dropped
+                graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"][-PATCHED_AT_MOST:]
                 timeline = self._memo["answers"].get("timeline")
             kept: dict = {}
             if changed is not None:

@@ -89,8 +89,11 @@ def _key(opts: dict) -> tuple:
     return ("projection", opts.get("as_of"), tuple(sorted(kinds)) if kinds else None, opts.get("include_people", False), opts.get("include_memberships", False))
 
 
-def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edited):
+def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edited, monkeypatch):
+    import graph.workspace
+
     ws, editor = edited
+    monkeypatch.setattr(graph.workspace, "PATCHED_AT_MOST", len(OPTIONS))
     steps = list(_changes(editor.context))
     steps += [(f"undo: {what}", lambda: None) for what, _ in reversed(steps)]
     kept, patched_timeline = [], []  # edits after which the agreement timeline was kept as it was / patched
@@ -120,6 +123,21 @@ def test_every_kind_of_edit_and_its_undo_patch_the_projections_to_fresh_ones(edi
     assert ws.summary() == summary(to_networkx(ws.store))  # what is derived from it follows
     assert "add a tie" in kept and "join the agreement (a signer's post)" in patched_timeline, (kept, patched_timeline)
     assert "change a label" in patched_timeline and "undo: end a membership" in patched_timeline, patched_timeline
+
+
+def test_only_the_most_recently_used_projections_are_patched(edited, monkeypatch):
+    import graph.workspace
+
+    ws, editor = edited
+    monkeypatch.setattr(graph.workspace, "PATCHED_AT_MOST", 2)
+    for opts in OPTIONS[:3]:
+        ws.projection(**opts)
+    ws.projection(**OPTIONS[0])  # used again: among the last two
+    editor.commit(correct_organisation(editor.context(), str(ESO["koowes"]), "name", "KOOWES", SRC, who="Ola"), check=False)
+    assert ws.adopt(editor)
+    assert [ws.has(*_key(o), room="graphs") for o in OPTIONS[:3]] == [True, False, True]
+    editor.undo(who="Ula", check=False)
+    assert ws.adopt(editor)
 
 
 def test_nodes_reading_a_changed_kind_are_read_again_or_the_projection_built_afresh(edited, monkeypatch):
