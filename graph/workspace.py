@@ -226,7 +226,7 @@ class Workspace:
         :meth:`stale` and its caller builds a new one).
         """
         signatures = getattr(editor, "signatures", None)
-        changed = getattr(editor, "changed", None)
+        changed, ends = getattr(editor, "changed", None), getattr(editor, "dropped_objects", None)
         with self._adopt_lock:  # one edit after the other: each patches what the one before left
             with self._open_lock:
                 if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
@@ -238,15 +238,16 @@ class Workspace:
             kept: dict = {}
             if changed is not None:
                 try:
-                    kept = self._patched(graphs, timeline, changed)
+                    kept = self._patched(graphs, timeline, changed, ends)
                 except Exception:  # noqa: BLE001 - nothing kept: every answer is computed afresh
                     kept = {}
             self.forget(keep=kept)
         return True
 
-    def _patched(self, graphs: list, timeline, changed) -> dict:
+    def _patched(self, graphs: list, timeline, changed, ends=None) -> dict:
         """``{(room, key): answer}``: the projections ``graphs`` (``(memo key, graph)``) and the
-        agreement ``timeline`` patched for ``changed`` (those that can be)."""
+        agreement ``timeline`` patched for ``changed`` (those that can be; ``ends``: see
+        :func:`graph.analysis.patch_projection`)."""
         import networkx as nx
 
         from .views.timeline_patch import patch_timeline
@@ -254,7 +255,7 @@ class Workspace:
         kept: dict = {}
         for key, old in graphs:
             _, _, kinds, people, memberships = key
-            new = analysis.patch_projection(old, self.store, changed, tie_kinds=kinds, include_people=people, include_memberships=memberships)
+            new = analysis.patch_projection(old, self.store, changed, ends=ends, tie_kinds=kinds, include_people=people, include_memberships=memberships)
             if new is not None:
                 kept["graphs", key] = new if nx.is_frozen(new) else nx.freeze(new)
         if timeline is not None:

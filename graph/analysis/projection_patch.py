@@ -56,12 +56,19 @@ def _select(store: Store, name: str, var: str, values: Iterable[str]) -> list[tu
     return rows
 
 
-def patch_projection(old: nx.MultiDiGraph, store: Store, changed: Iterable[str], *, tie_kinds: Iterable[str] | None = None,
-                     include_people: bool = False, include_memberships: bool = False) -> nx.MultiDiGraph | None:  # fmt: skip
+def patch_projection(old: nx.MultiDiGraph, store: Store, changed: Iterable[str], *, ends: Iterable[str] | None = None,
+                     tie_kinds: Iterable[str] | None = None, include_people: bool = False,
+                     include_memberships: bool = False) -> nx.MultiDiGraph | None:  # fmt: skip
     """``old`` (a projection of ``store`` before an edit, with these options; its ``as_of`` is
     its graph attribute) patched for the subjects ``changed`` (IRIs): a new, unfrozen graph
     (``old`` itself when nothing changed), or None when a fresh projection is needed (see the
-    module's text)."""
+    module's text).
+
+    ``ends``: the IRIs the triples the edit removed pointed to
+    (:attr:`graph.edit.editor.Editor.dropped_objects`), among them the old ends of a tie or
+    membership it moved or removed; the old edges are then looked for at those and at the
+    ends the store names now, not among all edges.
+    """
     subjects = sorted({str(s) for s in changed})
     if len(subjects) > MAX_CHANGED:
         return None
@@ -74,7 +81,7 @@ def patch_projection(old: nx.MultiDiGraph, store: Store, changed: Iterable[str],
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _patch(old, store, subjects, readers, kinds, include_people, include_memberships)
+        return _patch(old, store, subjects, readers, None if ends is None else set(ends), kinds, include_people, include_memberships)
     finally:
         if enabled:
             gc.enable()
@@ -94,7 +101,8 @@ class _Cow:
         self.pred: set = set()
         self.keys: set = set()  # (u, v) whose dict of edges is this graph's own
         self.added: list = []  # nodes added
-        self.reorder = False  # a node added or removed, or an edge at a person or other node, or a membership
+        self.reorder = False  # a node added or removed
+        self.edges: dict = {}  # (u, v, key) of memberships and edges at a person or other node -> +1 added, -1 dropped
 
     def __contains__(self, n) -> bool:
         return n in self.g._node
@@ -135,10 +143,17 @@ class _Cow:
         del self.g._node[n], self.g._succ[n], self.g._pred[n]
         self.reorder = True
 
-    def _note(self, u, v, attrs) -> None:
-        """An edge changes: the order of the nodes may follow (see :func:`_node_order`)."""
-        if not self.reorder and ("role" in attrs or self.g._node[u]["type"] not in PROPER or self.g._node[v]["type"] not in PROPER):
-            self.reorder = True
+    def _note(self, u, v, key, attrs, step: int) -> None:
+        """An edge comes or goes: the order of the nodes may follow (see :func:`_node_order`)."""
+        if "role" in attrs or self.g._node[u]["type"] not in PROPER or self.g._node[v]["type"] not in PROPER:
+            edge = (u, v, key, "role" in attrs)
+            self.edges[edge] = self.edges.get(edge, 0) + step
+
+    @property
+    def reordered(self) -> bool:
+        """True when the order of the nodes may have changed: a node came or went, or an edge
+        that orders the people and other nodes (not one dropped and added again)."""
+        return self.reorder or any(self.edges.values())
 
     def has_edges(self, n) -> bool:
         return bool(self.g._succ[n] or self.g._pred[n])
@@ -156,11 +171,11 @@ class _Cow:
             self._own_pred(v)[u] = kd
             self.keys.add((u, v))
         self._own_keys(u, v)[key] = attrs
-        self._note(u, v, attrs)
+        self._note(u, v, key, attrs, 1)
 
     def remove_edge(self, u, v, key) -> None:
         kd = self._own_keys(u, v)
-        self._note(u, v, kd.pop(key))
+        self._note(u, v, key, kd.pop(key), -1)
         if not kd:
             del self._own_succ(u)[v], self._own_pred(v)[u]
             self.keys.discard((u, v))
@@ -171,7 +186,7 @@ def _edge_order(key, attrs) -> tuple:
     return ("role" in attrs, key)
 
 
-def _patch(old, store, subjects: list[str], readers: set, kinds, people: bool, memberships: bool) -> nx.MultiDiGraph:
+def _patch(old, store, subjects: list[str], readers: set, ends: set | None, kinds, people: bool, memberships: bool) -> nx.MultiDiGraph:
     as_of = old.graph.get("as_of")
     changed = set(subjects)
     # readers' own triples are unchanged (so are their lifetimes and ties): only their attributes are read again
@@ -184,16 +199,20 @@ def _patch(old, store, subjects: list[str], readers: set, kinds, people: bool, m
         mem_keys = changed | {r[0] for r in _select(store, "list_node_memberships", "node", subjects)}
         mem_rows = sorted_rows(_select(store, "list_network_memberships_of", "m", mem_keys))
     if as_of is not None:  # ends neither in the old graph nor changed may be gone (not founded yet, dissolved)
-        ends = {r[i] for r in tie_rows for i in (2, 3)} | {r[i] for r in mem_rows for i in (1, 2)}
-        ends -= changed | old._node.keys()
-        if ends:
-            gone |= node_entries(_select(store, "list_network_nodes_of", "node", ends), as_of)[1]
+        others = {r[i] for r in tie_rows for i in (2, 3)} | {r[i] for r in mem_rows for i in (1, 2)}
+        others -= changed | old._node.keys()
+        if others:
+            gone |= node_entries(_select(store, "list_network_nodes_of", "node", others), as_of)[1]
     cow = _Cow(old)
     # 1. the old edges read again go; their ends are looked at again below
     ends_of_dropped: set = set()
     wanted = tie_keys | mem_keys
-    for u, nbrs in old._succ.items():
-        for v, kd in nbrs.items():
+    if ends is None:
+        sources = old._succ.keys()  # every edge is looked at
+    else:  # an old edge starts where the store says now, or where a removed triple pointed
+        sources = (ends | {r[0] for r in _select(store, "list_edge_sources", "k", wanted)}) & old._succ.keys()
+    for u in sources:
+        for v, kd in old._succ[u].items():
             if not wanted.isdisjoint(kd):
                 for k in [k for k in kd if k in wanted]:
                     cow.remove_edge(u, v, k)
@@ -250,8 +269,11 @@ def _patch(old, store, subjects: list[str], readers: set, kinds, people: bool, m
             if list(kd) != [k for k, _ in items]:
                 kd.clear()
                 kd.update(items)
-    retyped = any(g._node[n] is not old._node.get(n) and g._node[n]["type"] not in PROPER for n in g._node.keys() & (changed | ends_of_dropped))
-    if cow.reorder or retyped:
+    retyped = any(  # a node that changed type, or a person or other node that changed: its place may change
+        g._node[n] is not old._node[n] and (g._node[n]["type"] != old._node[n]["type"] or g._node[n]["type"] not in PROPER)
+        for n in g._node.keys() & old._node.keys() & (changed | ends_of_dropped | fresh.keys())
+    )
+    if cow.reordered or retyped:
         order = _node_order(g)
         if order != list(g._node):
             g._node = {n: g._node[n] for n in order}

@@ -69,6 +69,9 @@ class Editor:
         #: adopting it re-reads only these (:func:`graph.analysis.patch_projection`); None when
         #: unknown (nothing committed yet, or a blank node among them).
         self.changed: frozenset[str] | None = None
+        #: The IRIs the triples the last commit removed pointed to (the old ends of a tie or a
+        #: membership it moved or removed): where a patch looks for the old edges.
+        self.dropped_objects: frozenset[str] | None = None
 
     def context(self) -> Context:
         """Fresh lookups over the current store."""
@@ -85,7 +88,7 @@ class Editor:
     def commit(self, change: Change, *, check: bool = True) -> Change:
         """Check and write ``change`` as one unit; returns what really changed (possibly empty)."""
         self.signatures = None
-        self.changed = None
+        self.changed = self.dropped_objects = None
         if change.empty:
             return change
         if check:
@@ -107,6 +110,7 @@ class Editor:
             self.store.update(update_text(done))
         self.signatures = (before, after)
         self.changed = _subjects(done)
+        self.dropped_objects = frozenset(str(t[2]) for t in done.removed if isinstance(t[2], rdflib.URIRef))
         return done
 
     def _read(self) -> tuple[set, bytes]:
