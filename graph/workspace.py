@@ -9,7 +9,8 @@ modification time of every data file, and a caller that sees the signature
 change (:meth:`Workspace.stale`) builds a new workspace.  An edit made through
 the workspace's own store (:class:`graph.edit.editor.Editor` updates it in
 place) is adopted instead (:meth:`Workspace.adopt`): the workspace takes the
-new signature, patches its projections for the subjects the edit changed and
+new signature, patches its projections and the agreement timeline for the
+subjects the edit changed and
 drops the rest of its memo, and the store is not read again.
 
 Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
