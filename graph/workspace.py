@@ -10,8 +10,8 @@ change (:meth:`Workspace.stale`) builds a new workspace.  An edit made through
 the workspace's own store (:class:`graph.edit.editor.Editor` updates it in
 place) is adopted instead (:meth:`Workspace.adopt`): the workspace takes the
 new signature, patches its projections and the agreement timeline for the
-subjects the edit changed and
-drops the rest of its memo, and the store is not read again.
+subjects the edit changed and drops the rest of its memo, and the store is not
+read again.
 
 Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
 (``nx.freeze``: a change raises), reports and profiles frozen dataclasses;
