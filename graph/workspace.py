@@ -9,7 +9,9 @@ modification time of every data file, and a caller that sees the signature
 change (:meth:`Workspace.stale`) builds a new workspace.  An edit made through
 the workspace's own store (:class:`graph.edit.editor.Editor` updates it in
 place) is adopted instead (:meth:`Workspace.adopt`): the workspace takes the
-new signature and drops its memo, and the store is not read again.
+new signature, patches its projections and the agreement timeline for the
+subjects the edit changed and drops the rest of its memo, and the store is not
+read again.
 
 Analysis is called through the :mod:`graph.analysis` facade.  Results are shared read-only: projections are frozen networkx graphs
 (``nx.freeze``: a change raises), reports and profiles frozen dataclasses;
@@ -43,7 +45,7 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "preload", "preloaded", "release_memory", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER"]
+__all__ = ["Workspace", "data_signature", "preload", "preloaded", "release_memory", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
@@ -54,6 +56,9 @@ WARM_UP_OVER = 1000
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
+#: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
+#: each costs a few bound queries and a pass over its edges, so a save stays quick.
+PATCHED_AT_MOST = 4
 
 
 #: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
@@ -185,6 +190,7 @@ class Workspace:
         self._memo: dict[str, OrderedDict[Hashable, Any]] = {room: OrderedDict() for room in MEMO_ENTRIES}
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
+        self._adopt_lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         #: How many times the store was read from the files (1 after first use; an adopted edit adds none).
         self.loads = 0
@@ -274,28 +280,67 @@ class Workspace:
 
     def adopt(self, editor) -> bool:
         """Take an edit made by ``editor`` on this workspace's store: the new data signature,
-        an empty memo, the same store (not read again).
+        the same store (not read again), the projections patched for the subjects the edit
+        changed (``editor.changed``; :func:`graph.analysis.patch_projection`: copy-on-write,
+        so a page still reading an old projection is not disturbed) and so the agreement
+        timeline (:func:`graph.views.timeline_patch.patch_timeline`), every other answer
+        dropped.  The patched answers replace the old ones at once: no page finds the memo
+        empty meanwhile.
 
         True when adopted; False (nothing changed) when the editor wrote to another
         store or the files had changed before the edit (the workspace is then
         :meth:`stale` and its caller builds a new one).
         """
         signatures = getattr(editor, "signatures", None)
-        with self._open_lock:
-            if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
-                return False
-            self.signature = signatures[1]
-        self.forget()
+        changed, ends = getattr(editor, "changed", None), getattr(editor, "dropped_objects", None)
+        with self._adopt_lock:  # one edit after the other: each patches what the one before left
+            with self._open_lock:
+                if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
+                    return False
+                self.signature = signatures[1]
+            with self._lock:  # the most recently used projections (the memo's last), the others dropped
+                graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"][-PATCHED_AT_MOST:]
+                timeline = self._memo["answers"].get("timeline")
+            kept: dict = {}
+            if changed is not None:
+                try:
+                    kept = self._patched(graphs, timeline, changed, ends)
+                except Exception:  # noqa: BLE001 - nothing kept: every answer is computed afresh
+                    kept = {}
+            self.forget(keep=kept)
         return True
 
-    def forget(self) -> None:
-        """Drop every memoised answer (after the store was changed in place)."""
+    def _patched(self, graphs: list, timeline, changed, ends=None) -> dict:
+        """``{(room, key): answer}``: the projections ``graphs`` (``(memo key, graph)``) and the
+        agreement ``timeline`` patched for ``changed`` (those that can be; ``ends``: see
+        :func:`graph.analysis.patch_projection`)."""
+        import networkx as nx
+
+        from .views.timeline_patch import patch_timeline
+
+        kept: dict = {}
+        for key, old in graphs:
+            _, _, kinds, people, memberships = key
+            new = analysis.patch_projection(old, self.store, changed, ends=ends, tie_kinds=kinds, include_people=people, include_memberships=memberships)
+            if new is not None:
+                kept["graphs", key] = new if nx.is_frozen(new) else nx.freeze(new)
+        if timeline is not None:
+            table = patch_timeline(self.store, timeline, changed)
+            if table is not None:
+                kept["answers", "timeline"] = table
+        return kept
+
+    def forget(self, keep: Mapping | None = None) -> None:
+        """Drop every memoised answer (after the store was changed in place) but those in
+        ``keep`` (``{(room, key): answer}``, answers on the changed data)."""
         with self._lock:
             self._generation += 1
             self._warming = False
             self._ahead.clear()
             for memo in self._memo.values():
                 memo.clear()
+            for (room, key), value in (keep or {}).items():
+                self._memo[room][key] = value
 
     def _memoised(self, key: Hashable, compute: Callable[[], Any], *, room: str = "answers") -> Any:
         memo = self._memo[room]
@@ -391,10 +436,12 @@ class Workspace:
 
             from .analysis.projection import with_memberships
 
-            if include_people or include_memberships:  # the plain projection plus memberships, sharing its memory
+            if include_people or include_memberships:
                 base = self.projection(as_of=day, tie_kinds=kinds)
-                return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
-            return nx.freeze(analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds))
+                if hasattr(base, "_gone"):  # the plain projection plus memberships, sharing its memory
+                    return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
+            g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
+            return nx.freeze(g)
 
         return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # what the names are, for readers and type checkers; imported
     from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
     from .network import organisation_digraph, organisation_graph, resolve_organisation
     from .projection import to_networkx
+    from .projection_patch import patch_projection
     from .report import CSV_COLUMNS, md_escape, render_csv, render_json, render_markdown
     from .stats import stats
     from .structure import SUPPORT_KINDS, Structure, WhatIf, cut_parts, structure, what_if
@@ -101,6 +102,7 @@ _WHERE = {
     "organisation_graph": "network",
     "resolve_organisation": "network",
     "to_networkx": "projection",
+    "patch_projection": "projection_patch",
     "CSV_COLUMNS": "report",
     "md_escape": "report",
     "render_csv": "report",
@@ -125,6 +127,7 @@ _WHERE = {
 __all__ = [
     # projection and counts
     "to_networkx",
+    "patch_projection",
     "stats",
     "organisation_graph",
     "organisation_digraph",

@@ -65,6 +65,13 @@ class Editor:
         #: workspace whose store this editor updated adopts ``after`` if it was at ``before``
         #: (:meth:`graph.workspace.Workspace.adopt`) instead of reloading the whole store.
         self.signatures: tuple[str, str] | None = None
+        #: The subjects (IRIs) whose triples the last commit added or removed: a workspace
+        #: adopting it re-reads only these (:func:`graph.analysis.patch_projection`); None when
+        #: unknown (nothing committed yet, or a blank node among them).
+        self.changed: frozenset[str] | None = None
+        #: The IRIs the triples the last commit removed pointed to (the old ends of a tie or a
+        #: membership it moved or removed): where a patch looks for the old edges.
+        self.dropped_objects: frozenset[str] | None = None
 
     def context(self) -> Context:
         """Fresh lookups over the current store."""
@@ -81,6 +88,7 @@ class Editor:
     def commit(self, change: Change, *, check: bool = True) -> Change:
         """Check and write ``change`` as one unit; returns what really changed (possibly empty)."""
         self.signatures = None
+        self.changed = self.dropped_objects = None
         if change.empty:
             return change
         if check:
@@ -101,6 +109,8 @@ class Editor:
         if not done.empty and not self.remote:
             self.store.update(update_text(done))
         self.signatures = (before, after)
+        self.changed = _subjects(done)
+        self.dropped_objects = frozenset(str(t[2]) for t in done.removed if isinstance(t[2], rdflib.URIRef))
         return done
 
     def _read(self) -> tuple[set, bytes]:
@@ -194,6 +204,14 @@ class Editor:
         if done.empty:
             raise EditError([Problem("id", f"{entry.id}: nic do cofnięcia", f"{entry.id}: nothing to undo")])
         return done
+
+
+def _subjects(change: Change) -> frozenset[str] | None:
+    """IRIs of the subjects ``change`` adds or removes triples of; None when one is a blank node."""
+    subjects = {t[0] for t in (*change.added, *change.removed)}
+    if not all(isinstance(s, rdflib.URIRef) for s in subjects):
+        return None
+    return frozenset(str(s) for s in subjects)
 
 
 def to_oxigraph_triple(t):

@@ -17,6 +17,8 @@ from ..store import Store
 
 __all__ = [
     "agreement_timeline",
+    "timeline_records",
+    "timeline_frame",
     "counts_by",
     "ties_by_kind",
     "gmina_grid",
@@ -59,30 +61,37 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
     (graph.dates).  Sorted by agreement, start date, label.
     """
     _, rows = store.select_values(internal_query("list_agreement_timeline"))
-    seen: dict[str, dict] = {}
+    return timeline_frame(timeline_records(rows).values())
+
+
+def timeline_records(rows) -> dict[str, tuple]:
+    """Membership IRI -> the values of a timeline row (the columns of :data:`TIMELINE_COLUMNS` but
+    ``joined``), from rows of ``list_agreement_timeline`` (the first row of a membership counts)."""
+    seen: dict[str, tuple] = {}
     for agreement, a_label, m, member, label, label_en, kind, role, role_pl, role_en, start, ub, end in rows:
         if m in seen:
             continue
-        seen[m] = dict(
-            agreement=agreement, agreement_label=a_label or agreement, membership=m, member=member,
-            label=label or label_en or member, label_en=label_en or label or member, kind=local(kind, ESK),
-            role=local(role, ESROLE) or "", role_pl=role_pl or local(role, ESROLE) or "", role_en=role_en or role_pl or "",
-            start=start[:10] if start else None, start_bound=ub or None, end=end[:10] if end else None,
-        )  # fmt: skip
-    df = pd.DataFrame(list(seen.values()), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
+        role_local = local(role, ESROLE)
+        seen[m] = (
+            agreement, a_label or agreement, m, member, label or label_en or member, label_en or label or member, local(kind, ESK),
+            role_local or "", role_pl or role_local or "", role_en or role_pl or "",
+            start[:10] if start else None, ub or None, end[:10] if end else None,
+        )  # fmt: skip (the order of TIMELINE_COLUMNS)
+    return seen
+
+
+def timeline_frame(records) -> pd.DataFrame:
+    """The timeline of :func:`agreement_timeline` from its records (:func:`timeline_records`):
+    ``joined`` computed, rows sorted."""
+    df = pd.DataFrame(list(records), columns=[c for c in TIMELINE_COLUMNS if c != "joined"])
     if df.empty:
         return pd.DataFrame(columns=list(TIMELINE_COLUMNS))
-    members = df[df["role"].isin(MEMBER_ROLES)]
-    first = members.dropna(subset=["start"]).groupby("agreement")["start"].min()
-
-    def joined(row) -> str:
-        if row["role"] not in MEMBER_ROLES:
-            return NOT_MEMBER
-        if row["start"] is None or pd.isna(row["start"]):
-            return JOINED_START
-        return JOINED_START if row["start"] <= first.get(row["agreement"], row["start"]) else JOINED_LATER
-
-    df["joined"] = df.apply(joined, axis=1)
+    # a member joined at the start unless its start is later than the first start of its agreement's members
+    member = df["role"].isin(MEMBER_ROLES)
+    first = df[member].dropna(subset=["start"]).groupby("agreement")["start"].min()
+    start = df["start"]
+    later = member & start.notna() & (start.fillna("") > df["agreement"].map(first).fillna(start).fillna(""))
+    df["joined"] = [NOT_MEMBER if not m else JOINED_LATER if lt else JOINED_START for m, lt in zip(member, later)]
     # the membership last: one member's two roles come in a defined order, whatever the store's
     return df.sort_values(["agreement", "start", "label", "membership"], na_position="last").reset_index(drop=True)
 
