@@ -402,6 +402,15 @@ class Workspace:
 
         return agreement_timeline(self.store)
 
+    def edit_context(self):
+        """The editing forms' lookups (:class:`graph.edit.lookup.Context`: organisations,
+        ties, memberships, kinds...), read once per data version and shared by every
+        session (on national data they took 1.6 s per view of the Data page).  A change
+        is still checked against a fresh context by the editor."""
+        from .edit.lookup import Context
+
+        return self._memoised("edit_context", lambda: Context(self.store))
+
     def agreement_table(self):
         """One row per agreement: label, first date, members at the start and later (a DataFrame)."""
         from .views.overview import agreement_table

@@ -346,3 +346,24 @@ def test_a_saved_form_is_seen_on_the_next_view_without_reloading_the_store(data_
     at.run()  # the next page view
     assert not at.exception
     assert at.text[0].value == "same workspace True, same store True, loads 1, new 1"
+
+
+def test_on_large_data_only_the_open_form_is_drawn_and_lookups_are_shared(data_file: Path, monkeypatch):
+    import ui.pages.data as data_page
+    from ui import state
+
+    def widgets(at: AppTest) -> int:
+        return len(at.text_input) + len(at.selectbox) + len(at.date_input) + len(at.button)
+
+    every = widgets(_unlocked(monkeypatch))  # small data: every tab's form drawn at once
+    monkeypatch.setattr(data_page, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    at = _unlocked(monkeypatch)
+    first = widgets(at)
+    assert 0 < first < every  # the organisation form alone
+    ctx = state.workspace().edit_context()
+    assert state.workspace().edit_context() is ctx  # one context per data version, for every session
+    at.session_state["data_tab"] = at.tabs[2].label  # the tie form
+    at.run()
+    assert not at.exception
+    assert any("Rodzaj powiązania" in w.label for w in at.selectbox)
+    assert 0 < widgets(at) < every

@@ -36,6 +36,7 @@ from graph.edit.editor import Editor
 from graph.edit.importer import ImportError_, plan_import, read_table, template_csv, template_xlsx
 from graph.terc import gminy_by_code
 from graph.vocabulary import pick
+from graph.workspace import WARM_UP_OVER
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
 
@@ -439,22 +440,23 @@ def render() -> None:
     editor = _editor()
     target = editor.history_path if editor.remote else editor.path
     st.caption(tm("data.target", target=str(target)))
-    ctx = editor.context()
-    tabs = st.tabs([t(f"data.tab.{name}") for name in ("org", "join", "tie", "end", "fix", "import", "history")])
-    with tabs[0]:
-        _form_organisation(ctx, language)
-    with tabs[1]:
-        _form_join(ctx, language)
-    with tabs[2]:
-        _form_tie(ctx, language)
-    with tabs[3]:
-        _form_end(ctx, language)
-    with tabs[4]:
-        _form_correct(ctx, language)
-    with tabs[5]:
-        _import(ctx, language)
-    with tabs[6]:
-        _history(language)
+    ws = state.workspace()
+    ctx = ws.edit_context() if editor.store is ws.store else editor.context()  # lookups read once per data version
+    names = [t(f"data.tab.{name}") for name in ("org", "join", "tie", "end", "fix", "import", "history")]
+    if ws.summary()["organisations"] > WARM_UP_OVER:  # large data: only the open tab's form is drawn
+        tabs = st.tabs(names, key="data_tab", on_change="rerun")
+        shown = [tab.open for tab in tabs]
+    else:
+        tabs = st.tabs(names)
+        shown = [True] * len(tabs)
+    forms = (_form_organisation, _form_join, _form_tie, _form_end, _form_correct, _import)
+    for tab, show, form in zip(tabs, shown, forms):
+        if show:
+            with tab:
+                form(ctx, language)
+    if shown[6]:
+        with tabs[6]:
+            _history(language)
 
 
 __all__ = ["render", "editor_password", "Problem"]
