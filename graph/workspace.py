@@ -328,11 +328,12 @@ class Workspace:
 
     def search(self, text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
         """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
-        from .views.explore import node_rows, search
+        from .views.explore import node_rows, search, search_index
 
         def build():
-            g = self.projection(include_memberships=True)
-            return node_rows(g, search(g, text, limit=limit), vocab=self.vocabulary(), lang=lang)
+            g = self.projection()  # organisations and agreements alike; memberships add no node it finds
+            index = self._memoised("search_index", lambda: search_index(g))  # the folded labels, once for every session
+            return node_rows(g, search(g, text, limit=limit, index=index), vocab=self.vocabulary(), lang=lang)
 
         return self._table(("search", text.strip(), lang, limit), build)
 
@@ -446,17 +447,27 @@ class Workspace:
         return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
 
     def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
-        from .viz import METRIC_COLUMNS, compose, visible_graph
+        from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships, visible_graph
         from .viz.overlays import overlays_from
 
-        g = self.projection(as_of=as_of, tie_kinds=kinds, include_memberships=memberships)
+        # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
+        # from the projection without them, and the one with them is built (in the background) for a view that needs it
+        day = _as_of(as_of)
+        full = memberships and (self.has("projection", day, kinds, False, True, room="graphs") or not groups_ignore_memberships(spec))
+        g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
         visible = visible_graph(g, spec, self.territory())
+        if memberships and not full:
+            if visible[1] is None:  # drawn node by node: the memberships show
+                g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=True)
+                visible = visible_graph(g, spec, self.territory())
+            else:  # a drill-down past the groups draws them: ready by then
+                self.ahead(("ahead", "projection", day, kinds), lambda: self.projection(as_of=day, tie_kinds=kinds, include_memberships=True))
         shown, level, _ = visible
         m, communities, points, overlays = None, None, frozenset(), ()
         if level is None:
-            from .views.explore import summary
+            from .views.explore import organisations
 
-            if summary(g)["organisations"] > LOCAL_ANALYSIS_OVER:  # the view's own measures
+            if len(organisations(g)) > LOCAL_ANALYSIS_OVER:  # the view's own measures
                 table = analysis.node_metrics(shown, seed=0)
                 points = frozenset(r.iri for r in analysis.structure(shown).articulation_points)
             else:
@@ -465,8 +476,8 @@ class Workspace:
             m = table[cols].to_dict(orient="index") if cols else None
             if "community" in table.columns:
                 communities = {k: int(v) for k, v in table["community"].dropna().items()}
-            if spec.show_missing or spec.show_suggested:
-                overlays = overlays_from(self.report(as_of), spec.lang)[1]
+            if spec.show_missing or spec.show_suggested:  # missing ties need the findings alone, suggestions the whole report
+                overlays = overlays_from(self.report(as_of) if spec.show_suggested else self.findings(as_of), spec.lang)[1]
             if getattr(spec, "survey", None):  # the tie survey's claims over the network (graph/survey)
                 from .survey import survey_overlays
 
