@@ -450,16 +450,19 @@ class Workspace:
         from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships, visible_graph
         from .viz.overlays import overlays_from
 
+        def shown_of(full: bool):  # what is drawn depends on these fields of the spec alone: shared by languages, colours...
+            shape = (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold)
+            g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
+            return g, self._memoised(("visible", day, kinds, full, shape), lambda: visible_graph(g, spec, self.territory()), room="graphs")
+
         # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
         # from the projection without them, and the one with them is built (in the background) for a view that needs it
         day = _as_of(as_of)
         full = memberships and (self.has("projection", day, kinds, False, True, room="graphs") or not groups_ignore_memberships(spec))
-        g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
-        visible = visible_graph(g, spec, self.territory())
+        g, visible = shown_of(full)
         if memberships and not full:
             if visible[1] is None:  # drawn node by node: the memberships show
-                g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=True)
-                visible = visible_graph(g, spec, self.territory())
+                g, visible = shown_of(True)
             else:  # a drill-down past the groups draws them: ready by then
                 self.ahead(("ahead", "projection", day, kinds), lambda: self.projection(as_of=day, tie_kinds=kinds, include_memberships=True))
         shown, level, _ = visible
