@@ -463,8 +463,8 @@ class Workspace:
         if memberships and not full:
             if visible[1] is None:  # drawn node by node: the memberships show
                 g, visible = shown_of(True)
-            else:  # a drill-down past the groups draws them: ready by then
-                self.ahead(("ahead", "projection", day, kinds), lambda: self.projection(as_of=day, tie_kinds=kinds, include_memberships=True))
+            else:  # a drill-down past the groups draws them: built in the background once this page is drawn
+                self.ahead(("ahead", "projection", day, kinds), lambda: threading.Event().wait(1) or self.projection(as_of=day, tie_kinds=kinds, include_memberships=True))
         shown, level, _ = visible
         m, communities, points, overlays = None, None, frozenset(), ()
         if level is None:

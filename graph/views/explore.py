@@ -191,22 +191,25 @@ def facets(g: nx.Graph) -> dict[str, Counter]:
 # ---------------------------------------------------------------- search and focus
 
 
-def _haystack(attrs: dict) -> list[str]:
-    values = [attrs.get("label") or "", attrs.get("label_en") or "", *(attrs.get("alt") or [])]
-    return [fold(v) for v in values if v]
-
-
 def search_index(g: nx.Graph, types: Iterable[str] = ORG_TYPES + ("agreement",)) -> tuple[tuple[str, tuple[str, ...], str, str], ...]:
     """The folded labels :func:`search` looks through, one ``(node, labels, joined, sort key)``
     per node of ``types``: folding every label is most of a search's time, so a caller
     that searches one graph often builds this once and passes it."""
     types = set(types)
+    folded: dict[str, str] = {}  # labels repeat (the English one is often the Polish one, gminy have many members)
+
+    def fold_once(text: str) -> str:
+        if text not in folded:
+            folded[text] = fold(text)
+        return folded[text]
+
     out = []
     for node, attrs in g.nodes(data=True):
         if attrs.get("type") not in types:
             continue
-        hay = _haystack(attrs) + [fold(attrs.get("gmina_label") or "")]
-        out.append((node, tuple(hay), " | ".join(hay), fold(attrs.get("label") or node)))
+        values = [attrs.get("label") or "", attrs.get("label_en") or "", *(attrs.get("alt") or [])]
+        hay = [fold_once(v) for v in values if v] + [fold_once(attrs.get("gmina_label") or "")]
+        out.append((node, tuple(hay), " | ".join(hay), fold_once(attrs.get("label") or node)))
     return tuple(out)
 
 
