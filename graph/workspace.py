@@ -458,13 +458,15 @@ class Workspace:
         # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
         # from the projection without them, and the one with them is built (in the background) for a view that needs it
         day = _as_of(as_of)
-        full = memberships and (self.has("projection", day, kinds, False, True, room="graphs") or not groups_ignore_memberships(spec))
+        full = memberships and not groups_ignore_memberships(spec)
         g, visible = shown_of(full)
         if memberships and not full:
             if visible[1] is None:  # drawn node by node: the memberships show
                 g, visible = shown_of(True)
-            else:  # a drill-down past the groups draws them: built in the background once this page is drawn
-                self.ahead(("ahead", "projection", day, kinds), lambda: threading.Event().wait(1) or self.projection(as_of=day, tie_kinds=kinds, include_memberships=True))
+            elif not self.has("projection", day, kinds, False, True, room="graphs"):
+                # a drill-down past the groups draws them: built in the background, a second later (this page first)
+                later = lambda: threading.Event().wait(1) or self.projection(as_of=day, tie_kinds=kinds, include_memberships=True)  # noqa: E731
+                self.ahead(("ahead", "projection", day, kinds), later)
         shown, level, _ = visible
         m, communities, points, overlays = None, None, frozenset(), ()
         if level is None:

@@ -110,7 +110,9 @@ def test_agreements_without_members_in_view_go_unless_kept():
 
 def test_a_subgraph_keeps_every_tie_once_in_order():
     g = nx.MultiGraph()  # undirected, parallel ties and a loop: each listed under both ends
-    g.add_edges_from([("a", "b", "k1", {"w": 1}), ("b", "a", "k2", {"w": 2}), ("b", "c", "k3", {}), ("c", "c", "k4", {}), ("c", "d", "k5", {})])
+    g.add_edges_from(
+        [("a", "b", "k1", {"w": 1}), ("b", "a", "k2", {"w": 2}), ("b", "c", "k3", {}), ("c", "c", "k4", {}), ("c", "d", "k5", {})]
+    )
     sub = focus_graph(g, "b", 1)
     assert list(sub.edges(keys=True, data=True)) == list(g.subgraph(["a", "b", "c"]).edges(keys=True, data=True))
     assert sorted(k for *_, k in sub.edges(keys=True)) == ["k1", "k2", "k3", "k4"]

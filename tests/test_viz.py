@@ -227,7 +227,11 @@ def test_a_grouped_view_is_the_same_without_the_memberships():
 
     store = open_store(Settings())
     plain, full = to_networkx(store), to_networkx(store, include_memberships=True)
-    for spec in (ViewSpec(threshold=20), ViewSpec(threshold=5, grouping="powiat"), ViewSpec(threshold=3, filters=Filters(kinds=("association", "ops")))):
+    for spec in (
+        ViewSpec(threshold=20),
+        ViewSpec(threshold=5, grouping="powiat"),
+        ViewSpec(threshold=3, filters=Filters(kinds=("association", "ops"))),
+    ):
         assert groups_ignore_memberships(spec)
         grouped = compose(full, spec)
         assert grouped.level is not None

@@ -127,7 +127,6 @@ def test_a_grouped_network_view_draws_without_the_memberships_projection():
     import time
 
     from graph.viz import ViewSpec, compose
-    from graph.viz.overlays import overlays_from
 
     ws = Workspace(Settings())
     spec = ViewSpec(threshold=20, lang="en")
