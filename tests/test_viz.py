@@ -305,6 +305,10 @@ def test_a_national_network_drills_down_voivodeship_powiat_gmina(monkeypatch):
     assert data["options"]["physics"]["enabled"] is False  # even with physics asked for
     assert sorted(int(e["label"]) for e in data["edges"]) == [1, 1, 1]  # the chain crosses each border once
     assert sorted(n["label"] for n in data["nodes"]) == ["02 (108)", "04 (108)", "06 (108)", "08 (108)"]
+    # the legend names what a group stands for at each level
+    assert '<span>Voivodeship</span> <span class="n">(4)</span>' in top.html
+    assert '<span>Powiat</span> <span class="n">(3)</span>' in opened.html
+    assert '<span>Gmina</span> <span class="n">(4)</span>' in powiat.html
 
 
 def _graph_data(html: str) -> dict:
