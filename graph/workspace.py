@@ -463,10 +463,10 @@ class Workspace:
         if memberships and not full:
             if visible[1] is None:  # drawn node by node: the memberships show
                 g, visible = shown_of(True)
-            elif not self.has("projection", day, kinds, False, True, room="graphs"):
-                # a drill-down past the groups draws them: built in the background, a second later (this page first)
-                later = lambda: threading.Event().wait(1) or self.projection(as_of=day, tie_kinds=kinds, include_memberships=True)  # noqa: E731
-                self.ahead(("ahead", "projection", day, kinds), later)
+            elif day is None and kinds is None and not self.has("projection", None, None, False, True, room="graphs"):
+                # a drill-down past the groups of the default view draws them: built in the background, a second
+                # later (this page first); not for every date or tie kind asked for (each would hold another projection)
+                self.ahead(("ahead", "projection"), lambda: threading.Event().wait(1) or self.projection(include_memberships=True))
         shown, level, _ = visible
         m, communities, points, overlays = None, None, frozenset(), ()
         if level is None:
