@@ -329,7 +329,8 @@ def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grou
     node_items: list[LegendItem] = []
     if grouped:
         level = g.graph.get("level")  # what a group stands for: a voivodeship, powiat or gmina
-        node_items.append(LegendItem("#5c7fa3", cap[level] if level in ("voivodeship", "powiat") else cap["gmina"], "dot", g.number_of_nodes()))
+        name = cap[level] if level in ("voivodeship", "powiat") else cap["gmina"]
+        node_items.append(LegendItem("#5c7fa3", name, "dot", g.number_of_nodes()))
     elif options.colour_by == "community":
         used = sorted({c for n, c in (communities or {}).items() if n in g})
         for c in used[: len(COMMUNITY_COLOURS)]:
