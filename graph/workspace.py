@@ -462,11 +462,12 @@ class Workspace:
 
     def search(self, text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
         """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
-        from .views.explore import node_rows, search
+        from .views.explore import node_rows, search, search_index
 
         def build():
-            g = self.projection(include_memberships=True)
-            return node_rows(g, search(g, text, limit=limit), vocab=self.vocabulary(), lang=lang)
+            g = self.projection()  # organisations and agreements alike; memberships add no node it finds
+            index = self._memoised("search_index", lambda: search_index(g))  # the folded labels, once for every session
+            return node_rows(g, search(g, text, limit=limit, index=index), vocab=self.vocabulary(), lang=lang)
 
         return self._table(("search", text.strip(), lang, limit), build)
 
@@ -580,17 +581,32 @@ class Workspace:
         return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
 
     def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
-        from .viz import METRIC_COLUMNS, compose, visible_graph
+        from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships, visible_graph
         from .viz.overlays import overlays_from
 
-        g = self.projection(as_of=as_of, tie_kinds=kinds, include_memberships=memberships)
-        visible = visible_graph(g, spec, self.territory())
+        def shown_of(full: bool):  # what is drawn depends on these fields of the spec alone: shared by languages, colours...
+            shape = (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold)
+            g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
+            return g, self._memoised(("visible", day, kinds, full, shape), lambda: visible_graph(g, spec, self.territory()), room="graphs")
+
+        # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
+        # from the projection without them, and the one with them is built (in the background) for a view that needs it
+        day = _as_of(as_of)
+        full = memberships and not groups_ignore_memberships(spec)
+        g, visible = shown_of(full)
+        if memberships and not full:
+            if visible[1] is None:  # drawn node by node: the memberships show
+                g, visible = shown_of(True)
+            elif day is None and kinds is None and not self.has("projection", None, None, False, True, room="graphs"):
+                # a drill-down past the groups of the default view draws them: built in the background, a second
+                # later (this page first); not for every date or tie kind asked for (each would hold another projection)
+                self.ahead(("ahead", "projection"), lambda: threading.Event().wait(1) or self.projection(include_memberships=True))
         shown, level, _ = visible
         m, communities, points, overlays = None, None, frozenset(), ()
         if level is None:
-            from .views.explore import summary
+            from .views.explore import organisations
 
-            if summary(g)["organisations"] > LOCAL_ANALYSIS_OVER:  # the view's own measures
+            if len(organisations(g)) > LOCAL_ANALYSIS_OVER:  # the view's own measures
                 table = analysis.node_metrics(shown, seed=0)
                 points = frozenset(r.iri for r in analysis.structure(shown).articulation_points)
             else:
@@ -599,8 +615,8 @@ class Workspace:
             m = table[cols].to_dict(orient="index") if cols else None
             if "community" in table.columns:
                 communities = {k: int(v) for k, v in table["community"].dropna().items()}
-            if spec.show_missing or spec.show_suggested:
-                overlays = overlays_from(self.report(as_of), spec.lang)[1]
+            if spec.show_missing or spec.show_suggested:  # missing ties need the findings alone, suggestions the whole report
+                overlays = overlays_from(self.report(as_of) if spec.show_suggested else self.findings(as_of), spec.lang)[1]
             if getattr(spec, "survey", None):  # the tie survey's claims over the network (graph/survey)
                 from .survey import survey_overlays
 

@@ -11,6 +11,7 @@ from graph.store import open_store
 from graph.views.explore import (
     GROUP_PREFIX,
     Filters,
+    drop_lone_agreements,
     facets,
     filter_graph,
     focus_graph,
@@ -22,6 +23,7 @@ from graph.views.explore import (
     neighbourhood,
     node_rows,
     search,
+    search_index,
     summary,
     territory_labels,
     vocabulary,
@@ -83,6 +85,40 @@ def test_search_ranks_whole_label_first_and_needs_every_word(bundled):
 def test_search_english_label(bundled):
     _, g = bundled
     assert ORG + "mops-starachowice" in search(g, "City Social Assistance")
+
+
+def test_a_kept_search_index_finds_the_same(bundled):
+    _, g = bundled
+    index = search_index(g)
+    assert len(index) == sum(1 for _, t in g.nodes(data="type") if t in ("organisation", "group", "agreement"))
+    for query in ("Starachowice", "wachock", "MOPS", "gmina wachock", "pawlow mops", ""):
+        assert search(g, query, index=index) == search(g, query)
+
+
+def test_agreements_without_members_in_view_go_unless_kept():
+    g = _star(3, 2)
+    g.add_node("lone", type="agreement", label="A")  # no member in view
+    g.add_node("held", type="agreement", label="B")
+    g.add_edge("o1-1", "held", key="m1", kind="membership")
+    assert filter_graph(g, lone_agreements=True) is g  # nothing filtered: no copy
+    dropped = filter_graph(g)
+    assert set(dropped) == set(g) - {"lone"}
+    assert list(dropped.edges(keys=True)) == list(g.edges(keys=True))
+    assert set(drop_lone_agreements(filter_graph(g, Filters(gminas=("2600011",)), lone_agreements=True))) == {"o1-0", "o1-1", "held"}
+    assert drop_lone_agreements(dropped) is dropped
+
+
+def test_a_subgraph_keeps_every_tie_once_in_order():
+    g = nx.MultiGraph()  # undirected, parallel ties and a loop: each listed under both ends
+    g.add_edges_from(
+        [("a", "b", "k1", {"w": 1}), ("b", "a", "k2", {"w": 2}), ("b", "c", "k3", {}), ("c", "c", "k4", {}), ("c", "d", "k5", {})]
+    )
+    sub = focus_graph(g, "b", 1)
+    assert list(sub.edges(keys=True, data=True)) == list(g.subgraph(["a", "b", "c"]).edges(keys=True, data=True))
+    assert sorted(k for *_, k in sub.edges(keys=True)) == ["k1", "k2", "k3", "k4"]
+    d = nx.MultiDiGraph()
+    d.add_edges_from([("a", "b", "k1"), ("b", "a", "k2"), ("b", "c", "k3"), ("c", "c", "k4"), ("c", "d", "k5")])
+    assert list(focus_graph(d, "b", 1).edges(keys=True)) == [("a", "b", "k1"), ("b", "a", "k2"), ("b", "c", "k3"), ("c", "c", "k4")]
 
 
 def test_filters_change_counts(tiny):
@@ -158,6 +194,12 @@ def test_grouping_past_threshold():
     assert grouped.number_of_edges() == 11
     by_powiat = group_graph(g, "powiat")
     assert set(by_powiat) == {GROUP_PREFIX + "2600", GROUP_PREFIX + "2601"}
+    # ties either way between two units add up on one line, inside a unit on the node
+    g.add_edge("o0-0", "o10-0", key="back", kind="funding")
+    both = group_graph(g, "powiat")
+    line = both.edges[GROUP_PREFIX + "2600", GROUP_PREFIX + "2601"]
+    assert line["weight"] == 3 and dict(line["kinds"]) == {"advice": 2, "funding": 1}
+    assert [both.nodes[n]["internal"] for n in (GROUP_PREFIX + "2600", GROUP_PREFIX + "2601")] == [9, 0]
     assert len(members_of_group(g, GROUP_PREFIX + "2600")) == 10 * 30
 
 

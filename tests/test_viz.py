@@ -219,6 +219,30 @@ def test_compose_groups_past_the_threshold(n_orgs):
     assert compose(g, ViewSpec(threshold=300)).html == out.html, "same spec, same page (stable layout)"
 
 
+def test_a_grouped_view_is_the_same_without_the_memberships():
+    from graph.analysis.projection import to_networkx
+    from graph.settings import Settings
+    from graph.store import open_store
+    from graph.viz import groups_ignore_memberships
+
+    store = open_store(Settings())
+    plain, full = to_networkx(store), to_networkx(store, include_memberships=True)
+    for spec in (
+        ViewSpec(threshold=20),
+        ViewSpec(threshold=5, grouping="powiat"),
+        ViewSpec(threshold=3, filters=Filters(kinds=("association", "ops"))),
+    ):
+        assert groups_ignore_memberships(spec)
+        grouped = compose(full, spec)
+        assert grouped.level is not None
+        assert compose(plain, spec) == grouped
+    assert compose(plain, ViewSpec(threshold=20)).edge_count > 5  # ties between gminy
+    # node by node the memberships show: the projection with them is needed there
+    assert compose(full, ViewSpec()).edge_count > compose(plain, ViewSpec()).edge_count
+    assert not groups_ignore_memberships(ViewSpec(threshold=5, focus="https://w3id.org/es-pl/id/org/gmina-brody"))
+    assert not groups_ignore_memberships(ViewSpec(threshold=5, filters=Filters(isolated=False)))
+
+
 def test_compose_focus_and_filters(tmp_path: Path):
     g = _graph(8)
     focused = compose(g, ViewSpec(focus="https://x/o3", depth=1))
@@ -281,6 +305,10 @@ def test_a_national_network_drills_down_voivodeship_powiat_gmina(monkeypatch):
     assert data["options"]["physics"]["enabled"] is False  # even with physics asked for
     assert sorted(int(e["label"]) for e in data["edges"]) == [1, 1, 1]  # the chain crosses each border once
     assert sorted(n["label"] for n in data["nodes"]) == ["02 (108)", "04 (108)", "06 (108)", "08 (108)"]
+    # the legend names what a group stands for at each level
+    assert '<span>Voivodeship</span> <span class="n">(4)</span>' in top.html
+    assert '<span>Powiat</span> <span class="n">(3)</span>' in opened.html
+    assert '<span>Gmina</span> <span class="n">(4)</span>' in powiat.html
 
 
 def _graph_data(html: str) -> dict:

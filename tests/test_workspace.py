@@ -122,6 +122,50 @@ def test_large_data_is_warmed_up_once_in_the_background(monkeypatch):
     assert ws.report().findings == ws.findings().findings
 
 
+def test_a_grouped_network_view_draws_without_the_memberships_projection():
+    import threading
+    import time
+
+    from graph.viz import ViewSpec, compose
+
+    ws = Workspace(Settings())
+    spec = ViewSpec(threshold=20, lang="en")
+    view = ws.network(spec, memberships=True)
+    assert view.level == "gmina"
+    # built in the background for a drill-down past the groups
+    for thread in threading.enumerate():
+        if thread.name.startswith("ahead"):
+            thread.join(60)
+    deadline = time.monotonic() + 60
+    while not ws.has("projection", None, None, False, True, room="graphs") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    full = ws.projection(include_memberships=True)
+    assert view == compose(full, spec, vocab=ws.vocabulary(), labels=ws.territory())
+
+
+def test_missing_ties_on_the_network_need_the_findings_alone(monkeypatch):
+    import json
+    import re
+
+    import pandas as pd
+
+    import graph.analysis as analysis
+    from graph.analysis.findings import Finding, Resource
+    from graph.viz import ViewSpec
+
+    org = "https://w3id.org/es-pl/id/org/"
+    pair = (Resource(org + "gmina-wachock", "Gmina Wąchock", "Gmina Wąchock"), Resource(org + "koowes", "KO OWES", "KO OWES"))
+    finding = Finding("expectation", "gmina-has-pes", "warning", pair, "brak", "missing")
+    found = analysis.GapFindings(None, pd.DataFrame(), (finding,), (finding,), (), frozenset())
+    monkeypatch.setattr(analysis, "gap_findings", lambda store, **kw: found)
+    monkeypatch.setattr(analysis, "gap_report", lambda *a, **kw: pytest.fail("the whole report (measures, suggestions) is not needed"))
+    ws = Workspace(Settings())
+    html = ws.network(ViewSpec(lang="en", show_suggested=False), memberships=True).html
+    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', html, re.S).group(1))
+    dashed = [(e["from"].rsplit("/", 1)[1], e["to"].rsplit("/", 1)[1]) for e in data["edges"] if e.get("dashes")]
+    assert dashed == [("gmina-wachock", "koowes")]
+
+
 def test_an_answer_computed_while_the_data_changed_is_not_kept(ws):
     def compute():
         ws.forget()  # an adopted edit in the middle of the computation

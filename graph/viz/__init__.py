@@ -19,7 +19,7 @@ from .build import DEFAULT_CAPTIONS, LegendItem, NetworkView, Overlay, ViewOptio
 from .html import DEFAULT_UI, render_html, safe_json, script_hash, vis_js
 from .layout import DEFAULT_SEED, layout
 from .style import COMMUNITY_COLOURS, KIND_COLOURS, OVERLAY_STYLES, SECTOR_COLOURS, TIE_STYLES
-from .view import GROUP_THRESHOLD, HARD_MAX, METRIC_COLUMNS, Composed, ViewSpec, compose, visible_graph
+from .view import GROUP_THRESHOLD, HARD_MAX, METRIC_COLUMNS, Composed, ViewSpec, compose, groups_ignore_memberships, visible_graph
 
 __all__ = [
     "ViewOptions",
@@ -38,6 +38,7 @@ __all__ = [
     "Composed",
     "compose",
     "visible_graph",
+    "groups_ignore_memberships",
     "HARD_MAX",
     "GROUP_THRESHOLD",
     "METRIC_COLUMNS",

@@ -52,6 +52,7 @@ DEFAULT_CAPTIONS: dict[str, str] = {
     "supporter": "supporter of the agreement (not a member)",
     "post": "post",
     "powiat": "Powiat",
+    "voivodeship": "Voivodeship",
     "family_government": "government",
     "family_services": "public services",
     "family_reintegration": "reintegration units",
@@ -327,9 +328,9 @@ def _legend(g, options, vocab, cap, colour_count, tie_count, overlay_count, grou
     lang = options.lang
     node_items: list[LegendItem] = []
     if grouped:
-        node_items.append(
-            LegendItem("#5c7fa3", cap["powiat"] if g.graph.get("level") == "powiat" else cap["gmina"], "dot", g.number_of_nodes())
-        )
+        level = g.graph.get("level")  # what a group stands for: a voivodeship, powiat or gmina
+        name = cap[level] if level in ("voivodeship", "powiat") else cap["gmina"]
+        node_items.append(LegendItem("#5c7fa3", name, "dot", g.number_of_nodes()))
     elif options.colour_by == "community":
         used = sorted({c for n, c in (communities or {}).items() if n in g})
         for c in used[: len(COMMUNITY_COLOURS)]:

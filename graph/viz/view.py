@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..views.explore import GROUP_PREFIX, Filters, filter_graph, focus_graph, group_graph, group_level
+from ..views.explore import GROUP_PREFIX, Filters, drop_lone_agreements, filter_graph, focus_graph, group_graph, group_level
 from .build import DEFAULT_CAPTIONS, Overlay, ViewOptions, build_network
 from .html import render_html
 from .layout import DEFAULT_SEED, group_layout, layout
 from .tables import view_tables
 
-__all__ = ["ViewSpec", "Composed", "compose", "visible_graph", "GROUP_THRESHOLD", "HARD_MAX", "METRIC_COLUMNS"]
+__all__ = ["ViewSpec", "Composed", "compose", "visible_graph", "groups_ignore_memberships", "GROUP_THRESHOLD", "HARD_MAX", "METRIC_COLUMNS"]
 
 #: Past this many visible organisations the view groups them by gmina (or powiat).
 GROUP_THRESHOLD = 300
@@ -74,7 +74,9 @@ def visible_graph(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] 
         if not current or any(spec.drill.startswith(c) for c in current):
             inside.add(spec.drill)
         filters = Filters(filters.kinds, filters.sectors, tuple(sorted(inside)) or ("-",), filters.isolated)
-    sub = filter_graph(g, filters)
+    # agreements without a member in view stay until the view is known not to be grouped
+    # (groups hold organisations alone): a whole network is not copied to drop them
+    sub = filter_graph(g, filters, lone_agreements=not spec.focus)
     if spec.focus and spec.focus in sub:
         sub = focus_graph(sub, spec.focus, max(1, min(3, spec.depth)))
     orgs = sum(1 for _, t in sub.nodes(data="type") if t in ("organisation", "group"))
@@ -85,8 +87,19 @@ def visible_graph(g: nx.MultiDiGraph, spec: ViewSpec, labels: Mapping[str, str] 
     else:
         level = group_level(sub, threshold=spec.threshold if spec.grouping != "none" else HARD_MAX, drill=spec.drill)
     if level is None:
-        return sub, None, orgs
+        return drop_lone_agreements(sub), None, orgs
     return group_graph(sub, level, labels=dict(labels or {})), level, orgs
+
+
+def groups_ignore_memberships(spec: ViewSpec) -> bool:
+    """True when a grouped view of ``spec`` is the same with or without the memberships
+    of the agreement: groups stand for organisations and weigh the ties between them,
+    and a membership ties an organisation to an agreement, which no group holds.
+    Not so around a focus (its neighbourhood reaches through the agreement) or
+    without tieless organisations (one whose only tie is a membership would stay).
+    The grouped view is then drawn from the projection without memberships.
+    """
+    return not spec.focus and spec.filters.isolated
 
 
 def compose(
