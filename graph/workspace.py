@@ -222,8 +222,9 @@ class Workspace:
 
     def warm_up(self, lang: str = "pl") -> bool:
         """On large data (past :data:`WARM_UP_OVER` organisations), compute in a background
-        thread, once per data version, what the other pages ask for first (the gap report, the
-        structure, the what-if of the first single point of failure, the pickers), so a later
+        thread, once per data version, what the other pages ask for first (the pickers, the
+        findings, the gap report, the structure, the what-if of the first single point of
+        failure), so a later
         page finds it in the memo.  Returns True when it started the thread.  Call it after a
         page was drawn: the first page does not wait for it."""
         with self._lock:
@@ -235,10 +236,11 @@ class Workspace:
 
         def run():
             try:
+                self.dates(), self.facets(), self.seats(), self.org_choices(lang)  # the pickers: cheap, on every page
                 self.findings()
                 self.report()  # the slowest, and the first thing the Gaps page and the profile ask for
                 points = [r.iri for r in self.structure().articulation_points]
-                self.spof(), self.dates(), self.seats(), self.facets(), self.org_choices(lang)
+                self.spof()
                 if points:
                     self.what_if(tuple(points[:1]))
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
