@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 NAME = "stats"
 HELP = "counts of organisations by kind, sector and gmina, and of ties by kind"
+QUICK_EXIT = True  # read-only, output written by run(): the store is left to the exit (graph.cli)
 
 
 def add_arguments(p) -> None:
@@ -20,7 +22,8 @@ def run(args, workspace) -> int:
     from ..results import spreadsheet_writer
 
     day = parse_date(args.as_of, field="--as-of")
-    data = stats(workspace.store, as_of=day)
+    with _store(workspace) as store:
+        data = stats(store, as_of=day)
     if args.format == "json":
         print(json.dumps({k: [{"iri": i, "label": lab, "count": n} for i, lab, n in v] for k, v in data.items()}, ensure_ascii=False, indent=1))
     elif args.format == "csv":
@@ -35,3 +38,19 @@ def run(args, workspace) -> int:
             for _, lab, n in rows:
                 print(f"  {n:>8}  {lab}")
     return 0
+
+
+@contextmanager
+def _store(workspace):
+    """The on-disk mirror beside the data file when it matches the files
+    (graph.edit.mirror.fresh_mirror: no load), else the workspace's store."""
+    if workspace.opened:
+        yield workspace.store
+        return
+    from ..edit.mirror import fresh_mirror
+
+    with fresh_mirror(workspace.settings) as mirror:
+        if mirror is not None:
+            yield mirror
+            return
+    yield workspace.store

@@ -6,6 +6,7 @@ import getpass
 
 NAME = "undo"
 HELP = "undo the latest change (or the change ID) by applying its inverse, itself recorded in the history"
+QUICK_EXIT = True  # every file written, fsynced and closed when run() returns: no teardown (graph.cli)
 
 
 def add_arguments(p) -> None:
