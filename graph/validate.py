@@ -89,11 +89,15 @@ def text_in(g: rdflib.Graph, node, prop, lang: str) -> str | None:
     return str(plain[0]) if plain else (str(values[0]) if values else None)
 
 
-def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> Report:
-    """Validate ``data`` against ``shapes`` (default: data/shapes.ttl)."""
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph | None = None, *, inplace: bool = False) -> Report:
+    """Validate ``data`` against ``shapes`` (default: data/shapes.ttl).
+
+    ``inplace=True``: ``data`` is a throwaway graph built for this check, which
+    pySHACL may change instead of copying it first (it copies in advanced mode).
+    """
     shapes = shapes if shapes is not None else load_shapes()
     try:
-        conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
+        conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True, inplace=inplace)
     except Exception as exc:  # pySHACL raises ReportableRuntimeError, ConstraintLoadError...
         raise DataError("shapes", f"not valid SHACL: {exc}") from None
     findings = []

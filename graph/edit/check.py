@@ -111,14 +111,14 @@ def check_change(
     after += schema
     for t in (around - change.removed) | change.added:
         after.add(t)
-    report = validate_graph(after, shapes)
+    report = validate_graph(after, shapes, inplace=True)  # both graphs are built for the check alone
     if not report.violations:
         return []
     before = new_graph()
     before += schema
     for t in around:
         before.add(t)
-    known = {_key(f) for f in validate_graph(before, shapes).violations}
+    known = {_key(f) for f in validate_graph(before, shapes, inplace=True).violations}
     problems = []
     for found in report.violations:
         if _key(found) in known:
