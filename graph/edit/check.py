@@ -16,8 +16,9 @@ from pathlib import Path
 import rdflib
 from rdflib import URIRef
 
-from ..io import load_graph, new_graph
+from ..io import new_graph, parse_file
 from ..model import PREFIXES
+from ..terms import to_rdflib
 from ..settings import SCHEMA_FILES
 from ..validate import Finding, details, load_shapes, validate_graph
 from .changes import Change, Problem
@@ -51,13 +52,17 @@ FIELDS: dict[str, str] = {
 
 
 @cache
-def _schema(paths: tuple[Path, ...]) -> rdflib.Graph:
-    return load_graph(paths)
+def _schema(paths: tuple[Path, ...]) -> tuple[tuple, ...]:
+    """The triples of the files, read once per process; copied into each check's
+    graph, never indexed on their own (an rdflib graph of them costs 7x the parse)."""
+    return tuple((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for path in paths for q in parse_file(path))
 
 
 def schema_graph(paths: tuple[Path, ...] = SCHEMA_FILES) -> rdflib.Graph:
-    """The vocabulary and territory files (read once per process)."""
-    return _schema(tuple(paths))
+    """The vocabulary and territory files as a graph (parsed once per process)."""
+    g = new_graph()
+    g.addN((s, p, o, g) for s, p, o in _schema(tuple(paths)))
+    return g
 
 
 @cache
@@ -101,21 +106,21 @@ def check_change(
     if change.empty:
         return []
     shapes = shapes if shapes is not None else default_shapes()
-    schema = schema if schema is not None else schema_graph()
+    schema = schema if schema is not None else _schema(tuple(SCHEMA_FILES))  # a graph, or its triples
     triples = change.added | change.removed
     focus = {t[0] for t in triples} | {t[2] for t in triples if isinstance(t[2], URIRef)}
     level1 = ctx.about(focus)
     near = {t[2] for t in level1 | change.added if isinstance(t[2], URIRef)} - focus
     around = level1 | ctx.about(near)
     after = new_graph()
-    after += schema
+    after.addN((s, p, o, after) for s, p, o in schema)
     for t in (around - change.removed) | change.added:
         after.add(t)
     report = validate_graph(after, shapes, inplace=True)  # both graphs are built for the check alone
     if not report.violations:
         return []
     before = new_graph()
-    before += schema
+    before.addN((s, p, o, before) for s, p, o in schema)
     for t in around:
         before.add(t)
     known = {_key(f) for f in validate_graph(before, shapes, inplace=True).violations}

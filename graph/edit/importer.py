@@ -38,7 +38,6 @@ from ..errors import GraphError
 from ..io import read_limited
 from ..wording import count
 from .changes import Change, EditError, Problem
-from .check import check_change
 from .draft import Draft, finish
 from .ids import IdentifierError, check_krs, check_nip, check_regon
 from .lookup import Context
@@ -292,6 +291,8 @@ def _teryt(value) -> str:
 
 def plan_import(ctx: Context, tables: list[Table], *, who: str, shapes=None, check: bool = True) -> ImportPlan:
     """Check every row of every table; the change to apply (None when any error)."""
+    from .check import check_change  # pySHACL: imported when a plan is checked, not to read a file (graph.edit.mirror.editing)
+
     draft = Draft(ctx)
     problems: list[Problem] = []
     counts = {"organisations": 0, "ties": 0}

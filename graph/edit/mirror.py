@@ -30,8 +30,10 @@ SHA-256 of every file, hashed inside the lock.
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -165,13 +167,23 @@ def _young_garbage() -> Iterator[None]:
 @contextmanager
 def editing(settings: Settings) -> Iterator[Editor]:
     """The editor a command-line edit uses (see the module's docstring)."""
-    from .editor import Editor  # the checks (pySHACL): not for the readers of fresh_mirror
-
     if settings.backend != "oxigraph":
+        from .editor import Editor
+
         yield Editor(settings)
         return
-    with mirrored_store(settings) as store:
-        yield Editor(settings, store, lock_held=True)
+    # the editor's checks import pySHACL (a quarter of a second): in the background,
+    # while this thread takes the lock, hashes the files and opens the mirror (disk waits)
+    loader = threading.Thread(target=importlib.import_module, args=(f"{__package__}.editor",), name="import-editor", daemon=True)
+    loader.start()
+    try:
+        with mirrored_store(settings) as store:
+            loader.join()
+            from .editor import Editor
+
+            yield Editor(settings, store, lock_held=True)
+    finally:
+        loader.join()
 
 
 @contextmanager
