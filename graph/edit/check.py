@@ -12,19 +12,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import URIRef
 
 from ..io import new_graph, parse_file
 from ..model import PREFIXES
-from ..terms import to_rdflib
 from ..settings import SCHEMA_FILES
-from ..validate import Finding, details, load_shapes, validate_graph
+from ..terms import to_rdflib
 from .changes import Change, Problem
 from .lookup import Context
 
-__all__ = ["check_change", "schema_graph", "default_shapes", "FIELDS"]
+if TYPE_CHECKING:  # pySHACL is imported by the first check (graph.edit.mirror.editing warms it in the background)
+    from ..validate import Finding
+
+__all__ = ["check_change", "schema_graph", "default_shapes", "warm", "FIELDS"]
 
 #: predicate IRI -> the field a person filled in (forms and spreadsheet columns)
 FIELDS: dict[str, str] = {
@@ -67,6 +70,8 @@ def schema_graph(paths: tuple[Path, ...] = SCHEMA_FILES) -> rdflib.Graph:
 
 @cache
 def _shapes(path: Path | None) -> rdflib.Graph:
+    from ..validate import load_shapes
+
     return load_shapes() if path is None else load_shapes([path])
 
 
@@ -75,7 +80,17 @@ def default_shapes(path: Path | None = None) -> rdflib.Graph:
     return _shapes(path)
 
 
+def warm() -> None:
+    """Import pySHACL and read the default shapes and the schema files (each once per process)."""
+    import pyshacl  # noqa: F401
+
+    default_shapes()
+    _schema(tuple(SCHEMA_FILES))
+
+
 def _key(f: Finding) -> tuple:
+    from ..validate import details
+
     d = details(f)
     return (d["focus"], d["shape"], d["path"], d["value"], d["constraint"])
 
@@ -105,6 +120,8 @@ def check_change(
     """SHACL violations the change would add, each as a Problem naming field and rule."""
     if change.empty:
         return []
+    from ..validate import details, validate_graph
+
     shapes = shapes if shapes is not None else default_shapes()
     schema = schema if schema is not None else _schema(tuple(SCHEMA_FILES))  # a graph, or its triples
     triples = change.added | change.removed

@@ -30,7 +30,6 @@ SHA-256 of every file, hashed inside the lock.
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import shutil
 import threading
@@ -172,18 +171,27 @@ def editing(settings: Settings) -> Iterator[Editor]:
 
         yield Editor(settings)
         return
-    # the editor's checks import pySHACL (a quarter of a second): in the background,
-    # while this thread takes the lock, hashes the files and opens the mirror (disk waits)
-    loader = threading.Thread(target=importlib.import_module, args=(f"{__package__}.editor",), name="import-editor", daemon=True)
-    loader.start()
+    warming = threading.Thread(target=_warm_checks, name="warm-checks", daemon=True)
+    warming.start()
     try:
         with mirrored_store(settings) as store:
-            loader.join()
             from .editor import Editor
 
             yield Editor(settings, store, lock_held=True)
     finally:
-        loader.join()
+        warming.join()
+
+
+def _warm_checks() -> None:
+    """Import pySHACL and read the shapes and schema the check needs (a quarter of
+    a second, no lock needed) while the edit waits on the disk: the lock, the
+    mirror's opening, the lookups.  An error is left for the check to raise."""
+    try:
+        from .check import warm
+
+        warm()
+    except Exception:  # noqa: BLE001 - raised again, where it belongs, by the check itself
+        pass
 
 
 @contextmanager
