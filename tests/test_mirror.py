@@ -18,10 +18,10 @@ EXTRA = """
 """
 
 
-def _stats_cli(capsys, path: Path) -> tuple[dict, bool]:
+def _stats_cli(capsys, path: Path, *extra: str) -> tuple[dict, bool]:
     """The JSON of `graph stats` and whether it loaded the files (False: the mirror answered)."""
     held: list = []
-    assert main(["stats", "--format", "json", "--data", str(path)], held=held) == 0
+    assert main(["stats", "--format", "json", "--data", str(path), *extra], held=held) == 0
     return json.loads(capsys.readouterr().out), held[0].opened
 
 
@@ -29,6 +29,7 @@ def test_stats_answers_from_a_fresh_mirror_as_from_the_files(tiny_file: Path, ca
     settings = Settings(data=(tiny_file,))
     loaded, opened = _stats_cli(capsys, tiny_file)
     assert opened  # no mirror yet: the files are loaded
+    loaded_then, _ = _stats_cli(capsys, tiny_file, "--as-of", "2021-06-30")
     with editing(settings):
         pass  # builds the mirror and stamps it
     with fresh_mirror(settings) as store:
@@ -39,6 +40,9 @@ def test_stats_answers_from_a_fresh_mirror_as_from_the_files(tiny_file: Path, ca
     assert mirrored == loaded
     kinds = {row["iri"].rsplit("/", 1)[-1]: row["count"] for row in mirrored["kind"]}
     assert kinds == {"social_cooperative": 1, "owes": 1, "gmina": 1}
+    mirrored_then, opened = _stats_cli(capsys, tiny_file, "--as-of", "2021-06-30")
+    assert not opened and mirrored_then == loaded_then
+    assert {r["iri"].rsplit("/", 1)[-1] for r in mirrored_then["tie_kind"]} == {"funding"}  # the cofounding tie ended in 2020
 
 
 def test_a_mirror_that_does_not_match_the_files_is_never_read(tiny_file: Path, capsys):
