@@ -151,8 +151,8 @@ def mirrored_store(settings: Settings, *, rebuilt: list | None = None) -> Iterat
 @contextmanager
 def _young_garbage() -> Iterator[None]:
     """Objects made before the mirror opened cannot hold it: the collection that
-    closes it looks only at those made since (``gc.freeze``), a few milliseconds
-    where a full collection after pySHACL's graphs costs a tenth of a second."""
+    closes it looks only at those made since (``gc.freeze``), not again at every
+    module and answer the process held before."""
     if gc.get_freeze_count():  # the process froze objects itself: leave its choice alone
         yield
         return
