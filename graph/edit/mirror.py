@@ -32,6 +32,7 @@ from __future__ import annotations
 import gc
 import json
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -172,6 +173,8 @@ def editing(settings: Settings) -> Iterator[Editor]:
         yield Editor(settings)
         return
     warming = threading.Thread(target=_warm_checks, name="warm-checks", daemon=True)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)  # the edit gets the interpreter back soon after each wait on the disk
     warming.start()
     try:
         with mirrored_store(settings) as store:
@@ -180,6 +183,7 @@ def editing(settings: Settings) -> Iterator[Editor]:
             yield Editor(settings, store, lock_held=True)
     finally:
         warming.join()
+        sys.setswitchinterval(switch)
 
 
 def _warm_checks() -> None:
