@@ -80,10 +80,8 @@ def main(argv: list[str] | None = None, *, held: list | None = None) -> int:
     parser = build_parser(only=argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
-        from .workspace import Workspace
-
         settings = Settings.from_env(backend=args.backend).with_data(args.data)
-        workspace = Workspace(settings)
+        workspace = _Deferred(settings)
         if held is not None and args._quick:
             held.append(workspace)
         return int(args._run(args, workspace) or 0)
@@ -92,6 +90,28 @@ def main(argv: list[str] | None = None, *, held: list | None = None) -> int:
         return 2
     except BrokenPipeError:  # `python -m graph query ... | head`
         return 0
+
+
+class _Deferred:
+    """A command's :class:`~graph.workspace.Workspace`, built on first use beyond
+    its ``settings``: an edit, which needs only those, imports no workspace."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._workspace = None
+
+    @property
+    def opened(self) -> bool:
+        return self._workspace is not None and self._workspace.opened
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._workspace is None:
+            from .workspace import Workspace
+
+            self._workspace = Workspace(self.settings)
+        return getattr(self._workspace, name)
 
 
 def console() -> None:
