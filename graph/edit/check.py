@@ -9,6 +9,7 @@ not blamed on the edit.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,11 @@ FIELDS: dict[str, str] = {
 }
 
 
+#: Held while the shapes or the schema are read: the edit and the thread warming them
+#: (graph.edit.mirror.editing) read them once between them, not once each.
+_reading = threading.RLock()
+
+
 @cache
 def _schema(paths: tuple[Path, ...]) -> tuple[tuple, ...]:
     """The triples of the files, read once per process; copied into each check's
@@ -76,8 +82,14 @@ def _shapes(path: Path | None) -> rdflib.Graph:
 
 
 def default_shapes(path: Path | None = None) -> rdflib.Graph:
-    """data/shapes.ttl (read once per process)."""
-    return _shapes(path)
+    """data/shapes.ttl (read once per process: a second thread asking meanwhile waits for it)."""
+    with _reading:
+        return _shapes(path)
+
+
+def _schema_triples() -> tuple[tuple, ...]:
+    with _reading:
+        return _schema(tuple(SCHEMA_FILES))
 
 
 def warm() -> None:
@@ -85,7 +97,7 @@ def warm() -> None:
     import pyshacl  # noqa: F401
 
     default_shapes()
-    _schema(tuple(SCHEMA_FILES))
+    _schema_triples()
 
 
 def _key(f: Finding) -> tuple:
@@ -123,7 +135,7 @@ def check_change(
     from ..validate import details, validate_graph
 
     shapes = shapes if shapes is not None else default_shapes()
-    schema = schema if schema is not None else _schema(tuple(SCHEMA_FILES))  # a graph, or its triples
+    schema = schema if schema is not None else _schema_triples()  # a graph, or its triples
     triples = change.added | change.removed
     focus = {t[0] for t in triples} | {t[2] for t in triples if isinstance(t[2], URIRef)}
     level1 = ctx.about(focus)
