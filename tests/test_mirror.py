@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from graph.analysis.stats import stats
 from graph.cli import main
 from graph.edit.mirror import editing, fresh_mirror, mirror_path
@@ -83,3 +85,14 @@ def test_a_reader_holds_the_lock_until_it_is_done(tiny_file: Path):
         assert len(store) == len(open_store(settings))
     with fresh_mirror(settings) as again:  # released
         assert again is not None
+
+
+def test_after_an_edit_fails_the_next_one_in_the_same_process_opens_the_mirror(tiny_file: Path):
+    settings = Settings(data=(tiny_file,))
+    with pytest.raises(ValueError, match="refused"):
+        with editing(settings) as editor:
+            assert len(editor.context().kinds) > 5  # read through the mirror
+            raise ValueError("refused")
+    assert (mirror_path(tiny_file) / "stamp.json").exists()  # nothing was written: the mirror stays fresh
+    with editing(settings) as editor:
+        assert len(editor.context().kinds) > 5

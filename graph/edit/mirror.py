@@ -143,10 +143,13 @@ def mirrored_store(settings: Settings, *, rebuilt: list | None = None) -> Iterat
             if clean or after == before:  # an error before any write leaves the mirror as it was
                 raw.flush()
                 _write_stamp(folder, after)
-            # close the on-disk store now (its lock file), whoever still holds the wrapper
+            # close the on-disk store now (its lock file), whoever still holds the wrapper:
+            # graph.store reads every answer whole, so no iterator over it outlives a clean
+            # edit; after an error, one may, held by a traceback in a cycle: collect it
             store.ox = ox.Store()
             del raw
-            gc.collect()  # what still holds it is garbage made during the edit (_young_garbage)
+            if not clean:
+                gc.collect()  # what still holds it is garbage made during the edit (_young_garbage)
 
 
 @contextmanager
