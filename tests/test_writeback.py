@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from graph.edit import OrganisationInput, add_organisation, turtle
 from graph.edit.editor import Editor
 from graph.edit.turtle import serialise
-from graph.edit.writeback import WriteError, read_triples, render, save
+from graph.edit.writeback import WriteError, locked, read_triples, render, save
 from graph.settings import DATA_DIR, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,3 +241,31 @@ def test_tidy_rewrites_to_the_stable_form_with_the_same_triples(data_file: Path,
     assert read_triples(data_file)[0] == before
     assert main(["tidy", str(data_file), "--check"]) == 0
     assert "already tidy" in capsys.readouterr().out
+
+
+HOLDER = "import sys, time\nfrom graph.edit.writeback import locked\nwith locked(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(float(sys.argv[2]))\n"
+
+
+def test_writers_take_turns_on_the_lock_across_threads_and_processes(tmp_path: Path):
+    data = tmp_path / "d.ttl"
+    with locked(data):
+        with pytest.raises(WriteError, match=r"waited 0\.1 s for d\.ttl\.lock"):
+            with locked(data, timeout=0.1):  # a second holder in this process (another thread's editor) waits
+                pass
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(data), "0.6"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WriteError):
+            with locked(data, timeout=0):
+                pass
+        start = time.monotonic()
+        with locked(data, timeout=30):  # the other process lets go: this one gets it
+            assert holder.poll() is not None or time.monotonic() - start > 0.1
+    finally:
+        holder.wait(timeout=30)
+    killed = subprocess.Popen([sys.executable, "-c", HOLDER, str(data), "60"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert killed.stdout.readline().strip() == "held"
+    killed.kill()
+    killed.wait(timeout=30)
+    with locked(data, timeout=5):  # a holder that died holds nothing
+        pass

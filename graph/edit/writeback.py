@@ -7,21 +7,22 @@
 * :func:`write_atomic` writes a temporary file in the same folder, fsyncs it,
   ``os.replace``-s it over the data file and fsyncs the folder: a crash at
   any moment leaves either the old file or the new one, whole.
-* :func:`locked` holds ``<file>.lock`` (filelock): two processes or two
+* :func:`locked` holds ``<file>.lock`` (an ``flock``): two processes or two
   browser sessions editing the same file take turns, and each re-reads the
   file inside the lock, so neither loses the other's change.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from filelock import FileLock, Timeout
 
 from ..errors import GraphError
 from ..io import check_regular, read_limited, syntax_error
@@ -47,6 +48,7 @@ EDIT_PREFIXES = {"eschange": BASE + "id/change/", "eseditor": BASE + "id/editor/
 
 #: How long a writer waits for another to finish before giving up.
 LOCK_TIMEOUT_S = 60.0
+_POLL_S = 0.05
 
 
 class WriteError(GraphError):
@@ -60,16 +62,35 @@ def lock_path(path: str | Path) -> Path:
 
 @contextmanager
 def locked(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S):
-    """Hold the lock file of ``path`` (one writer at a time, across processes and threads)."""
-    lock = FileLock(str(lock_path(path)), timeout=timeout, thread_local=False, is_singleton=False)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise WriteError(f"{path}: another edit is still being written (waited {timeout:g} s for {lock_path(path).name})") from None
+    """Hold the lock file of ``path`` (one writer at a time, across processes and threads).
+
+    An exclusive ``flock`` on ``<file>.lock`` through a descriptor of its own
+    (two threads of one process take turns too), tried every 50 ms for
+    ``timeout`` seconds (0: once); the system releases it if the process dies.
+    The filelock package does the same and costs 15 ms to import per edit.
+    """
+    lock = lock_path(path)
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise WriteError(f"{path}: another edit is still being written (waited {timeout:g} s for {lock.name})") from None
+            time.sleep(_POLL_S)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        if os.fstat(fd).st_nlink:  # still the file at that name (not removed meanwhile)
+            break
+        os.close(fd)
     try:
         yield
     finally:
-        lock.release()
+        os.close(fd)  # releases the lock
 
 
 def read_triples(path: str | Path, *, max_bytes: int = 1 << 30) -> tuple[set[ox.Triple], bytes]:
