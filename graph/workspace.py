@@ -45,7 +45,7 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "preload", "preloaded", "release_memory", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
@@ -59,70 +59,6 @@ MEMO_ENTRIES = {"answers": 256, "graphs": 32}
 #: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
 #: each costs a few bound queries and a pass over its edges, so a save stays quick.
 PATCHED_AT_MOST = 4
-
-
-#: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
-_PRELOADED: dict[Settings, Workspace] = {}
-_PRELOAD_LOCK = threading.Lock()
-#: Seconds the preloaded workspace waits after the first page's answers before warming up the rest
-#: (a visitor who came in the meantime draws the first page without competing with it).
-PRELOAD_WARM_UP_AFTER = 3.0
-
-
-def release_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere
-    nothing).  Reading a national file and building its projection leaves a few tens of
-    MB of freed but held heap behind; a long-lived server calls this after such work."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP_AFTER) -> Workspace:
-    """Start opening the workspace of ``settings`` in a background thread and return it.
-
-    The dashboard's launcher calls it as the server starts, so the store is read
-    and the first page's answers (the projection, the summary, the overview
-    tables, the timeline, the findings) are computed while Streamlit starts and before the
-    first visitor comes; :func:`preloaded` hands the workspace to the dashboard.
-    Then, on large data, it warms up the other pages' answers
-    (:meth:`Workspace.warm_up`) unless ``warm_up_after`` is None.  An error
-    (a broken file) is left for the first page, which reads the files again and
-    shows it.
-    """
-    ws = Workspace(settings)
-    with _PRELOAD_LOCK:
-        _PRELOADED.clear()
-        _PRELOADED[settings] = ws
-
-    def run():
-        import time
-
-        try:
-            ws.store
-            ws.summary(), ws.overview_tables(), ws.timeline()
-            ws.findings()  # the first page's headline gaps
-        except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
-            return
-        release_memory()
-        if warm_up_after is not None:
-            time.sleep(warm_up_after)
-            ws.warm_up()
-
-    threading.Thread(target=run, name="preload", daemon=True).start()
-    return ws
-
-
-def preloaded(settings: Settings) -> Workspace | None:
-    """The workspace :func:`preload` opened for ``settings`` (once; None when there is none,
-    when it was for other settings, or when the files changed since)."""
-    with _PRELOAD_LOCK:
-        ws = _PRELOADED.pop(settings, None)
-        _PRELOADED.clear()  # preloaded for other settings: not kept in memory
-    return ws if ws is not None and not ws.stale() else None
 
 
 def _stat(path: Path) -> tuple[str, int, int]:
@@ -245,6 +181,8 @@ class Workspace:
                     self.what_if(tuple(points[:1]))
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
                 pass
+            from .preload import release_memory
+
             release_memory()
 
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()

@@ -207,4 +207,4 @@ def test_the_launcher_preloads_with_the_settings_the_dashboard_builds(monkeypatc
     cfg = launch.dashboard_settings()
     assert cfg.max_rows == 77 and cfg.data == (tmp_path / "x.ttl",)  # a secret wins over the variable
     monkeypatch.setattr(state, "secret_settings", lambda: {"GRAPH_MAX_ROWS": "77"})
-    assert state.settings() == cfg  # so graph.workspace.preloaded() hands the preloaded workspace over
+    assert state.settings() == cfg  # so graph.preload.preloaded() hands the preloaded workspace over

@@ -178,7 +178,7 @@ def test_an_answer_computed_while_the_data_changed_is_not_kept(ws):
 def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
     import threading
 
-    from graph.workspace import preload, preloaded
+    from graph.preload import preload, preloaded
 
     data = tmp_path / "entities.ttl"
     shutil.copyfile(DEFAULT_DATA[0], data)

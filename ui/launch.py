@@ -14,7 +14,7 @@ any WebSocket from an unknown origin), and ``get_internal_ip`` "connects" a
 UDP socket to 8.8.8.8 to learn the LAN address.  Both are replaced here before
 Streamlit starts: no public address, and the LAN address read from the
 interfaces (psutil).  While Streamlit starts, a background thread reads the
-data and computes the first page's answers (:func:`graph.workspace.preload`)
+data and computes the first page's answers (:func:`graph.preload.preload`)
 and imports the pages' modules, so the first visitor does not wait for
 them from the start.  Usage statistics are off in ``.streamlit/config.toml``
 (``browser.gatherUsageStats``); Streamlit has no version check, and its
@@ -82,11 +82,11 @@ def dashboard_settings():
 
 
 def _preload() -> None:
-    """Open the data while Streamlit starts (:func:`graph.workspace.preload`): the first
+    """Open the data while Streamlit starts (:func:`graph.preload.preload`): the first
     visitor finds the store read and the first page's answers computed, or under way."""
     cfg = dashboard_settings()
     if cfg is not None:
-        from graph.workspace import preload
+        from graph.preload import preload
 
         preload(cfg)
     import importlib

@@ -29,7 +29,8 @@ from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.settings import DEFAULT_DATA, Settings
 from graph.workers import warn_once_without_sandbox
-from graph.workspace import Workspace, preloaded
+from graph.preload import preloaded
+from graph.workspace import Workspace
 
 __all__ = ["settings", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]
 
@@ -74,7 +75,7 @@ class _Current:
     def get(self) -> Workspace:
         with self.lock:
             if self.ws is None or self.ws.stale():
-                # the one the launcher started to open (graph.workspace.preload), else a new one;
+                # the one the launcher started to open (graph.preload.preload), else a new one;
                 # the old one (its store, its memo) goes with the last run holding it
                 self.ws = preloaded(self.cfg) or Workspace(self.cfg)
             return self.ws

@@ -1,0 +1,80 @@
+"""The dashboard's workspace, opened before the first visitor comes.
+
+``./run app`` (:mod:`ui.launch`) calls :func:`preload` as the server starts:
+a background thread reads the store and computes the first page's answers
+while Streamlit starts, and :func:`preloaded` hands that workspace to the
+dashboard's first run (``ui/state.py``).  :func:`release_memory` gives the C
+heap's free pages back after such work.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .settings import Settings
+from .workspace import Workspace
+
+__all__ = ["preload", "preloaded", "release_memory", "PRELOAD_WARM_UP_AFTER"]
+
+#: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
+_PRELOADED: dict[Settings, Workspace] = {}
+_PRELOAD_LOCK = threading.Lock()
+#: Seconds the preloaded workspace waits after the first page's answers before warming up the rest
+#: (a visitor who came in the meantime draws the first page without competing with it).
+PRELOAD_WARM_UP_AFTER = 3.0
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing).  Reading a national file and building its projection leaves a few tens of
+    MB of freed but held heap behind; a long-lived server calls this after such work."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP_AFTER) -> Workspace:
+    """Start opening the workspace of ``settings`` in a background thread and return it.
+
+    The dashboard's launcher calls it as the server starts, so the store is read
+    and the first page's answers (the projection, the summary, the overview
+    tables, the timeline, the findings) are computed while Streamlit starts and before the
+    first visitor comes; :func:`preloaded` hands the workspace to the dashboard.
+    Then, on large data, it warms up the other pages' answers
+    (:meth:`Workspace.warm_up`) unless ``warm_up_after`` is None.  An error
+    (a broken file) is left for the first page, which reads the files again and
+    shows it.
+    """
+    ws = Workspace(settings)
+    with _PRELOAD_LOCK:
+        _PRELOADED.clear()
+        _PRELOADED[settings] = ws
+
+    def run():
+        import time
+
+        try:
+            ws.store
+            ws.summary(), ws.overview_tables(), ws.timeline()
+            ws.findings()  # the first page's headline gaps
+        except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
+            return
+        release_memory()
+        if warm_up_after is not None:
+            time.sleep(warm_up_after)
+            ws.warm_up()
+
+    threading.Thread(target=run, name="preload", daemon=True).start()
+    return ws
+
+
+def preloaded(settings: Settings) -> Workspace | None:
+    """The workspace :func:`preload` opened for ``settings`` (once; None when there is none,
+    when it was for other settings, or when the files changed since)."""
+    with _PRELOAD_LOCK:
+        ws = _PRELOADED.pop(settings, None)
+        _PRELOADED.clear()  # preloaded for other settings: not kept in memory
+    return ws if ws is not None and not ws.stale() else None
