@@ -31,7 +31,7 @@ from ..store import Store
 from ..vocabulary import pick
 from .absences import absence_text, matching
 from .findings import Finding, Resource
-from .network import organisation_graph
+from .network import organisation_graph, quiet
 from .projection import local
 
 __all__ = [
@@ -124,6 +124,7 @@ def _groups(store: Store, gminy, as_of: str | None, pes: frozenset[str]) -> dict
     return out
 
 
+@quiet
 def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) -> pd.DataFrame:
     """Gmina x expected partner, as of the projection's date.
 

@@ -24,6 +24,7 @@ from .dates import iso
 from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Suggestion
 from .metrics import network_metrics, node_metrics
+from .network import quiet
 from .projection import to_networkx
 from .structure import Structure, structure
 from .suggest import suggest_ties
@@ -95,6 +96,7 @@ class GapFindings:
     timings: dict = field(default_factory=dict)
 
 
+@quiet
 def gap_findings(
     store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, graph: nx.MultiDiGraph | None = None, engine: str = "auto"
 ) -> GapFindings:
@@ -131,6 +133,7 @@ def ended_ties(store: Store, day: str | None) -> tuple:
     return tuple(sorted(out.values()))
 
 
+@quiet
 def gap_report(
     store: Store,
     *,

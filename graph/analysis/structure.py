@@ -24,7 +24,7 @@ import networkx as nx
 
 from ..wording import count
 from .findings import Finding, Resource, sizes
-from .network import organisation_graph, resolve_organisation, resource
+from .network import organisation_graph, quiet, resolve_organisation, resource, shared
 
 __all__ = ["SUPPORT_KINDS", "Structure", "structure", "cut_parts", "WhatIf", "what_if"]
 
@@ -166,8 +166,25 @@ def structure(g: nx.Graph) -> Structure:
     >>> [r.iri for r in structure(g).articulation_points]
     ['b']
     """
+    return shared(g, "structure", lambda: _structure(g))  # once per frozen projection (the report and the page ask)
+
+
+class _Resources(dict):
+    """Node -> :class:`Resource`, made when first asked for."""
+
+    def __init__(self, g: nx.Graph) -> None:
+        super().__init__()
+        self.g = g
+
+    def __missing__(self, v) -> Resource:
+        r = self[v] = resource(self.g, v)
+        return r
+
+
+@quiet
+def _structure(g: nx.Graph) -> Structure:
     h = organisation_graph(g)
-    res = {v: resource(g, v) for v in h}
+    res = _Resources(g)
     points, bridges = cut_parts(h)
     findings: list[Finding] = []
     for v, parts in sorted(points.items(), key=lambda kv: (-(sum(kv[1]) - max(kv[1])), res[kv[0]].label, kv[0])):

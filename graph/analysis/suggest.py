@@ -38,7 +38,7 @@ from collections import defaultdict
 import networkx as nx
 
 from .findings import Finding, Suggestion
-from .network import organisation_graph, resource
+from .network import organisation_graph, quiet, resource
 
 __all__ = ["SUGGESTION_RULES", "RULE_MEETS", "WEIGHTS", "suggest_ties"]
 
@@ -92,6 +92,7 @@ def _role(kind: str | None, pes_kinds: frozenset[str]) -> str | None:
     return kind if kind in {"ops", "firm", "pup", "owes", "gmina"} else None
 
 
+@quiet
 def suggest_ties(
     g: nx.Graph,
     *,
