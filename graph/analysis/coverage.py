@@ -196,7 +196,7 @@ def coverage_findings(frame: pd.DataFrame, *, as_of: str | None = None, absences
     cooperation (organisations but no PUP tie, OWES support or ROPS advice),
     and each matching verified absence stated as a fact."""
     out = []
-    for iri, row in frame.iterrows():
+    for iri, row in frame.to_dict("index").items():  # plain dicts: iterrows builds a Series per gmina
         r = Resource(str(iri), str(row["label"]), str(row["label"]))
         data_pl, data_en = [], []
         for col, (pl, en, kind_iri) in _ENTITY.items():

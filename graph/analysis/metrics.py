@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
 
 import networkx as nx
 import numpy as np
@@ -32,6 +33,7 @@ import scipy.sparse as sp
 from ..model import SECTORS, TIE_KINDS
 from .brokerage import BROKERAGE_ROLES, role_counts
 from .network import graph_index, organisation_graph, quiet
+from .offload import OFFLOAD_MIN_NODES, offload
 
 __all__ = [
     "NX_MAX_NODES",
@@ -118,8 +120,14 @@ def betweenness(h: nx.Graph, *, method: str = "auto", k: int = SAMPLE_K, seed: i
     if how == "sampled":
         return nx.betweenness_centrality(h, k=min(k, n), seed=seed)
     g, nodes = _igraph(h)
+    return _scaled(nodes, g.betweenness(directed=False))
+
+
+def _scaled(nodes, values) -> dict:
+    """igraph's betweenness of each node on networkx's scale (divided by (n - 1)(n - 2) / 2)."""
+    n = len(nodes)
     scale = 2.0 / ((n - 1) * (n - 2))
-    return {v: b * scale for v, b in zip(nodes, g.betweenness(directed=False))}
+    return {v: b * scale for v, b in zip(nodes, values)}
 
 
 def harmonic(h: nx.Graph, *, method: str = "auto") -> dict:
@@ -285,54 +293,76 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
     """
     h = organisation_graph(g)
     index = graph_index(h)
-    nodes = list(index.nodes)
-    n = len(nodes)
-    attrs = [h.nodes[v] for v in nodes]
-    columns: dict[str, object] = {col: [d.get(col) for d in attrs] for col in _INFO_COLUMNS}
-    columns["degree"] = [len(h[v]) for v in nodes]
-    # ties by kind and direction: one pass over the projection's ties between organisations
-    position, kinds = index.position, {}
-    src, dst, kind = [], [], []
-    for u, v, k in g.edges(data="kind"):
-        if u != v and u in position and v in position:
-            src.append(position[u])
-            dst.append(position[v])
-            kind.append(kinds.setdefault(k, len(kinds)))
-    src_a, dst_a, kind_a = (np.asarray(x, dtype=np.int64) for x in (src, dst, kind))
-    size = n * max(len(kinds), 1)
-    out = np.bincount(src_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
-    into = np.bincount(dst_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
-    columns["ties"] = (out.sum(axis=1) + into.sum(axis=1)).tolist()
-    for k in TIE_KINDS:
-        # a kind is matched as the text "out_<kind>" was: None and "None" are one kind
-        at = [i for x, i in kinds.items() if str(x) == k]
-        columns[f"out_{k}"] = out[:, at].sum(axis=1).tolist()
-        columns[f"in_{k}"] = into[:, at].sum(axis=1).tolist()
-    frame = pd.DataFrame(columns, index=pd.Index(nodes, name="iri"))
-    if not nodes:
-        return frame
-    bet = betweenness(h, method=method, seed=seed)
-    har = harmonic(h, method=method)
+    with _closeness(h, method, seed) as closeness:  # at scale, started now in forked children
+        nodes = list(index.nodes)
+        n = len(nodes)
+        attrs = [h.nodes[v] for v in nodes]
+        columns: dict[str, object] = {col: [d.get(col) for d in attrs] for col in _INFO_COLUMNS}
+        columns["degree"] = [len(h[v]) for v in nodes]
+        # ties by kind and direction: one pass over the projection's ties between organisations
+        position, kinds = index.position, {}
+        src, dst, kind = [], [], []
+        for u, v, k in g.edges(data="kind"):
+            if u != v and u in position and v in position:
+                src.append(position[u])
+                dst.append(position[v])
+                kind.append(kinds.setdefault(k, len(kinds)))
+        src_a, dst_a, kind_a = (np.asarray(x, dtype=np.int64) for x in (src, dst, kind))
+        size = n * max(len(kinds), 1)
+        out = np.bincount(src_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
+        into = np.bincount(dst_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
+        columns["ties"] = (out.sum(axis=1) + into.sum(axis=1)).tolist()
+        for k in TIE_KINDS:
+            # a kind is matched as the text "out_<kind>" was: None and "None" are one kind
+            at = [i for x, i in kinds.items() if str(x) == k]
+            columns[f"out_{k}"] = out[:, at].sum(axis=1).tolist()
+            columns[f"in_{k}"] = into[:, at].sum(axis=1).tolist()
+        frame = pd.DataFrame(columns, index=pd.Index(nodes, name="iri"))
+        if not nodes:
+            return frame
+        pr = nx.pagerank(h) if h.number_of_edges() else dict.fromkeys(nodes, 1.0 / len(nodes))
+        core = index.igraph().coreness()  # the k-core numbers (networkx's core_number), in C
+        cons, eff = burt(h)
+        # brokerage on the ties' direction (one per ordered pair), groups by sector
+        pairs = np.unique(src_a * n + dst_a) if len(src_a) else np.zeros(0, dtype=np.int64)
+        groups: dict = {}
+        roles = role_counts(n, pairs // n, pairs % n, [groups.setdefault(d.get("sector"), len(groups)) for d in attrs])
+        com = _communities(h, seed)
+        bet, har = closeness()
     frame["betweenness"] = [bet[v] for v in nodes]
     frame["harmonic"] = [har[v] for v in nodes]
-    pr = nx.pagerank(h) if h.number_of_edges() else dict.fromkeys(nodes, 1.0 / len(nodes))
     frame["pagerank"] = [pr[v] for v in nodes]
-    frame["core"] = index.igraph().coreness()  # the k-core numbers (networkx's core_number), in C
-    cons, eff = burt(h)
+    frame["core"] = core
     frame["constraint"] = [cons[v] for v in nodes]
     frame["effective_size"] = [eff[v] for v in nodes]
-    # brokerage on the ties' direction (one per ordered pair), groups by sector
-    pairs = np.unique(src_a * n + dst_a) if len(src_a) else np.zeros(0, dtype=np.int64)
-    groups: dict = {}
-    roles = role_counts(n, pairs // n, pairs % n, [groups.setdefault(d.get("sector"), len(groups)) for d in attrs])
     for i, role in enumerate(BROKERAGE_ROLES):
         frame[role] = roles[:, i]
     frame["brokerage"] = roles.sum(axis=1)
-    com = _communities(h, seed)
     frame["community"] = [com[v] for v in nodes]
     frame["_iri"] = frame.index
     frame = frame.sort_values(["betweenness", "_iri"], ascending=[False, True]).drop(columns="_iri")
     return frame
+
+
+@contextmanager
+def _closeness(h: nx.Graph, method: str, seed: int):
+    """A function giving (betweenness, harmonic closeness) of ``h``.
+
+    Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations (exact, by igraph) each is
+    started at once in a forked child (:mod:`.offload`: the same values, while this
+    process computes the other measures); else both are computed when asked for.
+    """
+    n = h.number_of_nodes()
+    if n < max(OFFLOAD_MIN_NODES, 3) or _method(n, method) != "igraph":
+        yield lambda: (betweenness(h, method=method, seed=seed), harmonic(h, method=method))
+        return
+    g, nodes = _igraph(h)  # built here: the children only call its methods
+    jobs = [offload(True, g.betweenness, directed=False), offload(True, g.harmonic_centrality, normalized=True)]
+    try:
+        yield lambda: (_scaled(nodes, jobs[0].result()), dict(zip(nodes, jobs[1].result())))
+    finally:
+        for job in jobs:
+            job.close()
 
 
 def ei_index(h: nx.Graph, attr: str) -> float | None:
