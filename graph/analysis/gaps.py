@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -23,11 +24,11 @@ from .coverage import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, coverage_find
 from .dates import iso
 from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Suggestion
-from .metrics import network_metrics, node_metrics
 from .network import quiet
 from .projection import to_networkx
-from .structure import Structure, structure
-from .suggest import suggest_ties
+
+if TYPE_CHECKING:
+    from .structure import Structure
 
 __all__ = [
     "COVERAGE_COLUMNS",
@@ -156,6 +157,11 @@ def gap_report(
     Bad input raises :class:`~graph.analysis.errors.InvalidDate` or
     :class:`~graph.analysis.errors.ExpectationsError`.
     """
+    # the measures are imported here: the findings alone (what a summary shows) need none of them
+    from .metrics import network_metrics, node_metrics
+    from .structure import structure
+    from .suggest import suggest_ties
+
     day = iso(as_of, field="as_of")
     timings: dict[str, float] = {}
 

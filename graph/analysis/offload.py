@@ -21,6 +21,7 @@ computed here.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -56,6 +57,7 @@ class Offloaded:
         if pid == 0:  # the child: compute, answer, end without running anything of the parent's
             code = 1
             try:
+                gc.disable()  # a collection would touch every object: the parent's memory copied
                 os.close(read)
                 try:
                     data = pickle.dumps(("ok", fn(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
