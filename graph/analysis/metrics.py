@@ -217,7 +217,7 @@ def burt(h: nx.Graph) -> tuple[dict, dict]:
 
 def _communities(h: nx.Graph, seed: int) -> dict:
     out = {}
-    if not h.number_of_edges():
+    if not len(graph_index(h).src):  # no edge (networkx counts them node by node)
         parts = [{v} for v in h]
     elif h.number_of_nodes() <= LOUVAIN_NX_MAX_NODES:
         parts = nx.community.louvain_communities(h, seed=seed)
@@ -320,7 +320,7 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
         frame = pd.DataFrame(columns, index=pd.Index(nodes, name="iri"))
         if not nodes:
             return frame
-        pr = nx.pagerank(h) if h.number_of_edges() else dict.fromkeys(nodes, 1.0 / len(nodes))
+        pr = nx.pagerank(h) if len(index.src) else dict.fromkeys(nodes, 1.0 / len(nodes))
         core = index.igraph().coreness()  # the k-core numbers (networkx's core_number), in C
         cons, eff = burt(h)
         # brokerage on the ties' direction (one per ordered pair), groups by sector
@@ -423,6 +423,13 @@ def _sector_density(h: nx.Graph, pairs: Counter | None = None) -> dict[str, floa
     return out
 
 
+def _density(n: int, m: int):
+    """networkx's ``density`` of an undirected graph of ``n`` nodes and ``m`` edges (0, an int, when empty)."""
+    if m == 0 or n <= 1:
+        return 0
+    return m / (n * (n - 1)) * 2
+
+
 def _transitivity(h: nx.Graph):
     """networkx's ``transitivity`` (the same two integers, the same division), triangles by sparse matrices."""
     if not h.number_of_nodes():
@@ -467,7 +474,7 @@ def network_metrics(g: nx.Graph) -> dict:
     (15, 20, 0.1905, 1)
     """
     h = organisation_graph(g)
-    n = h.number_of_nodes()
+    n, m = h.number_of_nodes(), len(graph_index(h).src)
     comps = sorted(graph_index(h).igraph().connected_components().sizes(), reverse=True) if n else []
     sector = {v: d.get("sector") for v, d in h.nodes(data=True)}
     gmina = {v: d.get("gmina") for v, d in h.nodes(data=True)}
@@ -488,9 +495,9 @@ def network_metrics(g: nx.Graph) -> dict:
     return {
         "organisations": n,
         "ties": ties,
-        "pairs": h.number_of_edges(),
-        "density": nx.density(h) if n > 1 else 0.0,
-        "mean_degree": 2 * h.number_of_edges() / n if n else 0.0,
+        "pairs": m,
+        "density": _density(n, m) if n > 1 else 0.0,
+        "mean_degree": 2 * m / n if n else 0.0,
         "components": len(comps),
         "largest_component": comps[0] if comps else 0,
         "isolates": sum(1 for v in h if not h[v]),

@@ -232,7 +232,7 @@ def graph_index(h: nx.Graph) -> GraphIndex:
 
         nodes = tuple(h)
         position = {v: i for i, v in enumerate(nodes)}
-        ends = np.fromiter((position[x] for e in h.edges() for x in e), dtype=np.int64, count=2 * h.number_of_edges())
+        ends = np.fromiter((position[x] for e in h.edges() for x in e), dtype=np.int64)
         return GraphIndex(nodes, position, ends[0::2].copy(), ends[1::2].copy())
 
     return shared(h, "index", build)
