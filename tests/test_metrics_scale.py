@@ -109,3 +109,29 @@ def test_paused_gc_nests_and_restores():
         assert not gc.isenabled()  # off before: left off
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_what_if_equals_networkx_components(seed):
+    from graph.analysis import what_if
+
+    rnd = random.Random(seed)
+    g = nx.MultiDiGraph(nx.gnm_random_graph(120, 130, seed=seed))
+    for v in g:
+        g.nodes[v].update(type="organisation", kind=rnd.choice(["ops", "pes", "owes", "rops", "firm", "firm", "pes"]), label=f"o{v:03d}")
+    g = nx.relabel_nodes(g, {v: f"https://example.org/o{v:03d}" for v in g})
+    gone = rnd.sample(sorted(g), 5)
+    got = what_if(nx.freeze(g), gone)
+    h = nx.Graph(g)
+    h2 = h.copy()
+    h2.remove_nodes_from(gone)
+
+    def supported(x):
+        return {v for c in nx.connected_components(x) if any(x.nodes[w]["kind"] in ("rops", "owes") for w in c) for v in c}
+
+    sizes = lambda x: tuple(sorted((len(c) for c in nx.connected_components(x)), reverse=True))  # noqa: E731
+    assert (got.components_before, got.components_after) == (sizes(h), sizes(h2))
+    assert {r.iri for r in got.lost_support} == (supported(h) - supported(h2)) - set(gone)
+    assert {r.iri for r in got.isolated} == {v for v in h2 if h2.degree(v) == 0 and h.degree(v) > 0}
+    if seed == 0:  # this case removes organisations others depend on: the sets above are not all empty
+        assert got.lost_support and got.isolated
