@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import random
+import signal
+import time
 
 import networkx as nx
 import pytest
@@ -85,6 +87,13 @@ def test_offload_answers_from_a_child_or_here():
     assert offload(False, os.getpid).result() == parent
     # a child that fails: computed here instead
     assert offload(True, lambda: 1 / 0 if os.getpid() != parent else "here").result() == "here"
+    # a child killed on the way (out of memory, say): computed here, and the child collected
+    job = offload(True, lambda: time.sleep(60) if os.getpid() != parent else "here")
+    child = job._pid
+    os.kill(child, signal.SIGKILL)
+    assert job.result() == "here" and job.result() == "here"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
 
 
 def test_structure_is_shared_per_frozen_projection():

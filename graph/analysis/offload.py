@@ -74,12 +74,16 @@ class Offloaded:
 
     def result(self):
         """The answer: the child's, or computed here when the child gave none."""
+        if hasattr(self, "_answer"):
+            return self._answer
         answer = None
         if self._read is not None:
             chunks = []
             deadline = time.monotonic() + OFFLOAD_TIMEOUT_S
+            waiting = select.poll()  # not select(): the descriptor may be past FD_SETSIZE in a busy process
+            waiting.register(self._read, select.POLLIN | select.POLLHUP)
             try:
-                while (left := deadline - time.monotonic()) > 0 and select.select([self._read], [], [], left)[0]:
+                while (left := deadline - time.monotonic()) > 0 and waiting.poll(left * 1000):
                     chunk = os.read(self._read, 1 << 20)
                     if not chunk:  # the child closed the pipe: the whole answer is here
                         status, value = pickle.loads(b"".join(chunks))
@@ -93,8 +97,9 @@ class Offloaded:
                 self.close()
         if answer is None:
             fn, args, kwargs = self._call
-            return fn(*args, **kwargs)
-        return answer[0]
+            answer = (fn(*args, **kwargs),)
+        self._answer = answer[0]
+        return self._answer
 
     def close(self) -> None:
         """Stop the child (if it still runs) and collect it."""
@@ -102,18 +107,19 @@ class Offloaded:
             os.close(self._read)
             self._read = None
         if self._pid is not None:
+            pid, self._pid = self._pid, None
             try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still ours and running (its pid not reused): stop it
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+            except (ChildProcessError, ProcessLookupError):  # collected already
                 pass
-            try:
-                os.waitpid(self._pid, 0)
-            except ChildProcessError:
-                pass
-            self._pid = None
 
     def __del__(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit os may be half gone
+            pass
 
 
 def offload(enabled: bool, fn: Callable, *args, **kwargs) -> Offloaded:
