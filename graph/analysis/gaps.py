@@ -113,7 +113,8 @@ def gap_findings(
         return out
 
     shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
-    g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    # a projection of our own is frozen: the measures then share what they derive from it
+    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
     absences = verified_absences(store)
     expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
     pes = frozenset(pes_kinds(store))
@@ -171,7 +172,8 @@ def gap_report(
         timings[name] = round(time.perf_counter() - t0, 4)
         return out
 
-    g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    # a projection of our own is frozen: the measures then share what they derive from it
+    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
     part = findings if findings is not None else gap_findings(store, as_of=day, expectations=expectations, graph=g, engine=engine)
     timings.update(part.timings)
     table = metrics if metrics is not None else timed("metrics", node_metrics, g, seed=seed)
