@@ -17,6 +17,14 @@ and harmonic closeness still comes from igraph.  Louvain communities come
 from networkx up to :data:`LOUVAIN_NX_MAX_NODES` organisations, from igraph's
 multilevel (seeded) past it.  tests/test_metrics.py holds
 igraph to networkx within 1e-9 and states the sampling error.
+
+Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations :func:`node_metrics`
+computes betweenness and harmonic closeness in forked children
+(:mod:`.offload`) while it computes the rest: igraph holds the GIL, so in
+the dashboard's process they would stop every other thread for seconds.
+Brokerage, k-cores, Burt's measures and transitivity are exact integer or
+sparse-matrix computations on the shared arrays of the organisation graph
+(:func:`~.network.graph_index`).
 """
 
 from __future__ import annotations
