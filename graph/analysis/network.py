@@ -154,7 +154,10 @@ def _organisation_graph(g: nx.Graph) -> nx.Graph:
 
 
 def organisation_digraph(g: nx.Graph) -> nx.DiGraph:
-    """Directed simple graph of organisations (tie from -> to); parallel ties merged."""
+    """Directed simple graph of organisations (tie from -> to); parallel ties merged.
+
+    Of a frozen projection (the workspace's): built once, shared, frozen (as
+    :func:`organisation_graph`)."""
     return shared(g, "organisation_digraph", lambda: nx.freeze(_organisation_digraph(g))) if nx.is_frozen(g) else _organisation_digraph(g)
 
 
