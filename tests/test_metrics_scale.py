@@ -76,9 +76,14 @@ def test_offloaded_closeness_is_the_same(monkeypatch):
 
     monkeypatch.setattr(metrics_module, "OFFLOAD_MIN_NODES", 3)
     monkeypatch.setattr(os, "fork", counted)
-    offloaded = node_metrics(g)
+    offloaded = node_metrics(nx.freeze(nx.MultiDiGraph(g)))  # another projection: started here
     assert len(forks) == 2  # betweenness and harmonic closeness, each in a child
     assert offloaded.equals(here) and list(offloaded.index) == list(here.index)
+    # started ahead (as the gap findings do), taken by node_metrics, once per projection
+    prefetched = nx.freeze(nx.MultiDiGraph(g))
+    metrics_module.prefetch_closeness(prefetched)
+    assert len(forks) == 4
+    assert node_metrics(prefetched).equals(here) and node_metrics(prefetched).equals(here) and len(forks) == 4
 
 
 def test_offload_answers_from_a_child_or_here():

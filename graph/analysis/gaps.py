@@ -24,7 +24,8 @@ from .coverage import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, coverage_find
 from .dates import iso
 from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Suggestion
-from .network import quiet
+from .network import organisation_graph, quiet
+from .offload import OFFLOAD_MIN_NODES
 from .projection import to_networkx
 
 if TYPE_CHECKING:
@@ -112,15 +113,28 @@ def gap_findings(
         timings[name] = round(time.perf_counter() - t0, 4)
         return out
 
+    if graph is not None:
+        _prefetch(graph)
     shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
     # a projection of our own is frozen: the measures then share what they derive from it
     g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
+    if graph is None:
+        _prefetch(g)
     absences = verified_absences(store)
     expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
     pes = frozenset(pes_kinds(store))
     cov = timed("coverage", coverage, g, store, pes=pes)
     found = expected + coverage_findings(cov, as_of=day, absences=absences)
     return GapFindings(as_of=day, coverage=cov, expected=expected, findings=found, absences=absences, pes=pes, timings=timings)
+
+
+def _prefetch(g: nx.Graph) -> None:
+    """On large data, start the slowest measures of the report (betweenness, harmonic closeness)
+    in forked children: they run while the findings are computed here (:func:`.metrics.prefetch_closeness`)."""
+    if nx.is_frozen(g) and organisation_graph(g).number_of_nodes() >= OFFLOAD_MIN_NODES:
+        from .metrics import prefetch_closeness
+
+        prefetch_closeness(g)
 
 
 def ended_ties(store: Store, day: str | None) -> tuple:

@@ -40,7 +40,7 @@ import scipy.sparse as sp
 
 from ..model import SECTORS, TIE_KINDS
 from .brokerage import BROKERAGE_ROLES, role_counts
-from .network import graph_index, organisation_graph, quiet
+from .network import graph_index, organisation_graph, quiet, shared
 from .offload import OFFLOAD_MIN_NODES, offload
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "node_metrics",
     "network_metrics",
     "ei_index",
+    "prefetch_closeness",
 ]
 
 #: Up to this many organisations, networkx computes betweenness and closeness.
@@ -352,25 +353,52 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
     return frame
 
 
+def _offloaded(h: nx.Graph) -> bool:
+    """Whether betweenness and harmonic closeness of ``h`` (method auto) run in forked children."""
+    n = h.number_of_nodes()
+    return n >= max(OFFLOAD_MIN_NODES, 3) and _method(n, "auto") == "igraph"
+
+
+def _closeness_jobs(h: nx.Graph) -> tuple:
+    """Betweenness and harmonic closeness of ``h`` started in forked children (once per frozen ``h``)."""
+
+    def start():
+        g, nodes = _igraph(h)  # built here: the children only call its methods
+        return nodes, offload(True, g.betweenness, directed=False), offload(True, g.harmonic_centrality, normalized=True)
+
+    return shared(h, "closeness", start)
+
+
+def prefetch_closeness(g: nx.Graph) -> None:
+    """Start, for a frozen projection past :data:`~.offload.OFFLOAD_MIN_NODES` organisations,
+    the children that compute its betweenness and harmonic closeness (:func:`node_metrics`
+    takes their answers).  The gap findings call it: on large data the report, and so the
+    metrics, follow them, and the children work meanwhile."""
+    if nx.is_frozen(g):
+        h = organisation_graph(g)
+        if _offloaded(h):
+            _closeness_jobs(h)
+
+
 @contextmanager
 def _closeness(h: nx.Graph, method: str, seed: int):
     """A function giving (betweenness, harmonic closeness) of ``h``.
 
-    Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations (exact, by igraph) each is
-    started at once in a forked child (:mod:`.offload`: the same values, while this
-    process computes the other measures); else both are computed when asked for.
+    Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations (exact, by igraph) each runs
+    in a forked child (:mod:`.offload`: the same values, while this process computes the
+    other measures), started now unless :func:`prefetch_closeness` started it; else both
+    are computed when asked for.
     """
-    n = h.number_of_nodes()
-    if n < max(OFFLOAD_MIN_NODES, 3) or _method(n, method) != "igraph":
+    if not (_method(h.number_of_nodes(), method) == "igraph" and _offloaded(h)):
         yield lambda: (betweenness(h, method=method, seed=seed), harmonic(h, method=method))
         return
-    g, nodes = _igraph(h)  # built here: the children only call its methods
-    jobs = [offload(True, g.betweenness, directed=False), offload(True, g.harmonic_centrality, normalized=True)]
+    nodes, bet, har = _closeness_jobs(h)
     try:
-        yield lambda: (_scaled(nodes, jobs[0].result()), dict(zip(nodes, jobs[1].result())))
+        yield lambda: (_scaled(nodes, bet.result()), dict(zip(nodes, har.result())))
     finally:
-        for job in jobs:
-            job.close()
+        if not nx.is_frozen(h):  # not shared: nobody else will ask these children
+            bet.close()
+            har.close()
 
 
 def ei_index(h: nx.Graph, attr: str) -> float | None:

@@ -21,11 +21,13 @@ computed here.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import pickle
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 
@@ -35,6 +37,8 @@ __all__ = ["OFFLOAD_MIN_NODES", "Offloaded", "offload"]
 OFFLOAD_MIN_NODES = 5000
 #: Seconds a child may take before it is killed and the measure computed here.
 OFFLOAD_TIMEOUT_S = 600.0
+#: Pipe buffer asked for (Linux allows up to 1 MiB unprivileged): the answer of 100,000 floats fits.
+PIPE_BYTES = 1 << 20
 
 
 class Offloaded:
@@ -44,10 +48,16 @@ class Offloaded:
         self._call = (fn, args, kwargs)
         self._pid: int | None = None
         self._read: int | None = None
+        self._lock = threading.Lock()  # one reader of the pipe; the answer kept for the others
         try:
             read, write = os.pipe()
         except OSError:
             return
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # room for the whole answer: the child ends as soon as it is done
+            try:
+                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:
+                pass
         try:
             pid = os.fork()
         except OSError:  # no fork here (or no room for a child): computed in result()
@@ -74,6 +84,10 @@ class Offloaded:
 
     def result(self):
         """The answer: the child's, or computed here when the child gave none."""
+        with self._lock:
+            return self._result()
+
+    def _result(self):
         if hasattr(self, "_answer"):
             return self._answer
         answer = None
@@ -128,5 +142,5 @@ def offload(enabled: bool, fn: Callable, *args, **kwargs) -> Offloaded:
     if enabled and hasattr(os, "fork"):
         return Offloaded(fn, *args, **kwargs)
     lazy = Offloaded.__new__(Offloaded)
-    lazy._call, lazy._pid, lazy._read = (fn, args, kwargs), None, None
+    lazy._call, lazy._pid, lazy._read, lazy._lock = (fn, args, kwargs), None, None, threading.Lock()
     return lazy
