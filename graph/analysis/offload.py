@@ -10,7 +10,8 @@ the measure with the same code, and sends back only the answer (pickled, so
 every float is the same).  Where a child cannot be made or fails, the measure
 is computed here, as it would have been.
 
-The child runs one function on data already in memory and takes no lock
+The child runs at a lower priority (:data:`CHILD_NICENESS`), runs one function on
+data already in memory and takes no lock
 (another thread of the parent may have held one when it forked: give it a
 method of an igraph graph built beforehand, not a function that looks the
 graph up), writes the answer to a pipe and ends with ``os._exit`` (no
@@ -37,6 +38,8 @@ __all__ = ["OFFLOAD_MIN_NODES", "Offloaded", "offload"]
 OFFLOAD_MIN_NODES = 5000
 #: Seconds a child may take before it is killed and the measure computed here.
 OFFLOAD_TIMEOUT_S = 600.0
+#: Added to a child's niceness: the parent (a page being drawn, the findings) keeps its cores.
+CHILD_NICENESS = 10
 #: Pipe buffer asked for (Linux allows up to 1 MiB unprivileged): the answer of 100,000 floats fits.
 PIPE_BYTES = 1 << 20
 
@@ -68,6 +71,7 @@ class Offloaded:
             code = 1
             try:
                 gc.disable()  # a collection would touch every object: the parent's memory copied
+                os.nice(CHILD_NICENESS)  # background work: what this process does meanwhile comes first
                 os.close(read)
                 try:
                     data = pickle.dumps(("ok", fn(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
