@@ -22,7 +22,6 @@ computed here.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import os
 import pickle
@@ -56,11 +55,12 @@ class Offloaded:
             read, write = os.pipe()
         except OSError:
             return
-        if hasattr(fcntl, "F_SETPIPE_SZ"):  # room for the whole answer: the child ends as soon as it is done
-            try:
-                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-            except OSError:
-                pass
+        try:  # room for the whole answer: the child ends as soon as it is done (Linux)
+            import fcntl
+
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except (ImportError, AttributeError, OSError):
+            pass
         try:
             pid = os.fork()
         except OSError:  # no fork here (or no room for a child): computed in result()
