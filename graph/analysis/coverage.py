@@ -31,7 +31,7 @@ from ..store import Store
 from ..vocabulary import pick
 from .absences import absence_text, matching
 from .findings import Finding, Resource
-from .network import organisation_graph
+from .network import organisation_graph, quiet
 from .projection import local
 
 __all__ = [
@@ -124,6 +124,7 @@ def _groups(store: Store, gminy, as_of: str | None, pes: frozenset[str]) -> dict
     return out
 
 
+@quiet
 def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) -> pd.DataFrame:
     """Gmina x expected partner, as of the projection's date.
 
@@ -195,7 +196,7 @@ def coverage_findings(frame: pd.DataFrame, *, as_of: str | None = None, absences
     cooperation (organisations but no PUP tie, OWES support or ROPS advice),
     and each matching verified absence stated as a fact."""
     out = []
-    for iri, row in frame.iterrows():
+    for iri, row in frame.to_dict("index").items():  # plain dicts: iterrows builds a Series per gmina
         r = Resource(str(iri), str(row["label"]), str(row["label"]))
         data_pl, data_en = [], []
         for col, (pl, en, kind_iri) in _ENTITY.items():

@@ -29,6 +29,7 @@ must hold the vocabulary (``esk:pes skos:member ?kind``) and the territory
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,18 +208,28 @@ def _anti_joins(text: str) -> str:
 
 def _check_syntax(prefixes: str, select: str, where: str) -> None:
     """A constraint both engines can run: parses, names $this, reaches nowhere (SECURITY T1)."""
+    problem = _syntax_problem(prefixes, select)
+    if problem is not None:
+        raise ExpectationsError(where, problem)
+
+
+@functools.lru_cache(maxsize=256)
+def _syntax_problem(prefixes: str, select: str) -> str | None:
+    """What is wrong with a constraint's text (None: nothing); remembered, as rdflib's
+    parser takes tens of milliseconds per constraint and the file is read for every report."""
     if not _THIS.search(select):
-        raise ExpectationsError(where, "the sh:select never names $this (the node being checked)")
+        return "the sh:select never names $this (the node being checked)"
     try:
         form = check_query(prefixes + select)
     except GraphError as exc:  # QueryError (syntax), QueryRefused (SERVICE, remote FROM)
-        raise ExpectationsError(where, f"sh:select: {exc}") from None
+        return f"sh:select: {exc}"
     if form != "SELECT":
-        raise ExpectationsError(where, f"sh:select must be a SELECT query, not {form}")
+        return f"sh:select must be a SELECT query, not {form}"
     for node in _walk(parseQuery(prefixes + select)):
         name = getattr(node, "name", None)
         if name in _REFUSED_IN_CONSTRAINTS:
-            raise ExpectationsError(where, f"sh:select: {_REFUSED_IN_CONSTRAINTS[name]} is not allowed in a SHACL-SPARQL constraint")
+            return f"sh:select: {_REFUSED_IN_CONSTRAINTS[name]} is not allowed in a SHACL-SPARQL constraint"
+    return None
 
 
 def _walk(node):

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pandas as pd
@@ -23,10 +24,12 @@ from .coverage import COVERAGE_COLUMNS, COVERAGE_LABELS, coverage, coverage_find
 from .dates import iso
 from .expectations import EXPECTATIONS_FILE, check_expectations, load_expectations
 from .findings import Finding, Suggestion
-from .metrics import network_metrics, node_metrics
+from .network import organisation_graph, quiet
+from .offload import OFFLOAD_MIN_NODES
 from .projection import to_networkx
-from .structure import Structure, structure
-from .suggest import suggest_ties
+
+if TYPE_CHECKING:
+    from .structure import Structure
 
 __all__ = [
     "COVERAGE_COLUMNS",
@@ -95,6 +98,7 @@ class GapFindings:
     timings: dict = field(default_factory=dict)
 
 
+@quiet
 def gap_findings(
     store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, graph: nx.MultiDiGraph | None = None, engine: str = "auto"
 ) -> GapFindings:
@@ -109,14 +113,28 @@ def gap_findings(
         timings[name] = round(time.perf_counter() - t0, 4)
         return out
 
+    if graph is not None:
+        _prefetch(graph)
     shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
-    g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    # a projection of our own is frozen: the measures then share what they derive from it
+    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
+    if graph is None:
+        _prefetch(g)
     absences = verified_absences(store)
     expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
     pes = frozenset(pes_kinds(store))
     cov = timed("coverage", coverage, g, store, pes=pes)
     found = expected + coverage_findings(cov, as_of=day, absences=absences)
     return GapFindings(as_of=day, coverage=cov, expected=expected, findings=found, absences=absences, pes=pes, timings=timings)
+
+
+def _prefetch(g: nx.Graph) -> None:
+    """On large data, start the slowest measures of the report (betweenness, harmonic closeness)
+    in forked children: they run while the findings are computed here (:func:`.metrics.prefetch_closeness`)."""
+    if nx.is_frozen(g) and organisation_graph(g).number_of_nodes() >= OFFLOAD_MIN_NODES:
+        from .metrics import prefetch_closeness
+
+        prefetch_closeness(g)
 
 
 def ended_ties(store: Store, day: str | None) -> tuple:
@@ -131,6 +149,7 @@ def ended_ties(store: Store, day: str | None) -> tuple:
     return tuple(sorted(out.values()))
 
 
+@quiet
 def gap_report(
     store: Store,
     *,
@@ -153,6 +172,11 @@ def gap_report(
     Bad input raises :class:`~graph.analysis.errors.InvalidDate` or
     :class:`~graph.analysis.errors.ExpectationsError`.
     """
+    # the measures are imported here: the findings alone (what a summary shows) need none of them
+    from .metrics import network_metrics, node_metrics
+    from .structure import structure
+    from .suggest import suggest_ties
+
     day = iso(as_of, field="as_of")
     timings: dict[str, float] = {}
 
@@ -162,7 +186,8 @@ def gap_report(
         timings[name] = round(time.perf_counter() - t0, 4)
         return out
 
-    g = graph if graph is not None else timed("projection", to_networkx, store, as_of=day)
+    # a projection of our own is frozen: the measures then share what they derive from it
+    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
     part = findings if findings is not None else gap_findings(store, as_of=day, expectations=expectations, graph=g, engine=engine)
     timings.update(part.timings)
     table = metrics if metrics is not None else timed("metrics", node_metrics, g, seed=seed)

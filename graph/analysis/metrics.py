@@ -17,12 +17,21 @@ and harmonic closeness still comes from igraph.  Louvain communities come
 from networkx up to :data:`LOUVAIN_NX_MAX_NODES` organisations, from igraph's
 multilevel (seeded) past it.  tests/test_metrics.py holds
 igraph to networkx within 1e-9 and states the sampling error.
+
+Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations :func:`node_metrics`
+computes betweenness and harmonic closeness in forked children
+(:mod:`.offload`) while it computes the rest: igraph holds the GIL, so in
+the dashboard's process they would stop every other thread for seconds.
+Brokerage, k-cores, Burt's measures and transitivity are exact integer or
+sparse-matrix computations on the shared arrays of the organisation graph
+(:func:`~.network.graph_index`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
 
 import networkx as nx
 import numpy as np
@@ -30,8 +39,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..model import SECTORS, TIE_KINDS
-from .brokerage import BROKERAGE_ROLES, brokerage
-from .network import organisation_digraph, organisation_graph
+from .brokerage import BROKERAGE_ROLES, role_counts
+from .network import graph_index, organisation_graph, quiet, shared
+from .offload import OFFLOAD_MIN_NODES, offload
 
 __all__ = [
     "NX_MAX_NODES",
@@ -45,6 +55,7 @@ __all__ = [
     "node_metrics",
     "network_metrics",
     "ei_index",
+    "prefetch_closeness",
 ]
 
 #: Up to this many organisations, networkx computes betweenness and closeness.
@@ -72,11 +83,11 @@ def _method(n: int, method: str) -> str:
 
 
 def _igraph(h: nx.Graph):
-    import igraph as ig
+    """``h`` for igraph (once per frozen ``h``) and its nodes in igraph's order.
 
-    nodes = list(h)
-    index = {n: i for i, n in enumerate(nodes)}
-    return ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in h.edges()], directed=False), nodes
+    igraph's functions hold the GIL while they run: other threads of the process wait."""
+    index = graph_index(h)
+    return index.igraph(), index.nodes
 
 
 def betweenness(h: nx.Graph, *, method: str = "auto", k: int = SAMPLE_K, seed: int = 0) -> dict:
@@ -118,8 +129,14 @@ def betweenness(h: nx.Graph, *, method: str = "auto", k: int = SAMPLE_K, seed: i
     if how == "sampled":
         return nx.betweenness_centrality(h, k=min(k, n), seed=seed)
     g, nodes = _igraph(h)
+    return _scaled(nodes, g.betweenness(directed=False))
+
+
+def _scaled(nodes, values) -> dict:
+    """igraph's betweenness of each node on networkx's scale (divided by (n - 1)(n - 2) / 2)."""
+    n = len(nodes)
     scale = 2.0 / ((n - 1) * (n - 2))
-    return {v: b * scale for v, b in zip(nodes, g.betweenness(directed=False))}
+    return {v: b * scale for v, b in zip(nodes, values)}
 
 
 def harmonic(h: nx.Graph, *, method: str = "auto") -> dict:
@@ -152,7 +169,9 @@ def harmonic(h: nx.Graph, *, method: str = "auto") -> dict:
     if n < 2:
         return dict.fromkeys(h, 0.0)
     if _method(n, method) == "networkx":
-        return {v: c / (n - 1) for v, c in nx.harmonic_centrality(h).items()}
+        # networkx's harmonic_centrality adds the terms in the order of a set (it changes
+        # with the process's hash seed, and so did the last digit): here in a fixed order
+        return {v: sum(1 / d for d in nx.single_source_shortest_path_length(h, v).values() if d) / (n - 1) for v in h}
     g, nodes = _igraph(h)
     return dict(zip(nodes, g.harmonic_centrality(normalized=True)))
 
@@ -186,14 +205,11 @@ def burt(h: nx.Graph) -> tuple[dict, dict]:
     >>> round(c[7], 3), round(e[7], 3)
     (0.431, 2.333)
     """
-    nodes = list(h)
-    n = len(nodes)
-    if n == 0:
+    index = graph_index(h)
+    nodes = index.nodes
+    if not nodes:
         return {}, {}
-    a = nx.to_scipy_sparse_array(h, nodelist=nodes, weight=None, format="csr").astype(float)
-    a.setdiag(0)
-    a.eliminate_zeros()
-    a.data[:] = 1.0
+    a = index.adjacency()
     deg = np.asarray(a.sum(axis=1)).ravel()
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
     p = sp.diags(inv) @ a
@@ -202,7 +218,7 @@ def burt(h: nx.Graph) -> tuple[dict, dict]:
     total = (direct + indirect).tocsr()
     total.data **= 2
     cons = np.asarray(total.sum(axis=1)).ravel()
-    tri = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2.0
+    tri = index.triangles() / 2.0
     eff = np.where(deg > 0, deg - np.divide(2 * tri, deg, out=np.zeros_like(deg), where=deg > 0), np.nan)
     cons = np.where(deg > 0, cons, np.nan)
     return dict(zip(nodes, cons.tolist())), dict(zip(nodes, eff.tolist()))
@@ -210,7 +226,7 @@ def burt(h: nx.Graph) -> tuple[dict, dict]:
 
 def _communities(h: nx.Graph, seed: int) -> dict:
     out = {}
-    if not h.number_of_edges():
+    if not len(graph_index(h).src):  # no edge (networkx counts them node by node)
         parts = [{v} for v in h]
     elif h.number_of_nodes() <= LOUVAIN_NX_MAX_NODES:
         parts = nx.community.louvain_communities(h, seed=seed)
@@ -245,6 +261,7 @@ def _igraph_louvain(h: nx.Graph, seed: int) -> list[set]:
     return list(parts.values())
 
 
+@quiet
 def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.DataFrame:
     """One row per organisation of the projection ``g`` (index = IRI).
 
@@ -284,42 +301,104 @@ def node_metrics(g: nx.Graph, *, seed: int = 0, method: str = "auto") -> pd.Data
        networks. *J. Stat. Mech.* P10008 (Louvain).
     """
     h = organisation_graph(g)
-    nodes = list(h)
-    frame = pd.DataFrame(index=pd.Index(nodes, name="iri"))
-    for col in _INFO_COLUMNS:
-        frame[col] = [h.nodes[v].get(col) for v in nodes]
-    frame["degree"] = [h.degree(v) for v in nodes]
-    counts = {v: Counter() for v in nodes}
-    edges = g.edges(keys=True, data=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
-    for u, v, _, d in edges:
-        if u in counts and v in counts and u != v:
-            counts[u]["out_" + str(d.get("kind"))] += 1
-            counts[v]["in_" + str(d.get("kind"))] += 1
-    frame["ties"] = [sum(counts[v].values()) // 1 for v in nodes]
-    for kind in TIE_KINDS:
-        frame[f"out_{kind}"] = [counts[v][f"out_{kind}"] for v in nodes]
-        frame[f"in_{kind}"] = [counts[v][f"in_{kind}"] for v in nodes]
-    if not nodes:
-        return frame
-    bet = betweenness(h, method=method, seed=seed)
-    har = harmonic(h, method=method)
+    index = graph_index(h)
+    with _closeness(h, method, seed) as closeness:  # at scale, started now in forked children
+        nodes = list(index.nodes)
+        n = len(nodes)
+        attrs = [h.nodes[v] for v in nodes]
+        columns: dict[str, object] = {col: [d.get(col) for d in attrs] for col in _INFO_COLUMNS}
+        columns["degree"] = [len(h[v]) for v in nodes]
+        # ties by kind and direction: one pass over the projection's ties between organisations
+        position, kinds = index.position, {}
+        src, dst, kind = [], [], []
+        for u, v, k in g.edges(data="kind"):
+            if u != v and u in position and v in position:
+                src.append(position[u])
+                dst.append(position[v])
+                kind.append(kinds.setdefault(k, len(kinds)))
+        src_a, dst_a, kind_a = (np.asarray(x, dtype=np.int64) for x in (src, dst, kind))
+        size = n * max(len(kinds), 1)
+        out = np.bincount(src_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
+        into = np.bincount(dst_a * len(kinds) + kind_a, minlength=size).reshape(n, -1) if kinds else np.zeros((n, 1), dtype=np.int64)
+        columns["ties"] = (out.sum(axis=1) + into.sum(axis=1)).tolist()
+        for k in TIE_KINDS:
+            # a kind is matched as the text "out_<kind>" was: None and "None" are one kind
+            at = [i for x, i in kinds.items() if str(x) == k]
+            columns[f"out_{k}"] = out[:, at].sum(axis=1).tolist()
+            columns[f"in_{k}"] = into[:, at].sum(axis=1).tolist()
+        frame = pd.DataFrame(columns, index=pd.Index(nodes, name="iri"))
+        if not nodes:
+            return frame
+        pr = nx.pagerank(h) if len(index.src) else dict.fromkeys(nodes, 1.0 / len(nodes))
+        core = index.igraph().coreness()  # the k-core numbers (networkx's core_number), in C
+        cons, eff = burt(h)
+        # brokerage on the ties' direction (one per ordered pair), groups by sector
+        pairs = np.unique(src_a * n + dst_a) if len(src_a) else np.zeros(0, dtype=np.int64)
+        groups: dict = {}
+        roles = role_counts(n, pairs // n, pairs % n, [groups.setdefault(d.get("sector"), len(groups)) for d in attrs])
+        com = _communities(h, seed)
+        bet, har = closeness()
     frame["betweenness"] = [bet[v] for v in nodes]
     frame["harmonic"] = [har[v] for v in nodes]
-    pr = nx.pagerank(h) if h.number_of_edges() else dict.fromkeys(nodes, 1.0 / len(nodes))
     frame["pagerank"] = [pr[v] for v in nodes]
-    core = nx.core_number(h)
-    frame["core"] = [core[v] for v in nodes]
-    cons, eff = burt(h)
+    frame["core"] = core
     frame["constraint"] = [cons[v] for v in nodes]
     frame["effective_size"] = [eff[v] for v in nodes]
-    roles = brokerage(organisation_digraph(g), attr="sector")
-    for role in (*BROKERAGE_ROLES, "brokerage"):
-        frame[role] = roles[role].reindex(frame.index, fill_value=0).astype(int)
-    com = _communities(h, seed)
+    for i, role in enumerate(BROKERAGE_ROLES):
+        frame[role] = roles[:, i]
+    frame["brokerage"] = roles.sum(axis=1)
     frame["community"] = [com[v] for v in nodes]
     frame["_iri"] = frame.index
     frame = frame.sort_values(["betweenness", "_iri"], ascending=[False, True]).drop(columns="_iri")
     return frame
+
+
+def _offloaded(h: nx.Graph) -> bool:
+    """Whether betweenness and harmonic closeness of ``h`` (method auto) run in forked children."""
+    n = h.number_of_nodes()
+    return n >= max(OFFLOAD_MIN_NODES, 3) and _method(n, "auto") == "igraph"
+
+
+def _closeness_jobs(h: nx.Graph) -> tuple:
+    """Betweenness and harmonic closeness of ``h`` started in forked children (once per frozen ``h``)."""
+
+    def start():
+        g, nodes = _igraph(h)  # built here: the children only call its methods
+        return nodes, offload(True, g.betweenness, directed=False), offload(True, g.harmonic_centrality, normalized=True)
+
+    return shared(h, "closeness", start)
+
+
+def prefetch_closeness(g: nx.Graph) -> None:
+    """Start, for a frozen projection past :data:`~.offload.OFFLOAD_MIN_NODES` organisations,
+    the children that compute its betweenness and harmonic closeness (:func:`node_metrics`
+    takes their answers).  The gap findings call it: on large data the report, and so the
+    metrics, follow them, and the children work meanwhile."""
+    if nx.is_frozen(g):
+        h = organisation_graph(g)
+        if _offloaded(h):
+            _closeness_jobs(h)
+
+
+@contextmanager
+def _closeness(h: nx.Graph, method: str, seed: int):
+    """A function giving (betweenness, harmonic closeness) of ``h``.
+
+    Past :data:`~.offload.OFFLOAD_MIN_NODES` organisations (exact, by igraph) each runs
+    in a forked child (:mod:`.offload`: the same values, while this process computes the
+    other measures), started now unless :func:`prefetch_closeness` started it; else both
+    are computed when asked for.
+    """
+    if not (_method(h.number_of_nodes(), method) == "igraph" and _offloaded(h)):
+        yield lambda: (betweenness(h, method=method, seed=seed), harmonic(h, method=method))
+        return
+    nodes, bet, har = _closeness_jobs(h)
+    try:
+        yield lambda: (_scaled(nodes, bet.result()), dict(zip(nodes, har.result())))
+    finally:
+        if not nx.is_frozen(h):  # not shared: nobody else will ask these children
+            bet.close()
+            har.close()
 
 
 def ei_index(h: nx.Graph, attr: str) -> float | None:
@@ -364,21 +443,39 @@ def ei_index(h: nx.Graph, attr: str) -> float | None:
     return None if ext + inn == 0 else (ext - inn) / (ext + inn)
 
 
-def _sector_density(h: nx.Graph) -> dict[str, float | None]:
+def _sector_density(h: nx.Graph, pairs: Counter | None = None) -> dict[str, float | None]:
+    """Density within and between sectors; ``pairs``: edges by sorted (sector, sector) text, if counted."""
     size = Counter(h.nodes[v].get("sector") for v in h)
-    ties = Counter()
-    for u, v in h.edges():
-        a, b = sorted((str(h.nodes[u].get("sector")), str(h.nodes[v].get("sector"))))
-        ties[(a, b)] += 1
+    if pairs is None:
+        pairs = Counter()
+        for u, v in h.edges():
+            pairs[tuple(sorted((str(h.nodes[u].get("sector")), str(h.nodes[v].get("sector")))))] += 1
     out: dict[str, float | None] = {}
     for i, a in enumerate(SECTORS):
         for b in SECTORS[i:]:
             x, y = sorted((a, b))
             possible = size[a] * (size[a] - 1) / 2 if a == b else size[a] * size[b]
-            out[f"{x}|{y}"] = ties[(x, y)] / possible if possible else None
+            out[f"{x}|{y}"] = pairs[(x, y)] / possible if possible else None
     return out
 
 
+def _density(n: int, m: int):
+    """networkx's ``density`` of an undirected graph of ``n`` nodes and ``m`` edges (0, an int, when empty)."""
+    if m == 0 or n <= 1:
+        return 0
+    return m / (n * (n - 1)) * 2
+
+
+def _transitivity(h: nx.Graph):
+    """networkx's ``transitivity`` (the same two integers, the same division), triangles by sparse matrices."""
+    if not h.number_of_nodes():
+        return 0
+    triangles = int(graph_index(h).triangles().sum())  # twice the triangles at each node, summed: exact
+    contri = sum(d * (d - 1) for _, d in h.degree())
+    return 0 if triangles == 0 else triangles / contri
+
+
+@quiet
 def network_metrics(g: nx.Graph) -> dict:
     """Measures of the whole network of organisations, as plain values.
 
@@ -413,28 +510,36 @@ def network_metrics(g: nx.Graph) -> dict:
     (15, 20, 0.1905, 1)
     """
     h = organisation_graph(g)
-    n = h.number_of_nodes()
-    comps = sorted((len(c) for c in nx.connected_components(h)), reverse=True)
+    n, m = h.number_of_nodes(), len(graph_index(h).src)
+    comps = sorted(graph_index(h).igraph().connected_components().sizes(), reverse=True) if n else []
+    sector = {v: d.get("sector") for v, d in h.nodes(data=True)}
+    gmina = {v: d.get("gmina") for v, d in h.nodes(data=True)}
     ties = cross = known = 0
-    for u, v, d in h.edges(data=True):
-        w = d.get("weight", 1)
+    ei = {"sector": [0, 0], "gmina": [0, 0]}  # [between groups, within], pairs with both ends known
+    pairs: Counter = Counter()
+    for u, v, w in h.edges(data="weight", default=1):
+        a, b = sector[u], sector[v]
         ties += w
-        a, b = h.nodes[u].get("sector"), h.nodes[v].get("sector")
         if a is not None and b is not None:
             known += w
             cross += w if a != b else 0
+            ei["sector"][a == b] += 1
+        pairs[(str(a), str(b)) if str(a) <= str(b) else (str(b), str(a))] += 1
+        if gmina[u] is not None and gmina[v] is not None:
+            ei["gmina"][gmina[u] == gmina[v]] += 1
+    e_i = {k: None if ext + inn == 0 else (ext - inn) / (ext + inn) for k, (ext, inn) in ei.items()}
     return {
         "organisations": n,
         "ties": ties,
-        "pairs": h.number_of_edges(),
-        "density": nx.density(h) if n > 1 else 0.0,
-        "mean_degree": 2 * h.number_of_edges() / n if n else 0.0,
+        "pairs": m,
+        "density": _density(n, m) if n > 1 else 0.0,
+        "mean_degree": 2 * m / n if n else 0.0,
         "components": len(comps),
         "largest_component": comps[0] if comps else 0,
-        "isolates": sum(1 for v in h if h.degree(v) == 0),
-        "transitivity": nx.transitivity(h) if n else 0.0,
+        "isolates": sum(1 for v in h if not h[v]),
+        "transitivity": _transitivity(h) if n else 0.0,
         "cross_sector_share": cross / known if known else None,
-        "ei_sector": ei_index(h, "sector"),
-        "ei_gmina": ei_index(h, "gmina"),
-        "sector_density": _sector_density(h),
+        "ei_sector": e_i["sector"],
+        "ei_gmina": e_i["gmina"],
+        "sector_density": _sector_density(h, pairs),
     }

@@ -24,7 +24,7 @@ import networkx as nx
 
 from ..wording import count
 from .findings import Finding, Resource, sizes
-from .network import organisation_graph, resolve_organisation, resource
+from .network import graph_index, organisation_graph, quiet, resolve_organisation, resource, shared
 
 __all__ = ["SUPPORT_KINDS", "Structure", "structure", "cut_parts", "WhatIf", "what_if"]
 
@@ -166,8 +166,25 @@ def structure(g: nx.Graph) -> Structure:
     >>> [r.iri for r in structure(g).articulation_points]
     ['b']
     """
+    return shared(g, "structure", lambda: _structure(g))  # once per frozen projection (the report and the page ask)
+
+
+class _Resources(dict):
+    """Node -> :class:`Resource`, made when first asked for."""
+
+    def __init__(self, g: nx.Graph) -> None:
+        super().__init__()
+        self.g = g
+
+    def __missing__(self, v) -> Resource:
+        r = self[v] = resource(self.g, v)
+        return r
+
+
+@quiet
+def _structure(g: nx.Graph) -> Structure:
     h = organisation_graph(g)
-    res = {v: resource(g, v) for v in h}
+    res = _Resources(g)
     points, bridges = cut_parts(h)
     findings: list[Finding] = []
     for v, parts in sorted(points.items(), key=lambda kv: (-(sum(kv[1]) - max(kv[1])), res[kv[0]].label, kv[0])):
@@ -265,15 +282,18 @@ class WhatIf:
         return self.findings[0]
 
 
-def _supported(h: nx.Graph) -> set:
-    """Organisations with a path to a ROPS or an OWES (those included)."""
-    out: set = set()
-    for comp in nx.connected_components(h):
-        if any(h.nodes[v].get("kind") in SUPPORT_KINDS for v in comp):
-            out |= comp
-    return out
+def _parts(graph, support: list[bool]) -> tuple[tuple[int, ...], set[int]]:
+    """Component sizes (largest first) of an igraph graph, and its nodes with a path to support
+    (a ROPS or an OWES, those included); ``support[i]``: node ``i`` is one."""
+    membership = graph.connected_components().membership
+    reached = {c for c, s in zip(membership, support) if s}
+    sizes: dict[int, int] = {}
+    for c in membership:
+        sizes[c] = sizes.get(c, 0) + 1
+    return tuple(sorted(sizes.values(), reverse=True)), {i for i, c in enumerate(membership) if c in reached}
 
 
+@quiet
 def what_if(g: nx.Graph, remove: Iterable[str]) -> WhatIf:
     """Take the organisations ``remove`` (IRIs, ``eso:slug`` or slugs) out of ``g``.
 
@@ -302,16 +322,21 @@ def what_if(g: nx.Graph, remove: Iterable[str]) -> WhatIf:
     """
     h = organisation_graph(g)
     gone = list(dict.fromkeys(resolve_organisation(g, name) for name in remove))
-    before = _supported(h)
-    comps_before = tuple(sorted((len(c) for c in nx.connected_components(h)), reverse=True))
-    had_partner = {v for v in h if h.degree(v) > 0}
-    h2 = h.copy()
-    h2.remove_nodes_from(gone)
-    after = _supported(h2)
-    comps_after = tuple(sorted((len(c) for c in nx.connected_components(h2)), reverse=True))
+    # components by igraph on the graph's arrays (built once per projection); the same sets as networkx's
+    index = graph_index(h)
+    nodes, whole = index.nodes, index.igraph()
+    support = [h.nodes[v].get("kind") in SUPPORT_KINDS for v in nodes]
+    comps_before, reached = shared(h, "support", lambda: _parts(whole, support))
+    before = {nodes[i] for i in reached}
+    out = {index.position[v] for v in gone}
+    left = [i for i in range(len(nodes)) if i not in out]  # igraph renumbers the rest in this order
+    rest = whole.copy()
+    rest.delete_vertices(sorted(out))
+    comps_after, reached_after = _parts(rest, [support[i] for i in left])
+    after = {nodes[left[i]] for i in reached_after}
     key = lambda v: (resource(g, v).label, v)  # noqa: E731
     lost = sorted((before - after) - set(gone), key=key)
-    isolated = sorted((v for v in h2 if h2.degree(v) == 0 and v in had_partner), key=key)
+    isolated = sorted((nodes[left[i]] for i, d in enumerate(rest.degree()) if d == 0 and h[nodes[left[i]]]), key=key)
     removed = tuple(resource(g, v) for v in gone)
     names_pl = ", ".join(r.label for r in removed)
     names_en = ", ".join(r.label_en for r in removed)

@@ -38,7 +38,7 @@ from collections import defaultdict
 import networkx as nx
 
 from .findings import Finding, Suggestion
-from .network import organisation_graph, resource
+from .network import organisation_graph, quiet, resource
 
 __all__ = ["SUGGESTION_RULES", "RULE_MEETS", "WEIGHTS", "suggest_ties"]
 
@@ -92,6 +92,7 @@ def _role(kind: str | None, pes_kinds: frozenset[str]) -> str | None:
     return kind if kind in {"ops", "firm", "pup", "owes", "gmina"} else None
 
 
+@quiet
 def suggest_ties(
     g: nx.Graph,
     *,
@@ -128,6 +129,14 @@ def suggest_ties(
             unmet[f.code].add(f.resources[0].iri)
             titles[f.code] = (str(f.value("rule", f.code)), str(f.value("rule_en", f.code)))
 
+    labels: dict[str, str] = {}
+
+    def label(v: str) -> str:  # resource(g, v).label, looked up once
+        text = labels.get(v)
+        if text is None:
+            text = labels[v] = resource(g, v).label
+        return text
+
     def near(a, b) -> bool:
         return bool(powiat[b]) and powiat[b] in area[a] if role[a] == "owes" else bool(powiat[a]) and powiat[a] == powiat[b]
 
@@ -159,7 +168,7 @@ def suggest_ties(
                     for x in pool
                     if x != focus and not h.has_edge(focus, x) and (near(focus, x) if role[focus] == ra_role else near(x, focus))
                 ]
-                pool.sort(key=lambda x: (gmina[x] != gmina[focus], resource(g, x).label, x))
+                pool.sort(key=lambda x: (gmina[x] != gmina[focus], label(x), x))
                 for x in pool[:NEAREST_PER_FOCUS]:
                     ra.setdefault((rule, focus, x) if role[focus] == ra_role else (rule, x, focus), 0.0)
 
@@ -178,7 +187,7 @@ def suggest_ties(
 
     # a candidate needs a named reason: shared partners, an expectation it meets, or a tie that ended
     keys = [k for k in ra if shared.get(k) or meets(*k) or past.get(k)]
-    ranked = sorted(keys, key=lambda k: (-round(score(k), 12), resource(g, k[1]).label, resource(g, k[2]).label, k))
+    ranked = sorted(keys, key=lambda k: (-round(score(k), 12), label(k[1]), label(k[2]), k))
     used: dict[str, int] = defaultdict(int)
     out: list[Suggestion] = []
     for key in ranked:
