@@ -57,7 +57,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         import time
 
         try:
-            ws.store
+            _ = ws.store  # read the files
             ws.summary(), ws.overview_tables(), ws.timeline()
             ws.findings()  # the first page's headline gaps
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error

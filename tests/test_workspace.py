@@ -108,11 +108,11 @@ def test_large_data_is_warmed_up_once_in_the_background(monkeypatch):
     import graph.workspace as workspace
 
     small = Workspace(Settings())
-    small.store
+    _ = small.store
     assert not small.warm_up()  # small data: nothing in the background
     monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
     ws = Workspace(Settings())
-    ws.store
+    _ = ws.store
     assert not ws.has("report", None)
     assert ws.warm_up() and not ws.warm_up()  # once per data version
     for thread in threading.enumerate():

@@ -27,9 +27,9 @@ import streamlit as st
 
 from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
+from graph.preload import preloaded
 from graph.settings import DEFAULT_DATA, Settings
 from graph.workers import warn_once_without_sandbox
-from graph.preload import preloaded
 from graph.workspace import Workspace
 
 __all__ = ["settings", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]

@@ -36,7 +36,17 @@ if TYPE_CHECKING:  # what the names are, for readers and type checkers; imported
     from .expectations import ENGINES, EXPECTATIONS_FILE, Expectation, check_expectations, describe_expectations, load_expectations
     from .export import EXPORT_FORMATS, FILE_TYPES, FORMAT_ALIASES, export_network, flat_graph, organisation_lifetimes
     from .findings import CATEGORIES, KINDS, SEVERITIES, Finding, Resource, Suggestion
-    from .gaps import COVERAGE_COLUMNS, COVERAGE_LABELS, GapFindings, GapReport, coverage, coverage_findings, gap_findings, gap_report, pes_kinds
+    from .gaps import (
+        COVERAGE_COLUMNS,
+        COVERAGE_LABELS,
+        GapFindings,
+        GapReport,
+        coverage,
+        coverage_findings,
+        gap_findings,
+        gap_report,
+        pes_kinds,
+    )
     from .metrics import EXACT_MAX_NODES, NX_MAX_NODES, SAMPLE_K, betweenness, burt, ei_index, harmonic, network_metrics, node_metrics
     from .network import organisation_digraph, organisation_graph, resolve_organisation
     from .projection import to_networkx
