@@ -471,9 +471,9 @@ def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path)
 
 
 def test_on_large_data_the_gaps_page_draws_only_the_open_tab(monkeypatch):
-    import ui.pages.gaps as gaps_page
+    import graph.workspace
 
-    monkeypatch.setattr(gaps_page, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
     at = _open(_app(monkeypatch), "gaps")
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Macierz pokrycia: gmina × oczekiwany partner"]  # the coverage tab alone

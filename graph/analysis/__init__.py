@@ -22,10 +22,11 @@ rule, or on pySHACL (``engine="pyshacl"``), with the same findings.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:  # what the names are, for readers and type checkers; imported on first use
     from .absences import VerifiedAbsence, absence_text, verified_absences
@@ -219,18 +220,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    """Import the submodule of ``name`` on first use: ``import graph.analysis`` costs
-    nothing, ``from graph.analysis import stats`` imports only what stats needs."""
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, globals(), __all__)  # names imported on first use (graph.lazy)
 
 
 class _Facade(types.ModuleType):

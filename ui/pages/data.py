@@ -36,9 +36,9 @@ from graph.edit.editor import Editor
 from graph.edit.importer import ImportError_, plan_import, read_table, template_csv, template_xlsx
 from graph.terc import gminy_by_code
 from graph.vocabulary import pick
-from graph.workspace import WARM_UP_OVER
 from ui import state
 from ui.i18n import lang, md_escape, t, tm
+from ui.widgets import lazy_tabs
 
 _OK = "data_unlocked"
 _FLASH = "data_flash"
@@ -443,12 +443,7 @@ def render() -> None:
     ws = state.workspace()
     ctx = ws.edit_context() if editor.store is ws.store else editor.context()  # lookups read once per data version
     names = [t(f"data.tab.{name}") for name in ("org", "join", "tie", "end", "fix", "import", "history")]
-    if ws.summary()["organisations"] > WARM_UP_OVER:  # large data: only the open tab's form is drawn
-        tabs = st.tabs(names, key="data_tab", on_change="rerun")
-        shown = [tab.open for tab in tabs]
-    else:
-        tabs = st.tabs(names)
-        shown = [True] * len(tabs)
+    tabs, shown = lazy_tabs(names, key="data_tab")  # large data: only the open tab's form is drawn
     forms = (_form_organisation, _form_join, _form_tie, _form_end, _form_correct, _import)
     for tab, show, form in zip(tabs, shown, forms):
         if show:

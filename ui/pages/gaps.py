@@ -8,11 +8,11 @@ import streamlit as st
 from graph.analysis.absences import absence_text
 from graph.analysis.coverage import coverage_view
 from graph.finding_groups import group_findings
-from graph.workspace import LOCAL_ANALYSIS_OVER, WARM_UP_OVER
+from graph.workspace import LOCAL_ANALYSIS_OVER
 from ui import state
 from ui.findings_list import finding_groups, kind_word
 from ui.i18n import lang, t, tm
-from ui.widgets import report_download
+from ui.widgets import lazy_tabs, report_download
 
 
 def _absences(report, language: str) -> None:
@@ -193,12 +193,7 @@ def render() -> None:
         with st.spinner(t("gaps.computing"), show_time=True):
             report = ws.report(as_of)
     names = [t(f"gaps.tab.{name}") for name in ("coverage", "findings", "spof", "suggestions", "change", "download")]
-    if ws.summary()["organisations"] > WARM_UP_OVER:  # large data: only the open tab is computed and drawn
-        tabs = st.tabs(names, key="gaps_tab", on_change="rerun")
-        shown = [tab.open for tab in tabs]
-    else:  # every tab drawn at once: switching tabs costs nothing
-        tabs = st.tabs(names)
-        shown = [True] * len(tabs)
+    tabs, shown = lazy_tabs(names, key="gaps_tab")  # large data: only the open tab is computed and drawn
 
     draw = (_coverage_tab, _findings_tab, _spof_tab, _suggestions_tab, _change_tab, _download_tab)
     for tab, show, section in zip(tabs, shown, draw):
