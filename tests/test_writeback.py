@@ -269,3 +269,25 @@ def test_writers_take_turns_on_the_lock_across_threads_and_processes(tmp_path: P
     killed.wait(timeout=30)
     with locked(data, timeout=5):  # a holder that died holds nothing
         pass
+
+
+def test_a_child_forked_while_the_lock_is_held_does_not_keep_it(tmp_path: Path):
+    """A process forked by another thread (a query worker, a pool process) inherits the lock's
+    descriptor; releasing the lock must not wait for that child to end."""
+    import os
+    import signal
+
+    from graph.edit.writeback import locked
+
+    target = tmp_path / "data.ttl"
+    with locked(target):
+        pid = os.fork()
+        if pid == 0:  # the child holds a copy of the descriptor and lives on
+            signal.pause()
+            os._exit(0)
+    try:
+        with locked(target, timeout=2):  # the parent's lock is released although the child lives
+            pass
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)

@@ -86,11 +86,20 @@ def locked(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S):
             raise
         if os.fstat(fd).st_nlink:  # still the file at that name (not removed meanwhile)
             break
-        os.close(fd)
+        _release(fd)
     try:
         yield
     finally:
-        os.close(fd)  # releases the lock
+        _release(fd)
+
+
+def _release(fd: int) -> None:
+    """Unlock, then close: a child forked meanwhile (a query worker, a pool process) holds a copy
+    of the descriptor, and closing ours alone would leave the lock held until that child ends."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def read_triples(path: str | Path, *, max_bytes: int = 1 << 30) -> tuple[set[ox.Triple], bytes]:
