@@ -58,8 +58,12 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
         try:
             _ = ws.store  # read the files
-            ws.summary(), ws.overview_tables(), ws.timeline()
-            ws.findings()  # the first page's headline gaps
+            timeline = threading.Thread(target=_quietly, args=(ws.timeline,), name="preload-timeline")  # its query beside the counts
+            timeline.start()
+            ws.summary(), ws.overview_tables()  # the first page's counts, without the network
+            timeline.join()
+            ws.timeline(), ws.agreement_table()
+            ws.findings()  # the first page's headline gaps (the network built first)
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
             return
         release_memory()
@@ -69,6 +73,14 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
     threading.Thread(target=run, name="preload", daemon=True).start()
     return ws
+
+
+def _quietly(compute) -> None:
+    """``compute()``; an error is left for the page that asks again (it shows it)."""
+    try:
+        compute()
+    except Exception:  # noqa: BLE001 - the first page computes it again and shows the error
+        pass
 
 
 def preloaded(settings: Settings) -> Workspace | None:

@@ -99,6 +99,11 @@ class Store(ABC):
         res = self.query(text, bindings)
         return res.vars, [tuple(None if t is None else str(t) for t in row) for row in res.rows]
 
+    def select_many(self, texts: list[str]) -> list[list[tuple]]:
+        """Rows of several trusted SELECTs (values as :meth:`select_values`), one list per text.
+        Here one after the other; the Oxigraph store evaluates them at once."""
+        return [self.select_values(text)[1] for text in texts]
+
     @abstractmethod
     def update(self, text: str) -> None:
         """Run a SPARQL Update (trusted callers only: the write-back layer)."""
@@ -196,6 +201,29 @@ class OxigraphStore(Store):
             names = tuple(v.value for v in answer.variables)
             rows = [tuple(None if t is None else t.value for t in sol) for sol in answer]
         return names, rows
+
+    def select_many(self, texts: list[str]) -> list[list[tuple]]:
+        """Several trusted SELECTs evaluated at once, one thread each: pyoxigraph lets go of
+        the interpreter while it writes an answer out (two projection queries on the
+        country file: 0.5 s together against 1.0 s one after the other).  Each answer
+        is read as CSV, so an empty literal reads as unbound (None): for counts and labels,
+        where an empty value means none."""
+        import csv
+        import io
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(text: str) -> list[tuple]:  # in the thread that asks: pyoxigraph's answers stay in theirs
+            with self.lock:  # the query starts under the lock; its answer is written out after
+                answer = self._run(text, None)
+            data = answer.serialize(format=ox.QueryResultsFormat.CSV)
+            rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+            next(rows, None)  # the header
+            return [tuple(v or None for v in row) for row in rows]
+
+        if len(texts) == 1:
+            return [read(texts[0])]
+        with ThreadPoolExecutor(len(texts), thread_name_prefix="select") as pool:
+            return list(pool.map(read, texts))
 
     def update(self, text: str) -> None:
         with self.lock:

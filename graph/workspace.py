@@ -390,15 +390,38 @@ class Workspace:
                 if hasattr(base, "_gone"):  # the plain projection plus memberships, sharing its memory
                     return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
             g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
+            if (day, kinds, include_people, include_memberships) == (None, None, False, False):
+                with self._lock:  # the first page's stand-in (_counted) is not needed any more
+                    self._memo["answers"].pop("node_graph", None)
             return nx.freeze(g)
 
         return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
+
+    def _counted(self):
+        """``(graph, tie counts)`` the first page counts: the projection when it is built
+        (counts None: its edges), else its nodes and its ties counted by kind
+        (:func:`graph.analysis.projection.node_graph`), so the first page does not wait
+        for the network."""
+        with self._lock:
+            g = self._memo["graphs"].get(("projection", None, None, False, False))
+        if g is None:
+            from .analysis.projection import node_graph
+
+            counted = self._memoised("node_graph", lambda: node_graph(self.store))
+            if counted is not None:
+                return counted
+        return self.projection(), None
 
     def summary(self) -> dict[str, int]:
         """Counts of the whole network (organisations, ties, synthetic nodes...)."""
         from .views.explore import summary
 
-        return self._table("summary", lambda: summary(self.projection()))
+        def build():
+            g, ties = self._counted()
+            counts = summary(g)
+            return counts if ties is None else {**counts, "ties": sum(ties.values())}
+
+        return self._table("summary", build)
 
     def search(self, text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
         """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
@@ -438,8 +461,8 @@ class Workspace:
         from .views.overview import counts_by, gmina_grid, ties_by_kind
 
         def build():
-            g, v = self.projection(), self.vocabulary()
-            return {"kind": counts_by(g, "kind", v), "sector": counts_by(g, "sector", v), "ties": ties_by_kind(g, v), "gminas": gmina_grid(g, self.territory())}
+            (g, ties), v = self._counted(), self.vocabulary()
+            return {"kind": counts_by(g, "kind", v), "sector": counts_by(g, "sector", v), "ties": ties_by_kind(g, v, ties), "gminas": gmina_grid(g, self.territory())}
 
         return {k: v.copy() for k, v in self._memoised("overview", build).items()}
 

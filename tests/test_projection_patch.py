@@ -208,7 +208,7 @@ def test_a_patch_that_fails_leaves_every_answer_to_be_computed_afresh(tmp_path, 
     ws = Workspace(Settings(data=(data,), history=tmp_path / "history.jsonl"))
     editor = Editor(ws.settings, store=ws.store)
     before = ws.summary()["organisations"]
-    ws.timeline()
+    ws.projection(), ws.timeline()
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the patch")

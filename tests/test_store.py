@@ -95,3 +95,18 @@ def test_rows_are_capped(tiny_file: Path):
     for store in _stores(tiny_file):
         r = store.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=3)
         assert len(r.rows) == 3 and r.truncated, store.backend
+
+
+def test_queries_asked_at_once_answer_as_one_by_one():
+    """select_many (Oxigraph: one thread per query, answers read as CSV) gives the rows of
+    select_values, an empty literal reading as unbound."""
+    from graph.library import internal_query
+    from graph.store import open_store
+
+    store = open_store(Settings())
+    texts = [internal_query(q) for q in ("list_network_nodes", "list_network_ties", "list_agreement_timeline")]
+    at_once = store.select_many(texts)
+    for text, rows in zip(texts, at_once):
+        one_by_one = store.select_values(text)[1]
+        assert sorted(rows, key=repr) == sorted((tuple(v or None for v in r) for r in one_by_one), key=repr)
+        assert rows  # something was asked

@@ -196,3 +196,18 @@ def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
     st = data.stat()
     os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # the file changed since
     assert preloaded(cfg) is None
+
+
+def test_the_first_page_counts_without_the_network_what_the_network_holds():
+    import pandas as pd
+
+    first = Workspace(Settings())
+    counts, tables = first.summary(), first.overview_tables()
+    assert not first.has("projection", None, None, False, False, room="graphs")  # the network was not built for them
+    built = Workspace(Settings(), store=first.store)
+    built.projection()
+    assert built.summary() == counts and counts["ties"] == built.projection().number_of_edges()
+    for name, frame in built.overview_tables().items():
+        pd.testing.assert_frame_equal(tables[name], frame)
+    first.projection()
+    assert not first.has("node_graph")  # the stand-in goes once the network is there

@@ -21,7 +21,7 @@ from ..library import internal_query
 from ..model import ESK, EST, TERC
 from ..store import Store
 
-__all__ = ["to_networkx", "with_memberships", "local"]
+__all__ = ["to_networkx", "with_memberships", "node_graph", "local"]
 
 
 def local(iri: str | None, namespace) -> str | None:
@@ -184,6 +184,29 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
         if len(sources) > 1:
             sources.sort()
     return g
+
+
+def node_graph(store: Store) -> tuple[nx.MultiDiGraph, dict[str, int]] | None:
+    """The nodes of :func:`to_networkx` (no date, every tie kind) without their ties, and
+    how many ties of each kind it holds (a kind outside the vocabulary under ``""``):
+    what the first page counts, read without building the network (the two queries
+    run at once: :meth:`graph.store.Store.select_many`).
+
+    None when the counts cannot stand for the projection's (a tie with two kinds or
+    two ends on one side: the projection keeps one row of it): build that then.
+    Nodes that are only the end of a tie ("other") are left out: nothing counts them.
+    """
+    node_rows, count_rows = store.select_many([internal_query("list_network_nodes"), internal_query("count_network_ties_by_kind")])
+    counts: dict[str, int] = {}
+    for kind, n, _ in count_rows:
+        key = _strip(kind, str(EST)) or ""
+        counts[key] = counts.get(key, 0) + int(n)
+    if count_rows and sum(counts.values()) != int(count_rows[0][2]):
+        return None
+    nodes, _ = node_entries(node_rows, None)
+    g = nx.MultiDiGraph(as_of=None)
+    g.add_nodes_from(sorted(nodes.items()))
+    return nx.freeze(g), counts
 
 
 def with_memberships(base: nx.MultiDiGraph, store: Store, *, include_people: bool = False, include_memberships: bool = True) -> nx.MultiDiGraph:

@@ -60,7 +60,7 @@ def agreement_timeline(store: Store) -> pd.DataFrame:
     it (day, month or year), ``start_bound`` its bound IRI or None
     (graph.dates).  Sorted by agreement, start date, label.
     """
-    _, rows = store.select_values(internal_query("list_agreement_timeline"))
+    [rows] = store.select_many([internal_query("list_agreement_timeline")])  # an empty literal reads as none: the same rows
     return timeline_frame(timeline_records(rows).values())
 
 
@@ -116,13 +116,18 @@ def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["key", "label_pl", "label_en", "count"])
 
 
-def ties_by_kind(g: nx.Graph, vocab: dict | None = None) -> pd.DataFrame:
-    """Ties by tie kind: columns key, label_pl, label_en, count (memberships and posts left out)."""
-    counts: dict[str, int] = {}
-    for _, _, kind in g.edges(data="kind"):
-        if kind in ("membership", "post"):
-            continue
-        counts[kind or ""] = counts.get(kind or "", 0) + 1
+def ties_by_kind(g: nx.Graph, vocab: dict | None = None, counts: dict[str, int] | None = None) -> pd.DataFrame:
+    """Ties by tie kind: columns key, label_pl, label_en, count (memberships and posts left out).
+
+    ``counts`` (kind -> ties), when given, stands for the edges of ``g``
+    (:func:`graph.analysis.projection.node_graph`: the first page counts ties
+    before the network is built)."""
+    if counts is None:
+        counts = {}
+        for _, _, kind in g.edges(data="kind"):
+            if kind in ("membership", "post"):
+                continue
+            counts[kind or ""] = counts.get(kind or "", 0) + 1
     names = (vocab or {}).get("tie_kind", {})
     rows = [
         (key, names.get(key, {}).get("pl", key), names.get(key, {}).get("en", key), n)
