@@ -40,11 +40,12 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     """Start opening the workspace of ``settings`` in a background thread and return it.
 
     The dashboard's launcher calls it as the server starts, so the store is read
-    and the first page's answers (the projection, the summary, the overview
-    tables, the timeline, the findings) are computed while Streamlit starts and before the
-    first visitor comes; :func:`preloaded` hands the workspace to the dashboard.
-    Then, on large data, it warms up the other pages' answers
-    (:meth:`Workspace.warm_up`) unless ``warm_up_after`` is None.  An error
+    and the first page's answers (its counts, without the network; the timeline)
+    are computed while Streamlit starts and before the first visitor comes;
+    :func:`preloaded` hands the workspace to the dashboard.  ``warm_up_after``
+    seconds later it builds the network and the findings and, on large data, warms
+    up the other pages' answers (:meth:`Workspace.warm_up`); with None, the
+    findings at once and no warm-up.  An error
     (a broken file) is left for the first page, which reads the files again and
     shows it.
     """
@@ -63,12 +64,13 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             ws.summary(), ws.overview_tables()  # the first page's counts, without the network
             timeline.join()
             ws.timeline(), ws.agreement_table()
-            ws.findings()  # the first page's headline gaps (the network built first)
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
             return
         release_memory()
-        if warm_up_after is not None:
+        if warm_up_after is not None:  # a visitor who came meanwhile draws the first page without competing
             time.sleep(warm_up_after)
+        _quietly(ws.findings)  # the first page's headline gaps (the network built first)
+        if warm_up_after is not None:
             ws.warm_up()
 
     threading.Thread(target=run, name="preload", daemon=True).start()

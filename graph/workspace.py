@@ -35,6 +35,7 @@ import copy
 import datetime as dt
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
@@ -53,6 +54,9 @@ LOCAL_ANALYSIS_OVER = 5000
 #: Past this many organisations, the answers of the other pages are computed in the
 #: background after the first page (:meth:`Workspace.warm_up`).
 WARM_UP_OVER = 1000
+#: Seconds a background computation (:meth:`Workspace.ahead`) waits before it starts: the page
+#: that asked for it is drawn first (both run on one interpreter).
+AHEAD_AFTER = 0.5
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
@@ -189,8 +193,8 @@ class Workspace:
         return True
 
     def ahead(self, key: Hashable, compute: Callable[[], Any]) -> str:
-        """Start ``compute`` (which memoises under ``key``) in a background thread unless it is
-        done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
+        """Start ``compute`` (which memoises under ``key``) in a background thread, after
+        :data:`AHEAD_AFTER` seconds, unless it is done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
         run raised: the caller computes it in its own run, where the error shows)."""
         with self._lock:
             if key in self._memo["answers"]:
@@ -200,6 +204,7 @@ class Workspace:
             self._ahead[key] = "running"
 
         def run():
+            time.sleep(AHEAD_AFTER)  # the page that asked is drawn first, not beside this
             try:
                 compute()
                 state = "ready"
