@@ -47,9 +47,11 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     up the other pages' answers (:meth:`Workspace.warm_up`); with None, the
     findings at once and no warm-up.  An error
     (a broken file) is left for the first page, which reads the files again and
-    shows it.
+    shows it.  ``ws.first_answers`` (a ``threading.Event``) is set when the first
+    page's answers are there, or failed.
     """
     ws = Workspace(settings)
+    ws.first_answers = threading.Event()  # set once the first page's answers are there (or failed)
     with _PRELOAD_LOCK:
         _PRELOADED.clear()
         _PRELOADED[settings] = ws
@@ -66,6 +68,8 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             ws.timeline(), ws.agreement_table()
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
             return
+        finally:
+            ws.first_answers.set()
         release_memory()
         if warm_up_after is not None:  # a visitor who came meanwhile draws the first page without competing
             time.sleep(warm_up_after)

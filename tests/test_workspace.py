@@ -188,6 +188,7 @@ def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
         if thread.name == "preload":
             thread.join(60)
     assert ws.loads == 1 and ws.has("summary") and ws.has("timeline") and ws.has("findings", None)
+    assert ws.first_answers.is_set()  # what the launcher waits for before importing the other pages
     assert preloaded(Settings()) is None  # other settings: not this one, and it is let go
     assert preloaded(cfg) is None
     ws = preload(cfg, warm_up_after=None)

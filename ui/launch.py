@@ -84,16 +84,22 @@ def dashboard_settings():
 def _preload() -> None:
     """Open the data while Streamlit starts (:func:`graph.preload.preload`): the first
     visitor finds the store read and the first page's answers computed, or under way."""
-    cfg = dashboard_settings()
-    if cfg is not None:
-        from graph.preload import preload
-
-        preload(cfg)
     import importlib
 
     from ui.pages import PAGES
 
-    for entry in PAGES:  # the pages' modules (and what they import), not run
+    ws = None
+    cfg = dashboard_settings()
+    if cfg is not None:
+        from graph.preload import preload
+
+        ws = preload(cfg)
+    # the pages' modules (and what they import), not run: the first page's now, the others once
+    # the first page's answers are there (their imports would take the cores the load needs)
+    first = [e for e in PAGES if e.default] + [e for e in PAGES if not e.default]
+    for i, entry in enumerate(first):
+        if i == 1 and ws is not None:
+            ws.first_answers.wait(60)
         try:
             importlib.import_module(f"ui.pages.{entry.module}")
         except Exception:  # noqa: BLE001 - a page that fails to import shows its error when it runs

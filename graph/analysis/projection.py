@@ -194,9 +194,11 @@ def node_graph(store: Store) -> tuple[nx.MultiDiGraph, dict[str, int]] | None:
 
     None when the counts cannot stand for the projection's (a tie with two kinds or
     two ends on one side: the projection keeps one row of it): build that then.
-    Nodes that are only the end of a tie ("other") are left out: nothing counts them.
+    Nodes that are only the end of a tie ("other") are left out: nothing counts them;
+    the nodes carry no labels, names or dates (their IRI as the label): nothing here
+    reads them.
     """
-    node_rows, count_rows = store.select_many([internal_query("list_network_nodes"), internal_query("count_network_ties_by_kind")])
+    node_rows, count_rows = store.select_many([internal_query("list_network_nodes_counted"), internal_query("count_network_ties_by_kind")])
     counts: dict[str, int] = {}
     for kind, n, _ in count_rows:
         key = _strip(kind, str(EST)) or ""
