@@ -90,7 +90,7 @@ def _preload() -> None:
 
     ws = None
     cfg = dashboard_settings()
-    if cfg is not None:
+    if cfg is not None and cfg.backend != "remote":  # a remote store is asked when a visitor comes, not at start
         from graph.preload import preload
 
         ws = preload(cfg)
