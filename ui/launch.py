@@ -24,7 +24,6 @@ as the README does and records every socket call of the server.
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import threading
@@ -67,14 +66,15 @@ def dashboard_settings():
     ``GRAPH_*`` variables, where ``GRAPH_*`` keys of Streamlit's secrets files win), read
     without Streamlit; None when they do not parse (the dashboard shows the error)."""
     from graph.settings import Settings
+    from ui.state import environment, graph_keys
 
-    env = {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
+    env = environment()
     for path in _secret_files():
         try:
             found = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
             continue
-        env.update({k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, dict)})
+        env.update(graph_keys(found))
     try:
         return Settings.from_env(env)
     except SettingsError:

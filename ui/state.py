@@ -32,7 +32,7 @@ from graph.settings import DEFAULT_DATA, Settings
 from graph.workers import warn_once_without_sandbox
 from graph.workspace import Workspace
 
-__all__ = ["settings", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]
+__all__ = ["settings", "environment", "graph_keys", "workspace", "begin_run", "refresh", "error_page", "secret_settings", "password_gate", "GraphError", "DEFAULT_DATA"]
 
 _RUN_KEY = "_graph_workspace_key"
 
@@ -49,7 +49,17 @@ def secret_settings() -> dict[str, str]:
         if any(Path(p).expanduser().is_file() for p in st.get_option("secrets.files")):
             raise SettingsError(str(exc)) from None
         return {}
+    return graph_keys(found)
+
+
+def graph_keys(found: Mapping) -> dict[str, str]:
+    """The top-level ``GRAPH_*`` keys of a secrets mapping, as text (tables left out)."""
     return {k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, Mapping)}
+
+
+def environment() -> dict[str, str]:
+    """What the settings read of the process environment: ``GRAPH_*``, and ``XDG_*``/``HOME`` for per-user paths."""
+    return {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -60,8 +70,7 @@ def _settings(env: tuple[tuple[str, str], ...]) -> Settings:
 def settings() -> Settings:
     """The settings of this process: ``GRAPH_*`` variables, where Streamlit secrets of
     the same names win (SPARQL credentials belong there); empty GRAPH_DATA -> bundled data."""
-    env = {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
-    return _settings(tuple(sorted({**env, **secret_settings()}.items())))
+    return _settings(tuple(sorted({**environment(), **secret_settings()}.items())))
 
 
 class _Current:

@@ -98,6 +98,18 @@ class GapFindings:
     timings: dict = field(default_factory=dict)
 
 
+def _stopwatch(timings: dict[str, float]):
+    """``timed(name, fn, *args, **kwargs)``: the answer of ``fn``, its seconds kept in ``timings[name]``."""
+
+    def timed(name, fn, *a, **kw):
+        t0 = time.perf_counter()
+        out = fn(*a, **kw)
+        timings[name] = round(time.perf_counter() - t0, 4)
+        return out
+
+    return timed
+
+
 @quiet
 def gap_findings(
     store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, graph: nx.MultiDiGraph | None = None, engine: str = "auto"
@@ -106,12 +118,7 @@ def gap_findings(
     (the ``findings`` of :func:`gap_report`, the same values)."""
     day = iso(as_of, field="as_of")
     timings: dict[str, float] = {}
-
-    def timed(name, fn, *a, **kw):
-        t0 = time.perf_counter()
-        out = fn(*a, **kw)
-        timings[name] = round(time.perf_counter() - t0, 4)
-        return out
+    timed = _stopwatch(timings)
 
     if graph is not None:
         _prefetch(graph)
@@ -179,12 +186,7 @@ def gap_report(
 
     day = iso(as_of, field="as_of")
     timings: dict[str, float] = {}
-
-    def timed(name, fn, *a, **kw):
-        t0 = time.perf_counter()
-        out = fn(*a, **kw)
-        timings[name] = round(time.perf_counter() - t0, 4)
-        return out
+    timed = _stopwatch(timings)
 
     # a projection of our own is frozen: the measures then share what they derive from it
     g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
