@@ -144,16 +144,21 @@ class Editor:
         if fast is not None:
             return fast
         current, original = self._read()
-        gone = removed - current
-        if gone:
-            raise self._conflict(gone)
-        real_added = added - current
+        real_added = self._against(current, added, removed)
         if not real_added and not removed:
             return change.narrowed((), ())
         new = (current - removed) | real_added
         data = save(self.path, new, original=original, on_temp_written=self._on_temp_written)
         self._last = (hashlib.sha256(data).digest(), frozenset(new)) if has_blank(new) else None
         return change.narrowed({from_oxigraph_triple(t) for t in real_added}, change.removed)
+
+    def _against(self, current: set, added: set, removed: set) -> set:
+        """What ``added`` really adds to ``current``; a conflict when ``removed`` names a
+        triple ``current`` no longer holds (someone else changed it meanwhile)."""
+        gone = removed - current
+        if gone:
+            raise self._conflict(gone)
+        return added - current
 
     def _splice(self, change: Change, added: set, removed: set) -> Change | None:
         """The fast path: rewrite only the changed subjects' blocks of a stamped stable file.
@@ -177,10 +182,7 @@ class Editor:
             subjects = {t.subject.value for t in added | removed}
             old = blocks.triples_of(subjects)
             current = set().union(*old.values())
-            gone = removed - current
-            if gone:
-                raise self._conflict(gone)
-            real_added = added - current
+            real_added = self._against(current, added, removed)
             if not real_added and not removed:
                 return change.narrowed((), ())
             new = {s: (old[s] - removed) | {t for t in real_added if t.subject.value == s} for s in subjects}
