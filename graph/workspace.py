@@ -397,22 +397,22 @@ class Workspace:
             g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
             if (day, kinds, include_people, include_memberships) == (None, None, False, False):
                 with self._lock:  # the first page's stand-in (_counted) is not needed any more
-                    self._memo["answers"].pop("node_graph", None)
+                    self._memo["answers"].pop("node_table", None)
             return nx.freeze(g)
 
         return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
 
     def _counted(self):
-        """``(graph, tie counts)`` the first page counts: the projection when it is built
-        (counts None: its edges), else its nodes and its ties counted by kind
-        (:func:`graph.analysis.projection.node_graph`), so the first page does not wait
+        """``(nodes, tie counts)`` the first page counts: the projection when it is built
+        (counts None: its edges), else the node list and tie counts of
+        :func:`graph.analysis.projection.node_table`, so the first page does not wait
         for the network."""
         with self._lock:
             g = self._memo["graphs"].get(("projection", None, None, False, False))
         if g is None:
-            from .analysis.projection import node_graph
+            from .analysis.projection import node_table
 
-            counted = self._memoised("node_graph", lambda: node_graph(self.store))
+            counted = self._memoised("node_table", lambda: node_table(self.store))
             if counted is not None:
                 return counted
         return self.projection(), None
@@ -423,8 +423,7 @@ class Workspace:
 
         def build():
             g, ties = self._counted()
-            counts = summary(g)
-            return counts if ties is None else {**counts, "ties": sum(ties.values())}
+            return summary(g, None if ties is None else sum(ties.values()))
 
         return self._table("summary", build)
 

@@ -199,16 +199,24 @@ def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
     assert preloaded(cfg) is None
 
 
-def test_the_first_page_counts_without_the_network_what_the_network_holds():
+@pytest.mark.parametrize("data", ["bundled", "synthetic county"])
+def test_the_first_page_counts_without_the_network_what_the_network_holds(data, tmp_path):
     import pandas as pd
 
-    first = Workspace(Settings())
+    from graph.synthetic import write_synthetic
+
+    cfg = Settings()
+    if data != "bundled":  # synthetic organisations and agreements, many gminy
+        write_synthetic("county", seed=1, out=tmp_path / "county.ttl")
+        cfg = Settings(data=(tmp_path / "county.ttl",))
+    first = Workspace(cfg)
     counts, tables = first.summary(), first.overview_tables()
     assert not first.has("projection", None, None, False, False, room="graphs")  # the network was not built for them
-    built = Workspace(Settings(), store=first.store)
+    assert counts["organisations"] > 0 and (counts["synthetic"] > 0) == (data != "bundled")
+    built = Workspace(cfg, store=first.store)
     built.projection()
     assert built.summary() == counts and counts["ties"] == built.projection().number_of_edges()
     for name, frame in built.overview_tables().items():
         pd.testing.assert_frame_equal(tables[name], frame)
     first.projection()
-    assert not first.has("node_graph")  # the stand-in goes once the network is there
+    assert not first.has("node_table")  # the stand-in goes once the network is there

@@ -21,7 +21,7 @@ from ..library import internal_query
 from ..model import ESK, EST, TERC
 from ..store import Store
 
-__all__ = ["to_networkx", "with_memberships", "node_graph", "local"]
+__all__ = ["to_networkx", "with_memberships", "node_table", "node_attrs", "local"]
 
 
 def local(iri: str | None, namespace) -> str | None:
@@ -186,17 +186,19 @@ def _project(store: Store, as_of_s: str | None, kinds: set | None, include_peopl
     return g
 
 
-def node_graph(store: Store) -> tuple[nx.MultiDiGraph, dict[str, int]] | None:
-    """The nodes of :func:`to_networkx` (no date, every tie kind) without their ties, and
-    how many ties of each kind it holds (a kind outside the vocabulary under ``""``):
-    what the first page counts, read without building the network (the two queries
-    run at once: :meth:`graph.store.Store.select_many`).
+def node_table(store: Store) -> tuple[list[dict], dict[str, int]] | None:
+    """The attributes the first page counts of the nodes of :func:`to_networkx` (no
+    date, every tie kind), and how many ties of each kind it holds (a kind outside the
+    vocabulary under ``""``): what the first page counts, read without building the
+    network (the two queries run at once: :meth:`graph.store.Store.select_many`).
 
-    None when the counts cannot stand for the projection's (a tie with two kinds or
-    two ends on one side: the projection keeps one row of it): build that then.
-    Nodes that are only the end of a tie ("other") are left out: nothing counts them;
-    the nodes carry no labels, names or dates (their IRI as the label): nothing here
-    reads them.
+    The nodes come as attribute dicts sorted by IRI, each with the ``type``, ``kind``,
+    ``sector``, ``gmina``, ``gmina_label`` and ``synthetic`` the projection gives it
+    (the summary and the Overview tables read nothing else); on the country file this
+    takes a third of the time of building them as a graph.  None when the counts cannot
+    stand for the projection's (a tie with two kinds or two ends on one side: the
+    projection keeps one row of it): build that then.  Nodes that are only the end of a
+    tie ("other") are left out: nothing counts them.
     """
     node_rows, count_rows = store.select_many([internal_query("list_network_nodes_counted"), internal_query("count_network_ties_by_kind")])
     counts: dict[str, int] = {}
@@ -205,10 +207,25 @@ def node_graph(store: Store) -> tuple[nx.MultiDiGraph, dict[str, int]] | None:
         counts[key] = counts.get(key, 0) + int(n)
     if count_rows and sum(counts.values()) != int(count_rows[0][2]):
         return None
-    nodes, _ = node_entries(node_rows, None)
-    g = nx.MultiDiGraph(as_of=None)
-    g.add_nodes_from(sorted(nodes.items()))
-    return nx.freeze(g), counts
+    esk, terc = str(ESK), str(TERC)
+    nodes: dict[str, dict] = {}
+    for node, typ, kind, sector, loc, loc_label, synthetic in node_rows:
+        if node not in nodes:  # its first row, as node_entries reads it
+            nodes[node] = {
+                "type": _one(typ),
+                "kind": _strip(kind, esk) or ("agreement" if typ == "agreement" else None),
+                "sector": _strip(sector, esk),
+                "gmina": _strip(loc, terc),
+                "gmina_label": _one(loc_label),
+                "synthetic": synthetic == "true",
+            }
+    return [nodes[n] for n in sorted(nodes)], counts
+
+
+def node_attrs(g) -> Iterable[dict]:
+    """The node attribute dicts of a projection ``g``, or ``g`` itself when it is the list of
+    :func:`node_table` (what the summary and the Overview tables count)."""
+    return g if isinstance(g, list) else g.nodes.values()
 
 
 def with_memberships(base: nx.MultiDiGraph, store: Store, *, include_people: bool = False, include_memberships: bool = True) -> nx.MultiDiGraph:

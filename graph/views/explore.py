@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..analysis.projection import local
+from ..analysis.projection import local, node_attrs
 from ..library import internal_query
 from ..model import TERC
 from ..store import Store
@@ -76,17 +76,24 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def synthetic_count(g: nx.Graph) -> int:
+def synthetic_count(g: nx.Graph | list[dict]) -> int:
     """How many nodes are synthetic (``es:isSynthetic true``)."""
-    return sum(1 for _, syn in g.nodes(data="synthetic") if syn)
+    return sum(1 for a in node_attrs(g) if a.get("synthetic"))
 
 
-def summary(g: nx.Graph) -> dict[str, int]:
+def summary(g: nx.Graph | list[dict], ties: int | None = None) -> dict[str, int]:
     """Counts for the sidebar: organisations (and groups), ties, synthetic
-    organisations and synthetic nodes of any type (agreements too)."""
-    orgs = sum(1 for _, typ in g.nodes(data="type") if typ in ORG_TYPES)
-    synthetic_orgs = sum(1 for _, a in g.nodes(data=True) if a.get("synthetic") and a.get("type") in ORG_TYPES)
-    return {"organisations": orgs, "ties": g.number_of_edges(), "synthetic": synthetic_orgs, "synthetic_nodes": synthetic_count(g)}
+    organisations and synthetic nodes of any type (agreements too).  ``g`` is a
+    projection, or the node list of :func:`graph.analysis.projection.node_table`
+    with its ``ties`` counted."""
+    orgs = synthetic_orgs = synthetic_nodes = 0
+    for a in node_attrs(g):
+        org = a.get("type") in ORG_TYPES
+        orgs += org
+        if a.get("synthetic"):
+            synthetic_nodes += 1
+            synthetic_orgs += org
+    return {"organisations": orgs, "ties": g.number_of_edges() if ties is None else ties, "synthetic": synthetic_orgs, "synthetic_nodes": synthetic_nodes}
 
 
 # ---------------------------------------------------------------- filters

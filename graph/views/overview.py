@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from ..analysis.projection import local
+from ..analysis.projection import local, node_attrs
 from ..library import internal_query
 from ..model import ESK, ESROLE
 from ..store import Store
@@ -96,14 +96,15 @@ def timeline_frame(records) -> pd.DataFrame:
     return df.sort_values(["agreement", "start", "label", "membership"], na_position="last").reset_index(drop=True)
 
 
-def counts_by(g: nx.Graph, attr: str, vocab: dict | None = None) -> pd.DataFrame:
+def counts_by(g: nx.Graph | list[dict], attr: str, vocab: dict | None = None) -> pd.DataFrame:
     """Organisations by ``kind`` or ``sector``: columns key, label_pl, label_en, count (largest first).
+    ``g`` is a projection or the node list of :func:`graph.analysis.projection.node_table`.
 
     Unnamed groups of signatories (no kind) count under the key ``group``;
     organisations without the attribute under ``""``.
     """
     counts: dict[str, int] = {}
-    for _, attrs in g.nodes(data=True):
+    for attrs in node_attrs(g):
         if attrs.get("type") not in ("organisation", "group"):
             continue
         key = attrs.get(attr) or ("group" if attrs.get("type") == "group" else "")
@@ -120,7 +121,7 @@ def ties_by_kind(g: nx.Graph, vocab: dict | None = None, counts: dict[str, int] 
     """Ties by tie kind: columns key, label_pl, label_en, count (memberships and posts left out).
 
     ``counts`` (kind -> ties), when given, stands for the edges of ``g``
-    (:func:`graph.analysis.projection.node_graph`: the first page counts ties
+    (:func:`graph.analysis.projection.node_table`: the first page counts ties
     before the network is built)."""
     if counts is None:
         counts = {}
@@ -136,8 +137,8 @@ def ties_by_kind(g: nx.Graph, vocab: dict | None = None, counts: dict[str, int] 
     return pd.DataFrame(rows, columns=["key", "label_pl", "label_en", "count"])
 
 
-def gmina_grid(g: nx.Graph, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Gmina x sector: how many organisations are seated in each gmina.
+def gmina_grid(g: nx.Graph | list[dict], labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Gmina x sector: how many organisations are seated in each gmina (``g`` as for :func:`counts_by`).
 
     Index: TERC code; columns ``gmina`` (name), one per sector, ``total``.
     Gminy of ``labels`` with no organisation at all get a row of zeros when
@@ -146,7 +147,7 @@ def gmina_grid(g: nx.Graph, labels: dict[str, str] | None = None) -> pd.DataFram
     from ..model import SECTORS
 
     rows: dict[str, dict] = {}
-    for _, attrs in g.nodes(data=True):
+    for attrs in node_attrs(g):
         if attrs.get("type") not in ("organisation", "group") or not attrs.get("gmina"):
             continue
         code = attrs["gmina"]
