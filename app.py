@@ -34,7 +34,7 @@ with st.sidebar:
 try:
     workspace = state.begin_run()  # looks at the data files once per run
     cfg = workspace.settings
-    if not (workspace.opened and workspace.has("summary")):  # the first visitor after a change sees the steps
+    if not workspace.has("summary"):  # the first visitor after a change sees the steps (saved answers need no store)
         box = st.empty()
         with box.status(t("app.loading.title"), expanded=True) as status:
             st.text(t("app.loading.files", files=", ".join(p.name for p in cfg.data) if cfg.backend != "remote" else cfg.query_url))
@@ -43,7 +43,6 @@ try:
             _ = workspace.summary()
             status.update(label=t("app.loading.done"), state="complete", expanded=False)
         box.empty()
-    store = workspace.store
     counts = workspace.summary()
 except state.GraphError as exc:
     state.error_page(exc)
@@ -57,7 +56,7 @@ with st.sidebar:
         st.text(t("app.source.bundled"))
     else:
         st.text(t("app.source.files", files=", ".join(p.name for p in cfg.data)))
-    st.text(t("app.source.triples", n=len(store), orgs=counts["organisations"], ties=counts["ties"]))
+    st.text(t("app.source.triples", n=workspace.triples(), orgs=counts["organisations"], ties=counts["ties"]))
     if counts["synthetic_nodes"]:
         st.badge(t("app.synthetic.badge"), color="orange", icon=":material/science:")
 

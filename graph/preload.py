@@ -42,7 +42,9 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     The dashboard's launcher calls it as the server starts, so the store is read
     and the first page's answers (its counts, without the network; the timeline)
     are computed while Streamlit starts and before the first visitor comes;
-    :func:`preloaded` hands the workspace to the dashboard.  ``warm_up_after``
+    :func:`preloaded` hands the workspace to the dashboard.  The first page's answers
+    of a former start on the same files (:mod:`graph.saved_answers`) are taken at once,
+    while the store loads; computed ones are kept for the next start.  ``warm_up_after``
     seconds later it builds the network and the findings and, on large data, warms
     up the other pages' answers (:meth:`Workspace.warm_up`); with None, the
     findings at once and no warm-up.  An error
@@ -59,17 +61,49 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     def run():
         import time
 
+        from . import saved_answers
+
+        failed: list[Exception] = []
+
+        def load():
+            try:
+                _ = ws.store  # read the files
+            except Exception as exc:  # noqa: BLE001 - the first page opens the store again and shows the error
+                failed.append(exc)
+
+        loading = threading.Thread(target=load, name="preload-store")
+        loading.start()
+        saved, looked_up = None, ()
+        try:  # the files hashed while the store reads them; the answers kept for those bytes, if any
+            looked_up = saved_answers.digests(settings)
+            saved = saved_answers.read(settings, saved_answers.key(settings, looked_up))
+        except Exception:  # noqa: BLE001 - no saved answers: they are computed
+            pass
+        if saved is not None:
+            ws.take(saved)
+            ws.first_answers.set()  # the first page is drawn from them while the store loads
+        loading.join()
         try:
-            _ = ws.store  # read the files
-            timeline = threading.Thread(target=_quietly, args=(ws.timeline,), name="preload-timeline")  # its query beside the counts
-            timeline.start()
-            ws.summary(), ws.overview_tables()  # the first page's counts, without the network
-            timeline.join()
-            ws.timeline(), ws.agreement_table()
+            if failed:
+                return
+            store = ws.store
+            if saved is not None and getattr(store, "digests", None) != looked_up:
+                ws.forget()  # the files changed between the two reads: the answers come from the store
+                saved = None
+            if saved is None:
+                timeline = threading.Thread(target=_quietly, args=(ws.timeline,), name="preload-timeline")  # its query beside the counts
+                timeline.start()
+                ws.summary(), ws.overview_tables(), ws.triples(), ws.vocabulary()  # the first page's counts, without the network
+                timeline.join()
+                ws.timeline(), ws.agreement_table()
         except Exception:  # noqa: BLE001 - the first page opens the store again and shows the error
             return
         finally:
+            if saved is not None and failed:
+                ws.forget()
             ws.first_answers.set()
+        if saved is None and not ws.stale() and (answers := ws.first_page()) is not None:
+            saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers)
         release_memory()
         if warm_up_after is not None:  # a visitor who came meanwhile draws the first page without competing
             time.sleep(warm_up_after)

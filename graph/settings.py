@@ -88,6 +88,16 @@ def _on_off(raw: str) -> bool:
     return raw.lower() != "off"
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    """``$XDG_CACHE_HOME/graph``, by default ``~/.cache/graph``."""
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path(env.get("HOME") or Path.home()) / ".cache") / "graph"
+
+
+def _dir_or_off(raw: str) -> Path | None:
+    return None if raw.lower() == "off" else Path(raw)
+
+
 def _state_dir(env: Mapping[str, str]) -> Path:
     """``$XDG_STATE_HOME/graph``, by default ``~/.local/state/graph``: per user, outside the data."""
     base = env.get("XDG_STATE_HOME", "").strip()
@@ -160,6 +170,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("editor_password", None, str, "password (or token) that switches on editing in the dashboard; unset: the data page is read-only and shows no forms. Best kept in Streamlit secrets (above). Wrong tries wait 1, 2, 4 … s before the next ([security.md](security.md#dashboard))", secret=True),
     Setting("expectations", EXPECTATIONS_FILE, Path, "the expectation rules (SHACL) the gap analysis checks"),
     Setting("state_dir", _state_dir, Path, "per-user state: the change log of a remote store lives here", shown="`$XDG_STATE_HOME/graph` (`~/.local/state/graph`)"),
+    Setting("cache_dir", _cache_dir, _dir_or_off, "where the dashboard keeps the first page's answers (counts, tables, the agreements' timeline) of each version of the files, by the SHA-256 of their bytes and of the code: a later start on the same files shows them while the store loads ([architecture.md](architecture.md#saved-first-page)); `off`: none kept", shown="`$XDG_CACHE_HOME/graph` (`~/.cache/graph`)"),
     Setting("history", None, Path, "change log (JSON lines) used by `history`, `undo` and the data page; edits go to the first data file, its lock is `<file>.lock`", shown="beside the edited file: `data/entities.history.jsonl`; remote: `<state dir>/remote-<hash of the query URL>.history.jsonl`"),
     Setting("serve_hosts", (), _hosts, "more names (comma-separated) that `graph serve` answers to in the `Host` header (or `--allow-host`, repeatable); any other name gets 421, so a web page whose name was re-pointed at this machine (DNS rebinding) gets nothing. Add the machine's LAN name when serving a meeting with `--host 0.0.0.0`", shown="`localhost`, `127.0.0.1`, `[::1]` and the `--host` address", cli="serve --allow-host NAME"),
     Setting("survey_round", None, str, "limits the survey's respondent app (`./run survey`) to one round: links of other rounds are refused ([survey.md](survey.md)); read by `ui/survey_form.py`", shown="every round beside the data file"),

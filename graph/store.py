@@ -10,6 +10,7 @@ session (T8).  The choice of default is in ``docs/adr/0003-store-engine.md``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -143,13 +144,16 @@ def _oxigraph_error(exc: SyntaxError) -> QueryError:
     return QueryError(message)
 
 
-def bulk_load(target: ox.Store, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> ox.Store:
+def bulk_load(target: ox.Store, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30, digests: list[str] | None = None) -> ox.Store:
     """Read ``paths`` into the pyoxigraph store ``target`` (in memory or on disk) and return it.
 
     Each file is bounded by ``max_bytes``; a syntax error names the file, line and column.
+    ``digests``, when given, gets the SHA-256 of each file's bytes as they were read.
     """
     for path in paths:
         data = read_bytes(path, max_bytes=max_bytes)
+        if digests is not None:
+            digests.append(hashlib.sha256(data).hexdigest())  # hashlib lets go of the interpreter meanwhile
         try:
             target.bulk_load(data, format=format_for(path))
         except SyntaxError as exc:
@@ -165,6 +169,8 @@ class OxigraphStore(Store):
     def __init__(self, store: ox.Store | None = None) -> None:
         super().__init__()
         self.ox = store if store is not None else ox.Store()
+        #: SHA-256 of each file :meth:`load_files` read, in order (the saved first-page answers are kept by them).
+        self.digests: tuple[str, ...] = ()
 
     def _run(self, text: str, bindings: Bindings):
         """Bind with pyoxigraph's substitutions; where it refuses (a bound variable
@@ -238,13 +244,17 @@ class OxigraphStore(Store):
             self.ox.extend(quads)
 
     def load_files(self, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> None:
+        """Load files (:attr:`digests`: the SHA-256 of the bytes each one held when read)."""
         # Parse into a fresh store, then swap: a bad file leaves nothing half-loaded (T10).
-        fresh = bulk_load(ox.Store(), paths, max_bytes=max_bytes)
+        digests: list[str] = []
+        fresh = bulk_load(ox.Store(), paths, max_bytes=max_bytes, digests=digests)
         with self.lock:
             if len(self.ox):
                 self.ox.extend(list(fresh))
+                self.digests += tuple(digests)
             else:
                 self.ox = fresh
+                self.digests = tuple(digests)
 
     def __len__(self) -> int:
         return len(self.ox)

@@ -153,6 +153,27 @@ class Workspace:
         """True once the store is open (the first visitor's progress is shown until then)."""
         return self._store is not None
 
+    def triples(self) -> int:
+        """How many triples the store holds (the sidebar's figure)."""
+        return self._memoised("triples", lambda: len(self.store))
+
+    def first_page(self) -> dict[str, Any] | None:
+        """The first page's answers (:data:`graph.saved_answers.KEYS`) when every one is
+        in the memo, for :mod:`graph.saved_answers` to keep; else None."""
+        from .saved_answers import KEYS
+
+        with self._lock:
+            found = {k: self._memo["answers"][k] for k in KEYS if k in self._memo["answers"]}
+        return found if len(found) == len(KEYS) else None
+
+    def take(self, answers: Mapping[Hashable, Any]) -> None:
+        """Put answers read elsewhere (the saved first page) into the memo, as if computed
+        here; one already there is kept."""
+        with self._lock:
+            memo = self._memo["answers"]
+            for k, v in answers.items():
+                memo.setdefault(k, v)
+
     def has(self, *key: Hashable, room: str = "answers") -> bool:
         """True when the answer under ``key`` is already in the memo (``has("summary")``,
         ``has("findings", None)``): a page shows progress only for what it must compute."""

@@ -16,6 +16,14 @@ from graph.model import TURTLE_PREFIXES
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_dir(tmp_path_factory):
+    """The dashboards the tests start keep their saved first pages (graph/saved_answers.py)
+    in a folder of this session, not in the user's ``~/.cache``."""
+    if not os.environ.get("GRAPH_CACHE_DIR"):
+        os.environ["GRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
 TINY = TURTLE_PREFIXES + """
 
 eso:a a org:Organization ; skos:prefLabel "Spółdzielnia A"@pl ; org:classification esk:social_cooperative ;

@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import DataError, GraphError
+from ..errors import GraphError
 from ..io import check_regular, format_for, read_limited, syntax_error
 from ..settings import Settings
 from ..store import OxigraphStore
-from .splice import file_digest
+from .splice import bounded_digest
 from .writeback import locked
 
 if TYPE_CHECKING:
@@ -62,17 +62,8 @@ def mirror_path(path: str | Path) -> Path:
     return p.with_name(f".{p.name}.oxigraph")
 
 
-def _hash(path: Path, max_bytes: int) -> str:
-    st = check_regular(path)  # never a FIFO or a device (T20): named, not read
-    if st is None:
-        return ""
-    if st.st_size > max_bytes:
-        raise DataError(str(path), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
-    return file_digest(path)
-
-
 def _fingerprint(settings: Settings) -> dict:
-    files = [[str(Path(f).resolve()), _hash(Path(f), settings.max_file_bytes)] for f in settings.files]
+    files = [[str(Path(f).resolve()), bounded_digest(Path(f), settings.max_file_bytes)] for f in settings.files]
     return {"files": files, "pyoxigraph": ox.__version__, "form": 1}
 
 

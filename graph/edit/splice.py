@@ -36,9 +36,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import DataError
+from ..io import check_regular
 from .turtle import Writer, header_comments, serialise_block
 
-__all__ = ["NotStable", "SortedFile", "stamp_path", "is_stamped", "write_stamp", "clear_stamp", "has_blank", "file_digest"]
+__all__ = ["NotStable", "SortedFile", "stamp_path", "is_stamped", "write_stamp", "clear_stamp", "has_blank", "file_digest", "bounded_digest"]
 
 _PREFIX = re.compile(rb"@prefix ([A-Za-z][\w\-.]*): <([^>]*)> \.\n")
 
@@ -80,6 +82,17 @@ def _digest(path: Path, data: bytes) -> str:
                 _DIGESTS.clear()
             _DIGESTS[key] = hit
     return hit
+
+
+def bounded_digest(path: Path, max_bytes: int) -> str:
+    """:func:`file_digest` of a regular file of at most ``max_bytes`` (else DataError);
+    "" when it does not exist."""
+    st = check_regular(path)  # never a FIFO or a device (T20): named, not read
+    if st is None:
+        return ""
+    if st.st_size > max_bytes:
+        raise DataError(str(path), f"file is over the limit of {max_bytes:,} bytes (GRAPH_MAX_FILE_BYTES)")
+    return file_digest(path)
 
 
 def file_digest(path: str | Path) -> str:
