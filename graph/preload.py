@@ -105,8 +105,8 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         if saved is None and not ws.stale() and (answers := ws.first_page()) is not None:
             saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers)
         release_memory()
-        if warm_up_after is not None:  # a visitor who came meanwhile draws the first page without competing
-            time.sleep(warm_up_after)
+        if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
+            time.sleep(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
         _quietly(ws.findings)  # the first page's headline gaps (the network built first)
         if warm_up_after is not None:
             ws.warm_up()
