@@ -29,6 +29,8 @@ __all__ = [
     "Settings",
     "settings_markdown",
     "read_setting",
+    "environment",
+    "graph_keys",
     "PROJECT_ROOT",
     "DATA_DIR",
     "DEFAULT_DATA",
@@ -242,6 +244,17 @@ class _Behaviour:
             kwargs["backend"] = "remote"
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**kwargs)
+
+
+def graph_keys(found: Mapping) -> dict[str, str]:
+    """The top-level ``GRAPH_*`` keys of a secrets mapping, as text (tables left out)."""
+    return {k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, Mapping)}
+
+
+def environment() -> dict[str, str]:
+    """What the settings read of the process environment: ``GRAPH_*``, and ``XDG_*``/``HOME`` for per-user paths
+    (the dashboard and its launcher, which reads them before Streamlit is imported)."""
+    return {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
 
 
 def read_setting(name: str, env: Mapping[str, str] | None = None) -> Any:

@@ -65,8 +65,7 @@ def dashboard_settings():
     """The :class:`graph.settings.Settings` the dashboard will build (``ui.state.settings``:
     ``GRAPH_*`` variables, where ``GRAPH_*`` keys of Streamlit's secrets files win), read
     without Streamlit; None when they do not parse (the dashboard shows the error)."""
-    from graph.settings import Settings
-    from ui.state import environment, graph_keys
+    from graph.settings import Settings, environment, graph_keys  # not ui.state: Streamlit's import would delay the load
 
     env = environment()
     for path in _secret_files():
@@ -86,14 +85,13 @@ def _preload() -> None:
     visitor finds the store read and the first page's answers computed, or under way."""
     import importlib
 
-    from ui.pages import PAGES
-
     ws = None
     cfg = dashboard_settings()
     if cfg is not None and cfg.backend != "remote":  # a remote store is asked when a visitor comes, not at start
         from graph.preload import preload
 
         ws = preload(cfg)
+    from ui.pages import PAGES  # after the load has started: it imports Streamlit
     # the pages' modules (and what they import), not run: the first page's now, the others once
     # the first page's answers are there (their imports would take the cores the load needs)
     first = [e for e in PAGES if e.default] + [e for e in PAGES if not e.default]
@@ -181,9 +179,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"Use at least {MIN_PASSWORD_LENGTH} characters that are not a common phrase.",
                 file=sys.stderr,
             )
-    _no_outside_lookups(addresses[0] if addresses else None)
-    if not survey:
+    if not survey:  # first: the load begins while Streamlit is imported
         threading.Thread(target=_preload, name="preload-settings", daemon=True).start()
+    _no_outside_lookups(addresses[0] if addresses else None)
     from streamlit.web import cli
 
     cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses, app=SURVEY_APP if survey else APP), prog_name="streamlit")

@@ -18,9 +18,7 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -28,7 +26,7 @@ import streamlit as st
 from graph.access import Throttle
 from graph.errors import GraphError, SettingsError
 from graph.preload import preloaded
-from graph.settings import DEFAULT_DATA, Settings
+from graph.settings import DEFAULT_DATA, Settings, environment, graph_keys
 from graph.workers import warn_once_without_sandbox
 from graph.workspace import Workspace
 
@@ -50,16 +48,6 @@ def secret_settings() -> dict[str, str]:
             raise SettingsError(str(exc)) from None
         return {}
     return graph_keys(found)
-
-
-def graph_keys(found: Mapping) -> dict[str, str]:
-    """The top-level ``GRAPH_*`` keys of a secrets mapping, as text (tables left out)."""
-    return {k: str(v) for k, v in found.items() if k.startswith("GRAPH_") and not isinstance(v, Mapping)}
-
-
-def environment() -> dict[str, str]:
-    """What the settings read of the process environment: ``GRAPH_*``, and ``XDG_*``/``HOME`` for per-user paths."""
-    return {k: v for k, v in os.environ.items() if k.startswith(("GRAPH_", "XDG_", "HOME"))}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
