@@ -14,18 +14,20 @@ and reads at most the limit, whatever ``stat()`` reports.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from .errors import DataError
-from .model import PREFIXES
-from .terms import to_rdflib
+
+if TYPE_CHECKING:  # rdflib is imported by the functions that need it: reading into Oxigraph does not wait for it
+    import rdflib
 
 __all__ = [
     "FORMATS",
@@ -40,6 +42,7 @@ __all__ = [
     "new_graph",
     "check_bytes",
     "syntax_error",
+    "bulk_load",
 ]
 
 #: File suffix -> pyoxigraph format.  RDF/XML is deliberately absent (T4).
@@ -216,6 +219,10 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Quad]:
 
 def new_graph() -> rdflib.Graph:
     """An empty rdflib graph with the project's prefixes bound."""
+    import rdflib
+
+    from .model import PREFIXES
+
     g = rdflib.Graph(bind_namespaces="core")
     for prefix, iri in PREFIXES.items():
         g.bind(prefix, iri, override=True)
@@ -232,6 +239,8 @@ def load_graph(paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> rdfl
 
     Named graphs in TriG or N-Quads are merged into the one graph.
     """
+    from .terms import to_rdflib
+
     quads: list[ox.Quad] = []
     for path in paths:
         quads.extend(parse_file(path, max_bytes=max_bytes))
@@ -240,3 +249,20 @@ def load_graph(paths: Iterable[str | Path], *, max_bytes: int = 1 << 30) -> rdfl
     for q in quads:
         add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g
+
+
+def bulk_load(target: ox.Store, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30, digests: list[str] | None = None) -> ox.Store:
+    """Read ``paths`` into the pyoxigraph store ``target`` (in memory or on disk) and return it.
+
+    Each file is bounded by ``max_bytes``; a syntax error names the file, line and column.
+    ``digests``, when given, gets the SHA-256 of each file's bytes as they were read.
+    """
+    for path in paths:
+        data = read_bytes(path, max_bytes=max_bytes)
+        if digests is not None:
+            digests.append(hashlib.sha256(data).hexdigest())  # hashlib lets go of the interpreter meanwhile
+        try:
+            target.bulk_load(data, format=format_for(path))
+        except SyntaxError as exc:
+            raise syntax_error(str(path), exc) from None
+    return target

@@ -10,9 +10,14 @@ heap's free pages back after such work.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .settings import Settings
-from .workspace import Workspace
+
+if TYPE_CHECKING:  # imported by preload() once the files are being read (rdflib, networkx... take 0.15 s)
+    from .store import Store
+    from .workspace import Workspace
 
 __all__ = ["preload", "preloaded", "release_memory", "PRELOAD_WARM_UP_AFTER"]
 
@@ -52,7 +57,10 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     shows it.  ``ws.first_answers`` (a ``threading.Event``) is set when the first
     page's answers are there, or failed.
     """
-    ws = Workspace(settings)
+    opening, signature = _begin_reading(settings) if settings.backend == "oxigraph" else (None, None)
+    from .workspace import Workspace
+
+    ws = Workspace(settings, opening=opening, signature=signature)
     ws.first_answers = threading.Event()  # set once the first page's answers are there (or failed)
     with _PRELOAD_LOCK:
         _PRELOADED.clear()
@@ -113,6 +121,41 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
     threading.Thread(target=run, name="preload", daemon=True).start()
     return ws
+
+
+def _begin_reading(settings: Settings) -> tuple[Callable[[], Store], str]:
+    """Start reading the files into a pyoxigraph store in a thread, before the rest of
+    the workspace is imported.  Returns the function that gives the store once read (or
+    raises its error: :class:`graph.errors.DataError` naming the file and place) and the
+    data signature taken before the first byte was read (a file changed later makes the
+    workspace stale)."""
+    from concurrent.futures import Future
+
+    import pyoxigraph as ox
+
+    from .io import bulk_load
+    from .settings import data_signature
+
+    signature = data_signature(settings)
+    read: Future = Future()
+    digests: list[str] = []
+
+    def run():
+        try:
+            read.set_result(bulk_load(ox.Store(), settings.files, max_bytes=settings.max_file_bytes, digests=digests))
+        except BaseException as exc:  # noqa: BLE001 - raised again by opening(), in the thread that asks
+            read.set_exception(exc)
+
+    threading.Thread(target=run, name="preload-read", daemon=True).start()
+
+    def opening() -> Store:
+        from .store import OxigraphStore
+
+        store = OxigraphStore(read.result())
+        store.digests = tuple(digests)
+        return store
+
+    return opening, signature
 
 
 def _quietly(compute) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "Settings",
     "settings_markdown",
     "read_setting",
+    "data_signature",
     "environment",
     "graph_keys",
     "PROJECT_ROOT",
@@ -303,3 +304,26 @@ def settings_markdown() -> str:
         cells = (f"`{s.variable}`", cli, default, s.help)
         lines.append("|" + "|".join(f" {c} " if c else " " for c in cells) + "|")
     return "\n".join(lines) + "\n"
+
+
+def _stat(path: Path) -> tuple[str, int, int]:
+    try:
+        s = path.stat()
+        return (str(path), s.st_mtime_ns, s.st_size)
+    except OSError:
+        return (str(path), -1, -1)
+
+
+def data_signature(settings: Settings) -> str:
+    """A short key that changes when the settings or any data file changes.
+
+    For a remote store it names the endpoint and credentials (hashed), not files.
+    """
+    parts: list[Any] = [settings.backend, settings.query_url, settings.update_url, settings.user, settings.max_file_bytes, settings.include_schema,
+                        settings.sparql_graph, settings.sparql_auth, settings.server_max_rows]  # fmt: skip
+    if settings.password:
+        parts.append(hashlib.sha256(settings.password.encode()).hexdigest())
+    if settings.backend != "remote":
+        parts.extend(_stat(Path(p)) for p in settings.files)
+    parts.append(str(settings.expectations))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

@@ -10,7 +10,6 @@ session (T8).  The choice of default is in ``docs/adr/0003-store-engine.md``.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -23,7 +22,7 @@ from rdflib.term import Node
 
 from .bind import inject_values
 from .errors import QueryError
-from .io import format_for, load_graph, new_graph, read_bytes, syntax_error
+from .io import bulk_load, load_graph, new_graph
 from .model import PREFIXES
 from .settings import Settings
 from .terms import to_oxigraph, to_rdflib
@@ -142,23 +141,6 @@ def _oxigraph_error(exc: SyntaxError) -> QueryError:
     if m := re.search(r"error at (\d+):(\d+): ?(.*)", message, re.S):
         return QueryError(m.group(3) or message, int(m.group(1)), int(m.group(2)))
     return QueryError(message)
-
-
-def bulk_load(target: ox.Store, paths: Iterable[str | Path], *, max_bytes: int = 1 << 30, digests: list[str] | None = None) -> ox.Store:
-    """Read ``paths`` into the pyoxigraph store ``target`` (in memory or on disk) and return it.
-
-    Each file is bounded by ``max_bytes``; a syntax error names the file, line and column.
-    ``digests``, when given, gets the SHA-256 of each file's bytes as they were read.
-    """
-    for path in paths:
-        data = read_bytes(path, max_bytes=max_bytes)
-        if digests is not None:
-            digests.append(hashlib.sha256(data).hexdigest())  # hashlib lets go of the interpreter meanwhile
-        try:
-            target.bulk_load(data, format=format_for(path))
-        except SyntaxError as exc:
-            raise syntax_error(str(path), exc) from None
-    return target
 
 
 class OxigraphStore(Store):

@@ -33,17 +33,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from . import analysis  # a lazy facade: names import on first use
-from .settings import Settings
+from .settings import Settings, data_signature
 from .store import Store, open_store
 
 __all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
@@ -63,29 +61,6 @@ MEMO_ENTRIES = {"answers": 256, "graphs": 32}
 #: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
 #: each costs a few bound queries and a pass over its edges, so a save stays quick.
 PATCHED_AT_MOST = 4
-
-
-def _stat(path: Path) -> tuple[str, int, int]:
-    try:
-        s = path.stat()
-        return (str(path), s.st_mtime_ns, s.st_size)
-    except OSError:
-        return (str(path), -1, -1)
-
-
-def data_signature(settings: Settings) -> str:
-    """A short key that changes when the settings or any data file changes.
-
-    For a remote store it names the endpoint and credentials (hashed), not files.
-    """
-    parts: list[Any] = [settings.backend, settings.query_url, settings.update_url, settings.user, settings.max_file_bytes, settings.include_schema,
-                        settings.sparql_graph, settings.sparql_auth, settings.server_max_rows]  # fmt: skip
-    if settings.password:
-        parts.append(hashlib.sha256(settings.password.encode()).hexdigest())
-    if settings.backend != "remote":
-        parts.extend(_stat(Path(p)) for p in settings.files)
-    parts.append(str(settings.expectations))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def _as_of(value: dt.date | str | None) -> str | None:
@@ -121,12 +96,17 @@ class Workspace:
         Built once by the entry point and passed down.
     store : Store, optional
         An open store to use instead of opening the one the settings name.
+    opening : callable, optional
+        How the store is opened on first use, instead of :func:`graph.store.open_store`
+        (the preload's read begun before this workspace was built), with ``signature``,
+        the data signature taken before that read began.
     """
 
-    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None, *, opening: Callable[[], Store] | None = None, signature: str | None = None) -> None:
         self.settings = settings
-        self.signature = data_signature(settings)
+        self.signature = signature if signature is not None else data_signature(settings)
         self._store = store
+        self._opening = opening
         self._memo: dict[str, OrderedDict[Hashable, Any]] = {room: OrderedDict() for room in MEMO_ENTRIES}
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
@@ -144,7 +124,8 @@ class Workspace:
         """The store (opened on first use; raises GraphError naming a broken file)."""
         with self._open_lock:
             if self._store is None:
-                self._store = open_store(self.settings)
+                self._store = self._opening() if self._opening is not None else open_store(self.settings)
+                self._opening = None
                 self.loads += 1
             return self._store
 

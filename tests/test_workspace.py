@@ -199,6 +199,50 @@ def test_the_launcher_preloads_one_workspace_for_the_dashboard(tmp_path):
     assert preloaded(cfg) is None
 
 
+def test_a_preloaded_workspace_of_a_broken_file_names_the_file_and_place(tmp_path):
+    """The preload reads the files before the workspace is built (graph/preload.py): its
+    error reaches the first page as the plain load's would, every time it is asked."""
+    from graph.errors import DataError
+    from graph.preload import preload
+
+    data = tmp_path / "broken.ttl"
+    data.write_text(DEFAULT_DATA[0].read_text(encoding="utf-8") + "\neso:x a org:Organization , .\n", encoding="utf-8")
+    line = data.read_text(encoding="utf-8").count("\n")
+    ws = preload(Settings(data=(data,), cache_dir=None), warm_up_after=None)
+    assert ws.first_answers.wait(60)
+    for _ in range(2):
+        with pytest.raises(DataError) as err:
+            _ = ws.store
+        assert "broken.ttl" in str(err.value) and err.value.place.line == line
+    assert not ws.opened and not ws.has("summary")
+    with pytest.raises(DataError) as plain:
+        _ = Workspace(Settings(data=(data,))).store
+    assert str(plain.value) == str(err.value)
+
+
+def test_the_preload_signature_is_taken_before_the_files_are_read(tmp_path, monkeypatch):
+    """A file replaced while the preload reads it leaves a stale workspace, never one whose
+    signature names the new file beside a store of the old one."""
+    import graph.preload as preload_module
+
+    data = tmp_path / "entities.ttl"
+    shutil.copyfile(DEFAULT_DATA[0], data)
+    cfg = Settings(data=(data,), cache_dir=None)
+    signature = data_signature(cfg)
+    read = preload_module._begin_reading
+
+    def replaced_while_read(settings):
+        opening, taken = read(settings)
+        st = data.stat()
+        os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # the file changes after the read began
+        return opening, taken
+
+    monkeypatch.setattr(preload_module, "_begin_reading", replaced_while_read)
+    ws = preload_module.preload(cfg, warm_up_after=None)
+    assert ws.signature == signature and ws.stale()
+    assert preload_module.preloaded(cfg) is None
+
+
 @pytest.mark.parametrize("data", ["bundled", "synthetic county"])
 def test_the_first_page_counts_without_the_network_what_the_network_holds(data, tmp_path):
     import pandas as pd
