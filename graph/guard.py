@@ -43,8 +43,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from .bind import skip_token
 from .errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from .model import BASE, PREFIXES
+from .sparql_parse_lock import install as _one_parse_at_a_time
 from .store import Bindings, Result, Store
 from .workers import pool_for, run_once, watchdog
+
+_one_parse_at_a_time()  # rdflib parses in several threads of the dashboard (graph/sparql_parse_lock.py)
 
 __all__ = ["Limits", "Checked", "RunningQuery", "check_query", "guard_query", "expand_escapes", "normalise", "start_limited", "run_limited"]
 

@@ -256,6 +256,9 @@ class RdflibStore(Store):
             try:
                 from rdflib.plugins.sparql import prepareQuery  # 0.1 s to import: only the rdflib store needs it
 
+                from .sparql_parse_lock import install
+
+                install()
                 prepared = prepareQuery(text, initNs=PREFIXES)
             except Exception as exc:  # pyparsing's ParseException and friends
                 raise _rdflib_error(exc) from None

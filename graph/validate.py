@@ -19,6 +19,9 @@ from .analysis.findings import Finding, Resource
 from .errors import DataError
 from .io import load_graph
 from .settings import SHAPES_FILE
+from .sparql_parse_lock import install as _one_parse_at_a_time
+
+_one_parse_at_a_time()  # pySHACL parses its SPARQL in the thread that checks (graph/sparql_parse_lock.py)
 
 __all__ = ["Finding", "Report", "validate_graph", "load_shapes", "shacl_finding", "details", "SEVERITY", "text_in"]
 
