@@ -100,6 +100,8 @@ class Throttle:
     """The process-wide side of the delay (one per dashboard process); thread-safe."""
 
     clock: Callable[[], float] = time.monotonic
+    #: What is tried, as the log names it ("editor password"; the survey's links: "survey link").
+    what: str = "editor password"
     base: float = 1.0
     cap: float = 300.0
     free: int = 10  # failures in the process before every session waits too
@@ -134,7 +136,8 @@ class Throttle:
                 self.until = now + self._delay(self.failures - self.free)
             left = max(session.until, self.until) - now
         log.warning(
-            "editor password: wrong try (%d in this session, %d in this process); next try in %.0f s",
+            "%s: wrong try (%d in this session, %d in this process); next try in %.0f s",
+            self.what,
             session.failures,
             self.failures,
             left,

@@ -138,7 +138,7 @@ def test_wrong_passwords_make_even_the_right_one_wait(data_file: Path, monkeypat
     assert [w.key for w in at.text_input if w.key == "data_who"] == ["data_who"]  # unlocked once the delay passed
     # failures are logged, the password never
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "graph.access")
-    assert logged.count("wrong try") == 5 and "zgaduję" not in logged and PASSWORD not in logged
+    assert logged.count("editor password: wrong try") == 5 and "zgaduję" not in logged and PASSWORD not in logged
 
 
 def test_many_sessions_guessing_slow_every_session(data_file: Path, monkeypatch, clock: FakeClock):

@@ -87,7 +87,8 @@ def test_submit_needs_the_scales(survey):
 
 
 @pytest.mark.parametrize("case", ["wrong", "revoked", "expired", "closed", "none"])
-def test_bad_links_are_refused_without_a_form(survey, case):
+def test_bad_links_are_refused_without_a_form(survey, case, caplog):
+    caplog.set_level("WARNING", logger="graph.access")
     ctx, path, tokens = survey
     token = tokens[A]
     if case == "wrong":
@@ -106,3 +107,8 @@ def test_bad_links_are_refused_without_a_form(survey, case):
         case
     ]
     assert word in shown
+    logged = [r.getMessage() for r in caplog.records if r.name == "graph.access"]
+    if case == "wrong":  # a wrong link is logged as such, never as a wrong editor password, and without the token
+        assert len(logged) == 1 and logged[0].startswith("survey link: wrong try") and token not in logged[0]
+    else:
+        assert logged == []
