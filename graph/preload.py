@@ -83,7 +83,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         loading.start()
         saved, looked_up = None, ()
         try:  # the files hashed while the store reads them; the answers kept for those bytes, if any
-            if saved_answers.key(settings, ("-",)) is not None:  # kept at all (not off, not another store)
+            if saved_answers.kept(settings):
                 looked_up = saved_answers.digests(settings)
                 saved = saved_answers.read(settings, saved_answers.key(settings, looked_up))
         except Exception:  # noqa: BLE001 - no saved answers: they are computed

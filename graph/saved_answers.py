@@ -35,7 +35,7 @@ from typing import Any
 
 from .settings import Settings
 
-__all__ = ["FORM", "MAX_BYTES", "KEEP", "digests", "key", "read", "write", "KEYS"]
+__all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write", "KEYS"]
 
 #: The form of the file; a change to what is kept bumps it.
 FORM = 1
@@ -68,12 +68,17 @@ def digests(settings: Settings) -> tuple[str, ...]:
     return tuple(bounded_digest(Path(f), settings.max_file_bytes) for f in settings.files)
 
 
+def kept(settings: Settings) -> bool:
+    """Whether first pages are kept at all: not with ``GRAPH_CACHE_DIR=off``, nor for a
+    store other than Oxigraph's in memory."""
+    return settings.cache_dir is not None and settings.backend == "oxigraph"
+
+
 def key(settings: Settings, file_digests: Iterable[str]) -> str | None:
     """The name of the answers of files with ``file_digests`` under these settings;
-    None when nothing is kept (``GRAPH_CACHE_DIR=off``, a store other than Oxigraph's
-    in memory, a file missing)."""
+    None when nothing is kept (:func:`kept`, or a file missing)."""
     file_digests = tuple(file_digests)
-    if settings.cache_dir is None or settings.backend != "oxigraph" or not all(file_digests):
+    if not kept(settings) or not all(file_digests):
         return None
     h = hashlib.sha256(code_digest().encode())
     h.update(repr((settings.backend, settings.include_schema, file_digests)).encode())
