@@ -13,6 +13,7 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 
 from ..bind import inject_rows
+from ..dates import holds
 from ..library import internal_query
 from ..model import ESK, ESO, ESROLE, EST
 from ..store import Store
@@ -32,6 +33,15 @@ class OrgRecord:
     nip: str | None
     regon: str | None
     krs: str | None
+    # lifetime as the source gives it (day, month or year; bounds are es:notLaterThan/es:notEarlierThan IRIs)
+    founded: str | None = None
+    founded_bound: str | None = None
+    dissolved: str | None = None
+    dissolved_bound: str | None = None
+
+    def exists_on(self, day: str | None) -> bool:
+        """Does the organisation exist on ``day`` (YYYY-MM-DD; None: every day)?  The one as-of rule, :func:`graph.dates.holds`."""
+        return holds(self.founded, self.founded_bound, self.dissolved, self.dissolved_bound, day)
 
     @property
     def label(self) -> str:
@@ -45,17 +55,19 @@ class OrgRecord:
 _IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 
 
+#: The record's fields after the labels, in the order of the list_org_records* queries' columns after ?label.
+_FIELDS = ("kind", "gmina", "nip", "regon", "krs", "founded", "founded_bound", "dissolved", "dissolved_bound")
+
+
 def _records(rows) -> dict[str, OrgRecord]:
     acc: dict[str, dict] = {}
-    for o, label, kind, loc, nip, regon, krs in rows:
-        d = acc.setdefault(o, {"labels": [], "kind": None, "gmina": None, "nip": None, "regon": None, "krs": None})
+    for o, label, *values in rows:
+        d = acc.setdefault(o, {"labels": [], **dict.fromkeys(_FIELDS)})
         if label and label not in d["labels"]:
             d["labels"].append(label)
-        for k, v in (("kind", kind), ("gmina", loc), ("nip", nip), ("regon", regon), ("krs", krs)):
+        for k, v in zip(_FIELDS, values, strict=True):
             d[k] = d[k] or v
-    return {
-        o: OrgRecord(o, tuple(sorted(d["labels"])), d["kind"], d["gmina"], d["nip"], d["regon"], d["krs"]) for o, d in sorted(acc.items())
-    }
+    return {o: OrgRecord(o, tuple(sorted(d.pop("labels"))), **d) for o, d in sorted(acc.items())}
 
 
 def _matches(rec: OrgRecord, key: str, value: str) -> bool:
