@@ -71,7 +71,7 @@ def bench(scale: str, rate: float, runs: int, folder: Path) -> dict:
     data_file.write_text(generate(scale, seed=16), encoding="utf-8")
     store = open_store(Settings(data=(data_file,)))
     ctx = Context(store)
-    path, _, tokens = create_round(data_file, "bench", ctx, as_of="2026-04-30")
+    path, _, tokens, _ = create_round(data_file, "bench", ctx, as_of="2026-04-30")
     rng = random.Random(16)
     claims = update(path, "bench", lambda d: _answers(ctx, d, rate, rng))
     size = path.stat().st_size + sum(f.stat().st_size for f in answers_dir(path).glob("*.ttl"))

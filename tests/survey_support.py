@@ -11,7 +11,8 @@ from graph.settings import DATA_DIR, Settings
 from graph.store import open_store
 from graph.survey import create_round
 
-A, B, C, D = (str(ESO[x]) for x in ("koowes", "mops-starachowice", "pup-starachowice", "ss-integracja"))
+# B is MGOPS Wąchock, not MOPS Starachowice: MOPS was dissolved by 2021-11-25 (S17), so no round after that invites it
+A, B, C, D = (str(ESO[x]) for x in ("koowes", "mgops-wachock", "pup-starachowice", "ss-integracja"))
 ADVICE, REFERRAL = str(EST.advice), str(EST.referral)
 
 
@@ -24,5 +25,5 @@ def data_copy(tmp_path: Path) -> Settings:
 
 def new_round(settings: Settings, name: str = "r1", **kw):
     ctx = Context(open_store(settings))
-    path, data, tokens = create_round(settings.edit_file, name, ctx, **kw)
+    path, data, tokens, _ = create_round(settings.edit_file, name, ctx, **kw)
     return ctx, path, data, tokens

@@ -11,11 +11,12 @@ import pyoxigraph as ox
 import pytest
 
 from graph.access import Attempts, Throttle
+from graph.dates import holds
 from graph.edit.changes import EditError
 from graph.edit.editor import Editor
 from graph.edit.lookup import Context
 from graph.edit.writeback import read_triples
-from graph.model import ESK, ESTIE
+from graph.model import ESK, ESO, ESTIE, TURTLE_PREFIXES
 from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import (
@@ -26,6 +27,7 @@ from graph.survey import (
     accept,
     answers_dir,
     close_round,
+    create_round,
     load,
     open_link,
     reject,
@@ -53,7 +55,8 @@ def _save(ctx, path, org, partners, *, submit=True, proposals=()):
 
 def test_links_store_only_hashes_and_refuse_wrong_revoked_expired_closed(survey):
     settings, ctx, path, tokens = survey
-    assert len(tokens) == len(ctx.organisations) == 26  # 23, and CUS, Fundacja ARR, Centrum Pomocy Uchodźcom (issue 10)
+    assert len(ctx.organisations) == 26  # 23, and CUS, Fundacja ARR, Centrum Pomocy Uchodźcom (issue 10)
+    assert len(tokens) == 25 and str(ESO["mops-starachowice"]) not in tokens  # MOPS: dissolved by 2021-11-25 (S17)
     text = path.read_text(encoding="utf-8")
     assert tokens[A] not in text and token_hash(tokens[A]) in text
     clock = [100.0]
@@ -65,7 +68,7 @@ def test_links_store_only_hashes_and_refuse_wrong_revoked_expired_closed(survey)
     clock[0] += 1.0
     assert open_link(path, "r1", "nonsense", throttle=gate, attempts=mine).wait == 2.0  # the delay grows
     clock[0] += 2.0
-    revoke(path, "r1", ["mops-starachowice"])
+    revoke(path, "r1", ["mgops-wachock"])
     assert open_link(path, "r1", tokens[B], throttle=gate, attempts=mine).reason == "revoked"
     assert open_link(path, "r1", tokens[C], throttle=gate, attempts=mine, now="2100-01-01T00:00:00Z").reason == "expired"
     close_round(path, "r1")
@@ -89,14 +92,14 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     folder = answers_dir(path)  # one answer file per organisation, in a folder only the owner can open
     assert len(list(folder.glob("*.ttl"))) == 4 and folder.stat().st_mode & 0o077 == 0
     st = status(load(path, "r1"), ctx)
-    assert (st["invited"], st["responded"], st["drafts"]) == (26, 3, 1)
+    assert (st["invited"], st["responded"], st["drafts"]) == (25, 3, 1)
     ops = next(k for k in st["by_kind"] if k["kind"] == "ops")
-    assert (ops["invited"], ops["responded"], ops["rate"]) == (5, 1, 0.2)  # four OPS, and CUS (issue 10)
+    assert (ops["invited"], ops["responded"], ops["rate"]) == (4, 1, 0.25)  # three OPS, and CUS (issue 10); not MOPS, dissolved
     assert "ss-integracja" in {o["organisation"] for o in st["not_responded"]}
     ties = {(t["from"], t["to"]): t for t in st["ties"]}
-    assert set(ties) == {("koowes", "mops-starachowice"), ("pup-starachowice", "ss-integracja")}
-    ab = ties[("koowes", "mops-starachowice")]
-    assert (ab["confirmed"], ab["kinds"], ab["claimed_by"]) == (True, ["advice", "referral"], ["koowes", "mops-starachowice"])
+    assert set(ties) == {("koowes", "mgops-wachock"), ("pup-starachowice", "ss-integracja")}
+    ab = ties[("koowes", "mgops-wachock")]
+    assert (ab["confirmed"], ab["kinds"], ab["claimed_by"]) == (True, ["advice", "referral"], ["koowes", "mgops-wachock"])
     cd = ties[("pup-starachowice", "ss-integracja")]
     assert (cd["confirmed"], cd["claimed_by"], cd["in_data"], cd["other_responded"]) == (False, ["pup-starachowice"], False, False)
     assert st["proposed"] == [
@@ -105,7 +108,7 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     score = {s["organisation"]: s for s in st["scores"]}
     assert (score["koowes"]["value_given"], score["koowes"]["value_received"], score["koowes"]["trust_received"]) == (4.0, 3.0, 4.0)
     net = st["network"]
-    assert (net["confirmed_ties"], net["one_sided_ties"], net["density"]) == (1, 1, round(1 / (26 * 25 / 2), 4))
+    assert (net["confirmed_ties"], net["one_sided_ties"], net["density"]) == (1, 1, round(1 / (25 * 24 / 2), 4))
     assert net["reciprocity"] == 1.0  # claims between respondents only: A<->B (C's "never" is no tie)
     assert net["unconfirmed_data_ties"] > 0  # the bundled ties nobody named
     assert to_csv(st).splitlines()[1].startswith("koowes,Kielecko-Ostrowiecki") and json.loads(json.dumps(st)) == st
@@ -125,9 +128,9 @@ def test_status_confirmed_one_sided_rates_scores_and_review(survey):
     triples, _ = read_triples(settings.edit_file)
     assert not any(t.subject == tie for t in triples)
     # reject marks the claims, undo=True clears the mark
-    assert reject(path, "r1", [("koowes", "mops-starachowice")], ctx) == 2
+    assert reject(path, "r1", [("koowes", "mgops-wachock")], ctx) == 2
     assert next(t for t in status(load(path, "r1"), ctx)["ties"] if t["confirmed"])["rejected"]
-    assert reject(path, "r1", [("koowes", "mops-starachowice")], ctx, undo=True) == 2
+    assert reject(path, "r1", [("koowes", "mgops-wachock")], ctx, undo=True) == 2
     # reopening turns the submission back into a draft
     reopen(path, "r1", A)
     assert status(load(path, "r1"), ctx)["responded"] == 2
@@ -169,7 +172,7 @@ def _answer_in_process(args):
 
 def test_concurrent_submissions_lose_nothing(survey):
     settings, ctx, path, tokens = survey
-    orgs = sorted(ctx.organisations)
+    orgs = sorted(tokens)  # the invited organisations
     threads = [
         threading.Thread(target=_save, args=(ctx, path, o, [PartnerAnswer(orgs[(i + 1) % len(orgs)], (), "regularly", 3, 3)]))
         for i, o in enumerate(orgs[:10])
@@ -193,9 +196,75 @@ def test_round_names_and_dates_are_checked(tmp_path):
     with pytest.raises(SurveyError, match="--orgs"):
         new_round(settings, "r3", kinds=["nonsense"])
     ctx, path, data, tokens = new_round(settings, "r4", kinds=["ops"])
-    assert len(tokens) == 5 and path.name == "entities.survey-r4.ttl"  # four OPS, and CUS
+    assert len(tokens) == 4 and path.name == "entities.survey-r4.ttl"  # three OPS, and CUS (MOPS: dissolved by 2021-11-25)
     with pytest.raises(SurveyError, match="already exists"):
         new_round(settings, "r4")
+
+
+LIFETIMES = (
+    TURTLE_PREFIXES
+    + """
+eso:alive a org:Organization ; skos:prefLabel "GOPS Żywy"@pl ; org:classification esk:ops .
+eso:gone a org:Organization ; skos:prefLabel "MOPS Rozwiązany"@pl ; org:classification esk:pup ;
+    schema:dissolutionDate "2021-11-25"^^xsd:date ; es:dissolutionBound es:notLaterThan .
+eso:later a org:Organization ; skos:prefLabel "OPS Później"@pl ; org:classification esk:ops ;
+    schema:dissolutionDate "2026-06-02"^^xsd:date .
+eso:year a org:Organization ; skos:prefLabel "OPS Rok"@pl ; org:classification esk:ops ;
+    schema:dissolutionDate "2026"^^xsd:gYear .
+eso:young a org:Organization ; skos:prefLabel "OPS Młody"@pl ; org:classification esk:ops ;
+    schema:foundingDate "2026-07"^^xsd:gYearMonth ; es:foundingBound es:notLaterThan .
+"""
+)
+
+
+def _invited(lifetimes, name, **kw):
+    ctx, data_file = lifetimes
+    path, data, tokens, left_out = create_round(data_file, name, ctx, **kw)
+    local = lambda iris: sorted(i.rsplit("/", 1)[-1] for i in iris)  # noqa: E731
+    return local(tokens), local(o.iri for o in left_out), data.round.as_of
+
+
+@pytest.fixture
+def lifetimes(tmp_path):
+    path = tmp_path / "lifetimes.ttl"
+    path.write_text(LIFETIMES, encoding="utf-8")
+    return Context(open_store(Settings(data=(path,)))), path
+
+
+def test_a_round_invites_the_organisations_that_exist_on_its_day(lifetimes):
+    ctx, data_file = lifetimes
+    # dissolved by 2021-11-25: no link; dissolved 2026-06-02: still there on 2026-06-01 and through 2026-06-02
+    assert _invited(lifetimes, "a", as_of="2026-06-01") == (["alive", "later"], ["gone", "year", "young"], "2026-06-01")
+    assert _invited(lifetimes, "b", as_of="2026-06-02")[0] == ["alive", "later"]
+    assert _invited(lifetimes, "c", as_of="2026-06-03")[0] == ["alive"]
+    # dissolved in 2026 (the year only): there through 2025-12-31, gone on 2026-01-01, as graph.dates.holds says
+    assert [holds(None, None, "2026", None, d) for d in ("2025-12-31", "2026-01-01")] == [True, False]
+    assert _invited(lifetimes, "d", as_of="2025-12-31")[0] == ["alive", "later", "year"]
+    assert _invited(lifetimes, "e", as_of="2026-01-01")[0] == ["alive", "later"]
+    # founded by July 2026 at the latest (the month only): counts from 2026-08-01
+    assert _invited(lifetimes, "f", as_of="2026-07-31")[0] == ["alive"]
+    assert _invited(lifetimes, "g", as_of="2026-08-01")[0] == ["alive", "young"]
+    # without --as-of, the day the round is created (UTC); the round keeps no as-of day
+    assert _invited(lifetimes, "h", now="2026-06-01T23:30:00Z") == (["alive", "later"], ["gone", "year", "young"], None)
+    # a kind whose only organisation is gone: nothing to invite, said so
+    with pytest.raises(SurveyError, match=r"--orgs: no organisation of the data to invite on 2026-06-01 \(1 did not exist then\)"):
+        create_round(data_file, "i", ctx, as_of="2026-06-01", kinds=["pup"])
+    assert _invited(lifetimes, "j", as_of="2021-11-25", kinds=["pup"])[0] == ["gone"]
+
+
+def test_cli_create_says_how_many_were_left_out(lifetimes, tmp_path, capsys):
+    from graph.cli import main
+
+    data = str(lifetimes[1])
+    links = tmp_path / "links.csv"
+    assert main(["survey", "create", "--round", "r1", "--as-of", "2026-06-01", "--data", data, "-o", str(links)]) == 0
+    err = capsys.readouterr().err
+    assert "round r1: 2 links written" in err and "3 organisations left out: dissolved or not yet founded on 2026-06-01" in err
+    assert sorted(r["organisation"] for r in csv.DictReader(links.open(encoding="utf-8"))) == ["alive", "later"]
+    assert main(["survey", "create", "--round", "r2", "--as-of", "2026-06-03", "--orgs", "ops", "--data", data, "-o", str(links)]) == 0
+    assert "3 organisations left out" in capsys.readouterr().err  # later, year, young
+    assert main(["survey", "create", "--round", "r3", "--as-of", "2026-06-01", "--orgs", "pup", "--data", data, "-o", str(links)]) == 2
+    assert "no organisation of the data to invite on 2026-06-01" in capsys.readouterr().err
 
 
 def test_cli_create_status_accept(tmp_path, capsys):
@@ -217,20 +286,22 @@ def test_cli_create_status_accept(tmp_path, capsys):
         "--base-url",
         "https://ankieta.example.org/",
     ]
+    capsys.readouterr()
     assert main([*base, "--data", data, "-o", str(links)]) == 0
+    assert "1 organisation left out: dissolved or not yet founded on " in capsys.readouterr().err  # MOPS, today
     rows = list(csv.DictReader(links.open(encoding="utf-8")))
-    assert len(rows) == 6 and list(rows[0]) == ["organisation", "label", "url"]
+    assert len(rows) == 5 and list(rows[0]) == ["organisation", "label", "url"] and "mops-starachowice" not in str(rows)
     assert (links.stat().st_mode & 0o777) == 0o600 and (survey_file := tmp_path / "entities.survey-r1.ttl").stat().st_mode & 0o077 == 0
     pup = next(r for r in rows if r["organisation"] == "pup-starachowice")
     token = pup["url"].split("/survey?t=")[1]
     assert pup["url"].startswith("https://ankieta.example.org/survey?t=") and len(token) >= 43
     path, ctx = survey_file, Context(open_store(settings))
-    # CUS, not MOPS (B): MOPS was dissolved by 2021-11-25 (S17) and the shapes refuse a tie dated after that
+    # CUS, not MOPS: MOPS was dissolved by 2021-11-25 (S17) and the shapes refuse a tie dated after that
     _save(ctx, path, C, [PartnerAnswer("https://w3id.org/es-pl/id/org/cus-starachowice", (REFERRAL,), "regularly", 3, 2)])
     capsys.readouterr()
     assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "json"]) == 0
     st = json.loads(capsys.readouterr().out)
-    assert (st["invited"], st["responded"]) == (6, 1)
+    assert (st["invited"], st["responded"]) == (5, 1)
     want = {
         "from": "pup-starachowice",
         "to": "cus-starachowice",
@@ -241,8 +312,8 @@ def test_cli_create_status_accept(tmp_path, capsys):
     assert {k: st["ties"][0][k] for k in want} == want
     assert main(["survey", "status", "--round", "r1", "--data", data]) == 0
     md = capsys.readouterr().out
-    assert "Zaproszone: 6; odpowiedziały: 1 (17%)" in md and "Powiązania potwierdzone: 0; jednostronne: 1" in md
-    assert "| ośrodek pomocy społecznej | 5 | 0 | 0% |" in md
+    assert "Zaproszone: 5; odpowiedziały: 1 (20%)" in md and "Powiązania potwierdzone: 0; jednostronne: 1" in md
+    assert "| ośrodek pomocy społecznej | 4 | 0 | 0% |" in md
     assert main(["survey", "accept", "--round", "r1", "--tie", "pup-starachowice", "cus-starachowice", "--user", "K", "--data", data]) == 0
     assert "accepted 1 ties" in capsys.readouterr().out
     assert main(["survey", "status", "--round", "r1", "--data", data, "--format", "csv"]) == 0
@@ -276,8 +347,7 @@ def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, t
     from graph.cli import main
 
     settings, ctx, path, tokens = survey
-    # the confirmed pair must exist on the round's day: MOPS (B) was dissolved by 2021-11-25 (S17), and
-    # the shapes refuse a tie that starts after its organisation is gone, so KOOWES and PUP confirm here
+    # KOOWES and PUP confirm; B names D alone (a one-sided tie, not written)
     _save(ctx, path, A, [PartnerAnswer(C, (ADVICE,), "regularly", 4, 3)])
     _save(ctx, path, C, [PartnerAnswer(A, (ADVICE, REFERRAL), "regularly", 3, 3)])
     _save(ctx, path, B, [PartnerAnswer(D, (REFERRAL,), "occasionally", 2, 2)])
@@ -288,7 +358,7 @@ def test_survey_network_file_runs_the_analyses_alone_and_with_the_data(survey, t
     both = open_store(Settings(data=(settings.edit_file, out)))
     n = lambda s: len(Context(s).ties)  # noqa: E731
     assert (n(alone), n(both)) == (2, n(open_store(settings)) + 2)
-    assert len(Context(alone).organisations) == 26  # every invited organisation, tie or not
+    assert len(Context(alone).organisations) == 25  # every invited organisation, tie or not (not MOPS, dissolved)
     assert main(["validate", "--data", str(out)]) == 0  # sourced to the round, with the plain triples: a valid data file
 
 

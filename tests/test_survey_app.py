@@ -65,10 +65,10 @@ def test_three_respondents_fill_and_submit(survey):
     assert f"sv_p_{org_key(D)}" in {c.key for c in at.checkbox}
     _answer(at, [(D, [REFERRAL], "occasionally", 2, 2)])
     st = status(load(path, "r1"), ctx)
-    assert (st["invited"], st["responded"]) == (26, 3)
+    assert (st["invited"], st["responded"]) == (25, 3)
     ties = {(t["from"], t["to"]): (t["confirmed"], t["kinds"]) for t in st["ties"]}
     assert ties == {
-        ("koowes", "mops-starachowice"): (True, ["advice", "referral"]),
+        ("koowes", "mgops-wachock"): (True, ["advice", "referral"]),
         ("pup-starachowice", "ss-integracja"): (False, ["referral"]),
     }
     # the link reopens the submitted answer, filled in
@@ -82,7 +82,7 @@ def test_submit_needs_the_scales(survey):
     at.checkbox(key=f"sv_p_{org_key(B)}").check().run()
     at.button(key="sv_submit").click().run()
     shown = at.error[0].value
-    assert "Imię i nazwisko: podaj imię" in shown and "Wartość współpracy dla Państwa" in shown and "Miejski Ośrodek" in shown
+    assert "Imię i nazwisko: podaj imię" in shown and "Wartość współpracy dla Państwa" in shown and "Społecznej w Wąchocku" in shown
     assert load(path, "r1").responses == {}
 
 

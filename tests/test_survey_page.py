@@ -49,10 +49,12 @@ def test_open_round_status_accept_undo(env, monkeypatch):
     at.button[0].click().run()
     at.text_input(key="data_who").input("Koordynatorka").run()
     at.text_input(key="survey_new_name").input("wiosna")
-    at.multiselect(key="survey_new_kinds").set_value(["https://w3id.org/es-pl/kind/pup", "https://w3id.org/es-pl/kind/social_cooperative"])
+    kinds = ["https://w3id.org/es-pl/kind/pup", "https://w3id.org/es-pl/kind/social_cooperative", "https://w3id.org/es-pl/kind/ops"]
+    at.multiselect(key="survey_new_kinds").set_value(kinds)
     next(b for b in at.button if b.label.startswith("Otwórz")).click().run()
     assert not at.exception
-    assert "3 linki" in at.success[0].value
+    assert "7 linków" in at.success[0].value  # PUP, two cooperatives, three OPS and CUS
+    assert "Bez linku: 1 organizacja, której nie było w dniu" in at.info[0].value  # MOPS, dissolved by 2021-11-25
     path = round_files(env.edit_file)["wiosna"]
     ctx = Context(open_store(env))
     save_answer(
@@ -68,7 +70,7 @@ def test_open_round_status_accept_undo(env, monkeypatch):
     assert not at.exception, at.exception
     ties = _ties(at)
     assert list(ties["from_label"]) == ["Powiatowy Urząd Pracy w Starachowicach"] and list(ties["confirmed"]) == [False]
-    assert at.metric[0].value == "1/3"
+    assert at.metric[0].value == "1/7"
     at.multiselect(key="survey_review_pick").set_value(list(at.multiselect(key="survey_review_pick").options)).run()
     at.button(key="survey_accept").click().run()
     assert "Przyjęto: 1 powiązanie" in at.success[0].value
@@ -96,7 +98,7 @@ def test_network_page_draws_a_round_over_the_network(env, monkeypatch):
     from tests.test_app import APP, _open
 
     ctx = Context(open_store(env))
-    path, _, _ = create_round(env.edit_file, "r1", ctx, expires="2099-12-31")
+    path = create_round(env.edit_file, "r1", ctx, expires="2099-12-31").path
     for org, partner in ((A, B), (B, A), (C, D)):
         kinds = (ADVICE,) if org != C else (REFERRAL,)
         save_answer(

@@ -168,7 +168,7 @@ def test_three_organisations_answer_through_nginx(proxied, browser):
     page.set_default_timeout(20_000)
     base, tokens = proxied["base"], proxied["tokens"]
     try:
-        _fill(page, base, tokens[A], "Miejski Ośrodek Pomocy Społecznej w Starachowicach", "4", "3")
+        _fill(page, base, tokens[A], "Miejsko-Gminny Ośrodek Pomocy Społecznej w Wąchocku", "4", "3")
         _fill(page, base, tokens[B], "Kielecko-Ostrowiecki Ośrodek Wsparcia Ekonomii Społecznej", "3", "4")
         _fill(page, base, tokens[C], "Spółdzielnia Socjalna „Integracja”", "2", "2", search="spoldzielnia integracja")
         page.goto(f"{base}/survey?t={tokens[A][:-4]}zzzz")
@@ -179,5 +179,5 @@ def test_three_organisations_answer_through_nginx(proxied, browser):
     st = status(load(proxied["path"], "r1"), proxied["ctx"])
     assert st["responded"] == 3
     ties = {(t["from"], t["to"]): t["confirmed"] for t in st["ties"]}
-    assert ties == {("koowes", "mops-starachowice"): True, ("pup-starachowice", "ss-integracja"): False}
+    assert ties == {("koowes", "mgops-wachock"): True, ("pup-starachowice", "ss-integracja"): False}
     assert {s["organisation"]: s["value_received"] for s in st["scores"]}["koowes"] == 3.0

@@ -36,7 +36,11 @@ def add_arguments(p) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = sub.add_parser("create", help="open a round: one personal link per invited organisation, written to a CSV for a mail merge")
     _common(c)
-    c.add_argument("--as-of", metavar="DATE", help="the day the round asks about (YYYY-MM-DD); accepted ties start by then")
+    c.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the day the round asks about (YYYY-MM-DD); only organisations existing then (without it: today, UTC) are invited; accepted ties start by then",
+    )
     c.add_argument(
         "--orgs", nargs="+", default=["all"], metavar="KIND", help="all (default) or organisation kinds to invite (e.g. ops ngo)"
     )
@@ -104,17 +108,21 @@ def run(args, workspace) -> int:
     from ..edit.editor import Editor
     from ..edit.lookup import Context
     from ..views.explore import territory_labels
+    from ..wording import count
 
     path = survey.round_path(workspace.settings.edit_file, args.round)
     act = args.action
     if act == "create":
         store = workspace.store
         ctx = Context(store)
-        path, data, tokens = survey.create_round(
+        path, data, tokens, left_out = survey.create_round(
             workspace.settings.edit_file, args.round, ctx, as_of=args.as_of, kinds=args.orgs, expires=args.expires, label=args.label
         )
         _write_links(args.output, survey.link_rows(ctx.organisations, tokens, args.base_url))
         print(f"round {args.round}: {len(tokens)} links written to {args.output}; answers go to {path}", file=sys.stderr)
+        if left_out:
+            day = data.round.as_of or data.round.created[:10]
+            print(f"{count(len(left_out), 'organisation', 'en')} left out: dissolved or not yet founded on {day}", file=sys.stderr)
         return 0
     if act == "reissue":
         store = workspace.store

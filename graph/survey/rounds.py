@@ -18,6 +18,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ..access import Attempts, Throttle
@@ -32,7 +33,9 @@ __all__ = [
     "Access",
     "open_link",
     "create_round",
+    "NewRound",
     "invited_orgs",
+    "Invitees",
     "revoke",
     "close_round",
     "reissue",
@@ -111,8 +114,34 @@ def open_link(path: str | Path, name: str, token: str, *, throttle: Throttle, at
     return Access(True, org=inv.org)
 
 
-def invited_orgs(ctx: Context, kinds: list[str] | tuple[str, ...] = ()) -> tuple[list[OrgRecord], tuple[str, ...]]:
-    """The organisations of the data to invite (all, or those of ``kinds``: notations or labels) and the kind IRIs."""
+@dataclass(frozen=True)
+class Invitees:
+    """Whom a round invites: ``orgs`` (sorted by label), the chosen kind IRIs (empty: all) and
+    ``left_out``, the organisations of those kinds that do not exist on the round's day."""
+
+    orgs: tuple[OrgRecord, ...]
+    kinds: tuple[str, ...]
+    left_out: tuple[OrgRecord, ...] = ()
+
+
+class NewRound(NamedTuple):
+    """What :func:`create_round` returns: the round file, the round, the tokens by organisation
+    IRI (shown once, never stored) and the organisations left out (not existing on the round's day)."""
+
+    path: Path
+    data: RoundData
+    tokens: dict[str, str]
+    left_out: tuple[OrgRecord, ...]
+
+
+def _by_label(orgs) -> tuple[OrgRecord, ...]:
+    return tuple(sorted(orgs, key=lambda o: (o.label.casefold(), o.iri)))
+
+
+def invited_orgs(ctx: Context, kinds: list[str] | tuple[str, ...] = (), *, day: str | None = None) -> Invitees:
+    """The organisations of the data to invite: all with a kind, or those of ``kinds`` (notations
+    or labels), that exist on ``day`` (YYYY-MM-DD; None: every organisation) by the one as-of
+    rule (:func:`graph.dates.holds` over founding and dissolution, at the precision the data gives)."""
     chosen = []
     for k in kinds:
         if k == "all":
@@ -122,29 +151,34 @@ def invited_orgs(ctx: Context, kinds: list[str] | tuple[str, ...] = ()) -> tuple
             names = ", ".join(sorted(c.notation for c in ctx.kinds.values()))
             raise SurveyError(f"--orgs: unknown organisation kind {k!r}; choose all or some of: {names}")
         chosen.append(c.iri)
-    orgs = [o for o in ctx.organisations.values() if o.kind and (not chosen or o.kind in chosen)]
+    of_kind = [o for o in ctx.organisations.values() if o.kind and (not chosen or o.kind in chosen)]
+    orgs = [o for o in of_kind if o.exists_on(day)]
+    left_out = [o for o in of_kind if not o.exists_on(day)]
     if not orgs:
-        raise SurveyError("--orgs: no organisation of the data to invite")
-    return sorted(orgs, key=lambda o: (o.label.casefold(), o.iri)), tuple(sorted(chosen))
+        gone = f" on {day} ({len(left_out)} did not exist then)" if left_out else ""
+        raise SurveyError(f"--orgs: no organisation of the data to invite{gone}")
+    return Invitees(_by_label(orgs), tuple(sorted(chosen)), _by_label(left_out))
 
 
 def create_round(
     data_file: str | Path, name: str, ctx: Context, *, as_of=None, kinds=(), expires=None, label: str = "", now: str | None = None
-) -> tuple[Path, RoundData, dict[str, str]]:
-    """Open round ``name``: one link per invited organisation.  Returns the file, the round
-    and the tokens by organisation IRI (shown once, never stored)."""
+) -> NewRound:
+    """Open round ``name``: one link per organisation that exists on the round's day (``as_of``,
+    else the UTC day of ``now``).  Returns the file, the round, the tokens by organisation IRI
+    (shown once, never stored) and the organisations left out because they did not exist then."""
     name = check_round_name(name)
     path = round_path(data_file, name)
-    orgs, kind_iris = invited_orgs(ctx, list(kinds))
-    exp = end_of_day(expires)
     now = now or now_utc()
+    day = _as_of(as_of)
+    invitees = invited_orgs(ctx, list(kinds), day=day or now[:10])
+    exp = end_of_day(expires)
     if exp and exp < now:
         raise SurveyError(f"--expires: {expires} is already past")
-    rnd = Round(name=name, label=label or name, as_of=_as_of(as_of), expires=exp, created=now, kinds=kind_iris)
-    tokens = {o.iri: new_token() for o in orgs}
+    rnd = Round(name=name, label=label or name, as_of=day, expires=exp, created=now, kinds=invitees.kinds)
+    tokens = {o.iri: new_token() for o in invitees.orgs}
     data = RoundData(rnd, {o: Invitation(o, token_hash(t), exp) for o, t in tokens.items()})
     update(path, name, lambda d: None, create=data)
-    return path, data, tokens
+    return NewRound(path, data, tokens, invitees.left_out)
 
 
 def link_rows(orgs: dict[str, OrgRecord], tokens: dict[str, str], base_url: str) -> list[dict[str, str]]:

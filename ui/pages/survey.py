@@ -59,7 +59,7 @@ def _create(cfg, ctx, language: str) -> None:
             go = st.form_submit_button(t("survey.admin.open"))
         if go:
             try:
-                _, _, tokens = survey.create_round(
+                _, data, tokens, left_out = survey.create_round(
                     cfg.edit_file,
                     name,
                     ctx,
@@ -71,10 +71,12 @@ def _create(cfg, ctx, language: str) -> None:
             except survey.SurveyError as exc:
                 st.error(md_escape(str(exc)))
                 return
-            st.session_state[_LINKS] = (name, _links_csv(rows), len(rows))
+            st.session_state[_LINKS] = (name, _links_csv(rows), len(rows), len(left_out), data.round.as_of)
     if _LINKS in st.session_state:
-        name, blob, n = st.session_state[_LINKS]
+        name, blob, n, gone, day = st.session_state[_LINKS]
         st.success(tm("survey.admin.created", name=name, n=n))
+        if gone:
+            st.info(tm("survey.admin.left_out", n=gone, date=day))
         if st.download_button(t("survey.admin.download"), blob, f"survey-{name}-links.csv", "text/csv", key="survey_links_dl"):
             st.session_state.pop(_LINKS, None)
 
