@@ -16,7 +16,7 @@ from graph.edit.changes import EditError
 from graph.edit.editor import Editor
 from graph.edit.lookup import Context
 from graph.edit.writeback import read_triples
-from graph.model import ESK, ESO, ESTIE, TURTLE_PREFIXES
+from graph.model import ESK, ESO, EST, ESTIE, TURTLE_PREFIXES
 from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import (
@@ -250,6 +250,39 @@ def test_a_round_invites_the_organisations_that_exist_on_its_day(lifetimes):
     with pytest.raises(SurveyError, match=r"--orgs: no organisation of the data to invite on 2026-06-01 \(1 did not exist then\)"):
         create_round(data_file, "i", ctx, as_of="2026-06-01", kinds=["pup"])
     assert _invited(lifetimes, "j", as_of="2021-11-25", kinds=["pup"])[0] == ["gone"]
+
+
+TIES = """
+estie:month a es:Tie ; es:tieKind est:funding ; es:tieFrom eso:alive ; es:tieTo eso:later ;
+    es:startDate "2026-05"^^xsd:gYearMonth .
+estie:old a es:Tie ; es:tieKind est:funding ; es:tieFrom eso:alive ; es:tieTo eso:gone ;
+    es:startDate "2015-03-01"^^xsd:date .
+estie:ended a es:Tie ; es:tieKind est:funding ; es:tieFrom eso:alive ; es:tieTo eso:year ;
+    es:startDate "2020"^^xsd:gYear ; es:endDate "2025-12"^^xsd:gYearMonth .
+"""
+
+
+def test_the_status_compares_ties_in_force_on_the_rounds_day_by_the_one_date_rule(tmp_path):
+    """A tie known to the month counts from the next month, a tie to an organisation gone
+    on the day is not in force, and a round without an as-of day compares on the day it
+    was created (as it invited then), not on every day ever."""
+    from graph.survey.status import data_pairs, round_day
+
+    path = tmp_path / "lifetimes.ttl"
+    path.write_text(LIFETIMES + TIES, encoding="utf-8")
+    ctx = Context(open_store(Settings(data=(path,))))
+    pair = lambda *names: frozenset(str(ESO[n]) for n in names)  # noqa: E731
+    # begun in May 2026 (the month only): not yet on 2026-05-15, in force from 2026-06-01
+    assert pair("alive", "later") not in data_pairs(ctx, "2026-05-15")
+    assert data_pairs(ctx, "2026-06-01") == {pair("alive", "later"): {str(EST["funding"])}}
+    # the tie to the organisation dissolved by 2021-11-25 counts before, not after
+    assert pair("alive", "gone") in data_pairs(ctx, "2021-11-24") and pair("alive", "gone") not in data_pairs(ctx, "2021-11-26")
+    # ended in December 2025 (the month only): in force through November, not in December, as graph.dates.holds says
+    assert [holds("2020", None, "2025-12", None, d) for d in ("2025-11-30", "2025-12-01")] == [True, False]
+    assert pair("alive", "year") in data_pairs(ctx, "2025-11-30") and pair("alive", "year") not in data_pairs(ctx, "2025-12-01")
+    _, data, _, _ = create_round(path, "r1", ctx, now="2026-05-20T10:00:00Z")
+    assert data.round.as_of is None and round_day(data) == "2026-05-20"
+    assert pair("alive", "later") not in data_pairs(ctx, round_day(data))  # the old rule counted every tie without an end
 
 
 def test_cli_create_says_how_many_were_left_out(lifetimes, tmp_path, capsys):

@@ -189,7 +189,7 @@ class Context:
     @cached_property
     def ties(self) -> list[dict]:
         _, rows = self.store.select_values(internal_query("list_tie_records"))
-        return [dict(zip(("iri", "kind", "from", "to", "start", "end"), r)) for r in sorted(rows)]
+        return [dict(zip(("iri", "kind", "from", "to", "start", "end", "start_bound", "end_bound"), r)) for r in sorted(rows)]
 
     @cached_property
     def memberships(self) -> list[dict]:

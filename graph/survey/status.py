@@ -8,7 +8,9 @@ with: it is kept but is neither a tie nor scored.  Ties are pairs of organisatio
 * **one-sided**: only one side did (the other may not have answered yet:
   ``other_responded`` says);
 * **in the data** or **new**: whether the curated data holds a tie between
-  the two (any kind, either direction, in force on the round's as-of day);
+  the two (any kind, either direction, in force on the round's day: its as-of
+  day, else the day it was created; by the one as-of rule, with both
+  organisations existing then);
 * **unconfirmed data ties**: ties of the data between invited organisations
   that neither side named.
 
@@ -27,26 +29,39 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..dates import holds
 from ..edit.lookup import Context
 from ..results import spreadsheet_cell
 from ..vocabulary import pick
 from .records import RoundData
 from .storage import no_gc as _no_gc
 
-__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties", "survey_overlays"]
+__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "round_day", "survey_ties", "survey_overlays"]
 
 
-def _in_force(t: dict, as_of: str | None) -> bool:
-    if not as_of:
-        return not t.get("end")
-    return (not t.get("start") or t["start"] <= as_of) and (not t.get("end") or t["end"] >= as_of)
+def round_day(data: RoundData) -> str:
+    """The day a round compares the data on: its as-of day, else the day it was created
+    (UTC), on which :func:`graph.survey.rounds.create_round` invited; a round that names
+    neither, today (UTC)."""
+    import datetime as dt
+
+    return data.round.as_of or (data.round.created or "")[:10] or dt.datetime.now(dt.UTC).date().isoformat()
 
 
-def data_pairs(ctx: Context, as_of: str | None = None) -> dict[frozenset, set[str]]:
-    """Pairs of organisations the curated data ties (in force on ``as_of``) -> tie kinds."""
+def _in_force(t: dict, day: str, orgs: dict) -> bool:
+    """The tie holds on ``day`` by the one as-of rule (:func:`graph.dates.holds`: precision
+    and bounds), and both its organisations exist then."""
+    if not holds(t.get("start"), t.get("start_bound"), t.get("end"), t.get("end_bound"), day):
+        return False
+    return all(o not in orgs or orgs[o].exists_on(day) for o in (t["from"], t["to"]))
+
+
+def data_pairs(ctx: Context, day: str) -> dict[frozenset, set[str]]:
+    """Pairs of organisations the curated data ties (in force on ``day``) -> tie kinds."""
     out: dict[frozenset, set[str]] = defaultdict(set)
+    orgs = ctx.organisations
     for t in ctx.ties:
-        if t["from"] != t["to"] and _in_force(t, as_of):
+        if t["from"] != t["to"] and _in_force(t, day, orgs):
             out[frozenset((t["from"], t["to"]))].add(t["kind"])
     return out
 
@@ -119,7 +134,7 @@ def _status(data: RoundData, ctx: Context, terc_labels: dict[str, str]) -> dict:
         row["label"] = terc_labels.get(row["gmina"], row["gmina"])
 
     pairs = survey_ties(data)
-    in_data = data_pairs(ctx, data.round.as_of)
+    in_data = data_pairs(ctx, round_day(data))
     ties = []
     for pair, sides in pairs.items():
         a, b = sorted(pair)
@@ -363,7 +378,7 @@ def survey_overlays(data_file, name: str, store) -> tuple:
             frm = next(iter(sides))
             out.append(Overlay(frm, next(iter(pair - {frm})), "one_sided"))
     invited = set(data.invitations)
-    for pair in sorted(data_pairs(ctx, data.round.as_of), key=sorted):
+    for pair in sorted(data_pairs(ctx, round_day(data)), key=sorted):
         if pair not in pairs and pair <= invited:
             a, b = sorted(pair)
             out.append(Overlay(a, b, "unconfirmed"))
