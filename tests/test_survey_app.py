@@ -76,6 +76,17 @@ def test_three_respondents_fill_and_submit(survey):
     assert at.text_input(key="sv_name").value == "Anna Nowak" and at.radio(key=f"sv_v_{org_key(B)}").value == 4
 
 
+def test_the_partner_list_offers_the_organisations_that_exist_on_the_rounds_day(survey):
+    """MOPS Starachowice was dissolved by 2021-11-25 (S17, S9): no partner of a round today; CUS, which replaced it, is."""
+    ctx, path, tokens = survey
+    at = _open(tokens[A])
+    at.text_input(key="sv_q").input("Starachowic").run()
+    offered = {c.key for c in at.checkbox}
+    mops, cus = "https://w3id.org/es-pl/id/org/mops-starachowice", "https://w3id.org/es-pl/id/org/cus-starachowice"
+    assert f"sv_p_{org_key(cus)}" in offered and f"sv_p_{org_key(mops)}" not in offered
+    assert ctx.organisations[mops].dissolved == "2021-11-25"  # the record the form reads knows it
+
+
 def test_submit_needs_the_scales(survey):
     ctx, path, tokens = survey
     at = _open(tokens[A])

@@ -20,6 +20,7 @@ from graph.settings import Settings
 from graph.store import open_store
 from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
 from graph.survey.records import org_key
+from graph.survey.status import round_day
 from graph.views.explore import fold, territory_labels
 from graph.vocabulary import pick
 from ui.i18n import lang, md_escape, set_lang, t, translate
@@ -130,11 +131,14 @@ def _group_of(rec, d: dict, language: str) -> tuple[str, str]:
     return (_label(kind, language) if kind else "—", d["terc"].get(gmina) or t("survey.partners.no_gmina"))
 
 
-def _partner_list(org: str, d: dict, language: str) -> None:
+def _partner_list(org: str, d: dict, language: str, day: str) -> None:
+    """The organisations the respondent may name: those that exist on the round's ``day``
+    (a dissolved one is no partner now), and any named in an earlier answer."""
     st.subheader(t("survey.partners.heading"))
     st.caption(t("survey.partners.help"))
     query = st.text_input(t("survey.partners.search"), key=_S + "q", max_chars=100)
-    others = [r for r in d["orgs"].values() if r.iri != org]
+    named = set(st.session_state.get(_S + "chosen", []))
+    others = [r for r in d["orgs"].values() if r.iri != org and (r.exists_on(day) or r.iri in named)]
     words = fold(query).split()
     if words:
         others = [r for r in others if all(w in fold(" ".join(r.labels)) for w in words)]
@@ -272,7 +276,7 @@ def render() -> None:
     who = st.text_input(t("survey.who.name"), key=_S + "name", max_chars=200, autocomplete="name")
     post = st.text_input(t("survey.who.post"), key=_S + "post", max_chars=200, autocomplete="organization-title")
     email = st.text_input(t("survey.who.email"), key=_S + "email", max_chars=200, autocomplete="email")
-    _partner_list(org, d, language)
+    _partner_list(org, d, language, round_day(data))
     partners = _partner_details(d, language)
     proposals = _proposals(d, language)
     draft = st.button(t("survey.save_draft"), key=_S + "draft")
