@@ -151,6 +151,12 @@ def test_every_page_passes_axe_and_sets_its_language(page, server, lang):
         name = (path.split("?")[0] or "overview").replace("/", "-")
         page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{lang}.png"), full_page=True)
         bad = _axe(page)
+        helps = page.eval_on_selector_all("[data-testid='stApp'] button[aria-label]", "bs => bs.map(b => b.getAttribute('aria-label'))")
+        english, polish = [h for h in helps if h.startswith("Help")], [h for h in helps if h.startswith("Pomoc")]
+        if (english if lang == "pl" else polish):  # Streamlit's "Help for <label>", in the page's language
+            bad.append({"id": "help-button-language", "nodes": english or polish})
+        if path == "network":
+            assert (polish if lang == "pl" else english), helps  # the page has help buttons: the check above saw some
         if path in ("network", "meeting", "export"):  # the picture's own page inside the iframe
             bad += _axe(_network_frame(page))
         if bad:

@@ -10,7 +10,9 @@ with static code (no data but the language code, passed as data):
   ``role="none"`` and each section a ``role="list"``;
 * :func:`announce` puts a text in a polite live region (``role="status"``),
   e.g. the meeting mode's "Krok 2 z 5: ..." when the step changes;
-* darkens captions and hints to a contrast of at least 4.5:1 on white.
+* darkens captions and hints to a contrast of at least 4.5:1 on white;
+* names the widgets' help buttons in the page's language ("Pomoc: Stan na
+  dzień"; Streamlit writes "Help for ..." in English).
 
 A MutationObserver re-applies the fixes when Streamlit redraws.  The code is
 trusted and constant; nothing from the data reaches it.
@@ -45,6 +47,13 @@ export default function (component) {
       style.textContent = data.css;
       document.head.appendChild(style);
     }
+    // Streamlit names each widget's help button "Help for <label>" in English: in the page's language here
+    const [from, to] = lang === "pl" ? ["Help for ", "Pomoc: "] : ["Pomoc: ", "Help for "];
+    document.querySelectorAll('button[aria-label^="' + from + '"], button[aria-label="Help"], button[aria-label="Pomoc"]').forEach((b) => {
+      const label = b.getAttribute("aria-label");
+      const named = label.startsWith(from) ? to + label.slice(from.length) : (lang === "pl" ? "Pomoc" : "Help");
+      if (label !== named) { b.setAttribute("aria-label", named); }
+    });
     document.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNavItems"]').forEach((ul) => {
       const odd = Array.from(ul.children).some((c) => c.tagName !== "LI");
       if (!odd) { return; }
@@ -69,7 +78,7 @@ export default function (component) {
   }
   if (!window.__esA11yObserver) {
     window.__esA11yObserver = new MutationObserver(() => fix());
-    window.__esA11yObserver.observe(document.body, { childList: true, subtree: true });
+    window.__esA11yObserver.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
   }
   window.__esA11yLang = lang;
 }
