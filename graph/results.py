@@ -67,7 +67,8 @@ def spreadsheet_writer(out, *, raw: bool = False, lineterminator: str = "\r\n") 
 
 
 def spreadsheet_frame(frame):
-    """A copy of the pandas ``frame`` whose text cells (and text index) went through
+    """A copy of the pandas ``frame`` whose text cells, text index and text column
+    headings (a heading can be a label from the data) went through
     :func:`spreadsheet_cell`; numbers, booleans and dates are left as they are."""
     from pandas.api.types import is_object_dtype, is_string_dtype
 
@@ -78,8 +79,10 @@ def spreadsheet_frame(frame):
     for name in out.columns:
         if text(out[name]):
             out[name] = out[name].map(lambda v: v if not isinstance(v, str) else spreadsheet_cell(v))
-    if text(out.index):
-        out.index = out.index.map(lambda v: v if not isinstance(v, str) else spreadsheet_cell(v))
+    for axis in ("index", "columns"):
+        labels = getattr(out, axis)
+        if text(labels):
+            setattr(out, axis, labels.map(lambda v: v if not isinstance(v, str) else spreadsheet_cell(v)))
     return out
 
 
