@@ -1,4 +1,4 @@
-"""Widgets shared by several pages: the network controls, the synthetic banner."""
+"""Widgets shared by several pages: the network controls, the synthetic banner, a table's CSV download."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ from graph.model import SECTORS, TIE_KINDS
 from ui import state
 from ui.i18n import lang, t
 
-__all__ = ["Controls", "network_controls", "synthetic_banner_text", "vocab_label", "profile_url", "COLOUR_BY", "SIZE_BY"]
+__all__ = [
+    "Controls",
+    "network_controls",
+    "synthetic_banner_text",
+    "vocab_label",
+    "profile_url",
+    "table_csv",
+    "csv_download",
+    "COLOUR_BY",
+    "SIZE_BY",
+]
 
 COLOUR_BY = ("kind", "sector", "community")
 SIZE_BY = (None, "degree", "betweenness", "pagerank", "harmonic")
@@ -131,6 +141,34 @@ def profile_url(iri: str) -> str:
     return "./profile?" + urlencode({"org": iri, "lang": lang()})
 
 
+def table_csv(frame) -> bytes:
+    """The table ``frame`` as shown (its headings, its rows, no index) as a CSV for
+    spreadsheets: UTF-8 like the project's other CSV downloads, and every text cell or
+    heading a spreadsheet would run as a formula neutralised (SECURITY T19)."""
+    from graph.results import spreadsheet_frame
+
+    return spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def csv_download(frame, *, name: str, key: str, label_key: str = "table.download") -> None:
+    """A button, under a table, that downloads ``frame`` as :func:`table_csv`.  The file is
+    ``name`` slugged (lower-case ASCII words and hyphens, so a label from the data is safe
+    in it) with ``.csv``."""
+    from graph.edit.naming import slugify
+
+    file_name = f"{slugify(name) or t('table.file_name')}.csv"
+    st.download_button(
+        t(label_key),
+        table_csv(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        help=t("table.download_help", file=file_name),
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
 def report_download(*, as_of: str | None, key: str) -> None:
     """Buttons for the meeting report (PDF, HTML) on ``as_of`` (None: today), with an optional "since" date.
 
@@ -183,19 +221,18 @@ def network_table(view, *, key: str) -> None:
             key=f"{key}_orgs",
             column_config={t("network.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile"))},
         )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("network.col.from"): [r["source"] for r in ties],
-                    t("network.col.to"): [r["target"] for r in ties],
-                    t("network.col.tie"): [r["kind"] for r in ties],
-                    t("network.col.start"): [r["start"] for r in ties],
-                    t("network.col.end"): [r["end"] for r in ties],
-                }
-            ),
-            hide_index=True,
-            key=f"{key}_ties",
+        csv_download(frame, name=t("table.organisations"), key=f"{key}_orgs_csv")
+        frame = pd.DataFrame(
+            {
+                t("network.col.from"): [r["source"] for r in ties],
+                t("network.col.to"): [r["target"] for r in ties],
+                t("network.col.tie"): [r["kind"] for r in ties],
+                t("network.col.start"): [r["start"] for r in ties],
+                t("network.col.end"): [r["end"] for r in ties],
+            }
         )
+        st.dataframe(frame, hide_index=True, key=f"{key}_ties")
+        csv_download(frame, name=t("table.ties"), key=f"{key}_ties_csv")
 
 
 def lazy_tabs(names: list[str], *, key: str) -> tuple[list, list[bool]]:
