@@ -21,7 +21,7 @@ from ui import a11y, state
 from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm, viz_texts
 from ui.pages import page
-from ui.widgets import network_table, report_download, synthetic_banner_text, vocab_label
+from ui.widgets import csv_download, network_table, report_download, synthetic_banner_text, vocab_label
 
 #: The saved views, in order (titles: meeting.step.<name>).
 STEPS = ("signed", "joined", "network", "gaps_by_gmina", "spof")
@@ -135,6 +135,7 @@ def _view(name: str, language: str) -> None:
             }
         )
         st.dataframe(view, hide_index=True, row_height=44, key="meeting_grid")
+        csv_download(view, name=t("meeting.step.gaps_by_gmina"), key="meeting_grid_csv")
     elif name == "spof":
         structure = state.workspace().structure()
         found = [f for f in structure.findings if f.code == "articulation-point"]

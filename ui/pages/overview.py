@@ -12,7 +12,7 @@ from graph.workspace import LOCAL_ANALYSIS_OVER
 from ui import state
 from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
-from ui.widgets import profile_url, vocab_label
+from ui.widgets import csv_download, profile_url, vocab_label
 
 HEADLINE_GAPS = 6
 #: Past this many agreements the page lists them in one table and the members of the one picked.
@@ -36,6 +36,7 @@ def _chart(df: pd.DataFrame, language: str, title: str, key: str) -> None:
         },
         key=key,
     )
+    csv_download(data, name=title, key=f"{key}_csv")
 
 
 def _agreements(timeline: pd.DataFrame, language: str) -> list:
@@ -56,6 +57,7 @@ def _agreements(timeline: pd.DataFrame, language: str) -> list:
     )
     st.caption(tm("overview.many_agreements", n=len(table)))
     st.dataframe(view, hide_index=True, key="overview_agreements")
+    csv_download(view, name=t("overview.file_agreements"), key="overview_agreements_csv")
     choice = st.selectbox(t("overview.pick_agreement"), list(labels), format_func=labels.get, key="overview_agreement")
     return [(choice, timeline[timeline["agreement"] == choice])]
 
@@ -127,6 +129,7 @@ def render() -> None:
                 column_config={t("overview.col.profile"): st.column_config.LinkColumn(display_text=t("overview.open_profile"))},
                 key=f"timeline_{agreement}",
             )
+            csv_download(table, name=f"{t('overview.pick_agreement')}-{rows['agreement_label'].iloc[0]}", key=f"timeline_{agreement}_csv")
 
     st.header(t("overview.coverage"))
     grid = tables["gminas"]
@@ -150,6 +153,7 @@ def render() -> None:
             },
             key="overview_grid",
         )
+        csv_download(view, name=t("overview.coverage"), key="overview_grid_csv")
         empty = grid[grid["social_economy"] == 0]["gmina"].tolist()
         if empty:
             st.warning(tm("overview.no_pes", n=len(empty), names=", ".join(empty[:15]) + ("…" if len(empty) > 15 else "")))

@@ -14,7 +14,7 @@ from ui import state
 from ui.dates import date_text
 from ui.i18n import lang, md_escape, t, tm
 from ui.pages import page
-from ui.widgets import profile_url, vocab_label
+from ui.widgets import csv_download, profile_url, vocab_label
 
 
 def _sources_md(sources) -> str:
@@ -85,29 +85,32 @@ def render() -> None:
         **({t("profile.dissolved"): date_text(p.dissolved, p.dissolved_bound, role="end", language=language)} if p.dissolved else {}),
         "IRI": p.iri,
     }
-    st.dataframe(
-        pd.DataFrame({t("profile.field"): list(facts), t("profile.value"): list(facts.values())}), hide_index=True, key="profile_facts"
-    )
+    frame = pd.DataFrame({t("profile.field"): list(facts), t("profile.value"): list(facts.values())})
+    st.dataframe(frame, hide_index=True, key="profile_facts")
+    org_name = p.label_in(language)
+    csv_download(frame, name=f"{t('profile.title')}-{org_name}", key="profile_facts_csv")
     if p.sources:
         st.markdown(f"**{t('profile.sources')}:** " + _sources_md(p.sources))
     st.page_link(page("network"), label=t("profile.show_in_network"), query_params={"focus": p.iri}, icon=":material/hub:")
 
     st.subheader(t("profile.people"))
     if p.posts:
+        frame = pd.DataFrame(
+            {
+                t("profile.col.name"): [x.name for x in p.posts],
+                t("profile.col.role"): [pick(language, x.role_pl, x.role_en, fallback=False) for x in p.posts],
+                t("profile.col.from"): [date_text(x.start, x.start_bound, language=language) for x in p.posts],
+                t("profile.col.to"): [date_text(x.end, x.end_bound, role="end", language=language) for x in p.posts],
+                t("profile.col.source"): [x.sources[0].url if x.sources and x.sources[0].url else "" for x in p.posts],
+            }
+        )
         st.dataframe(
-            pd.DataFrame(
-                {
-                    t("profile.col.name"): [x.name for x in p.posts],
-                    t("profile.col.role"): [pick(language, x.role_pl, x.role_en, fallback=False) for x in p.posts],
-                    t("profile.col.from"): [date_text(x.start, x.start_bound, language=language) for x in p.posts],
-                    t("profile.col.to"): [date_text(x.end, x.end_bound, role="end", language=language) for x in p.posts],
-                    t("profile.col.source"): [x.sources[0].url if x.sources and x.sources[0].url else "" for x in p.posts],
-                }
-            ),
+            frame,
             hide_index=True,
             column_config={t("profile.col.source"): st.column_config.LinkColumn(display_text=t("profile.source_link"))},
             key="profile_posts",
         )
+        csv_download(frame, name=f"{t('profile.people')}-{org_name}", key="profile_posts_csv")
     else:
         st.caption(t("profile.no_people"))
 
@@ -142,6 +145,7 @@ def render() -> None:
             },
             key="profile_ties",
         )
+        csv_download(frame, name=f"{t('profile.ties')}-{org_name}", key="profile_ties_csv")
         with st.expander(t("profile.tie_details")):
             for r in p.ties:
                 arrow = "→" if r.direction == "out" else "←"
