@@ -83,3 +83,20 @@ def test_memberships_added_to_a_projection_equal_a_projection_built_with_them(as
     assert _whole(derived) == _whole(direct)
     assert derived.number_of_edges() > base.number_of_edges()  # something was added
     assert _whole(base) == before  # and the projection it extends is as it was
+
+
+def test_empty_literals_project_as_on_every_engine(tmp_path: Path, tiny_file: Path):
+    """The Oxigraph store reads the projection's rows as CSV (Store.select_many), where an empty
+    literal reads as unbound: the projection is the same as the rdflib store's, which reads it as ""."""
+    data = tmp_path / "empty.ttl"
+    data.write_text(
+        tiny_file.read_text(encoding="utf-8")
+        + '\neso:d a org:Organization ; skos:prefLabel ""@pl , "OPS D"@en ; skos:altLabel "" , "D" ; org:classification esk:ops ;'
+        + ' schema:location terc:2611011 ; prov:wasDerivedFrom essrc:doc .\n',
+        encoding="utf-8",
+    )
+    graphs = [to_networkx(open_store(Settings(data=(data,), backend=b))) for b in ("oxigraph", "rdflib")]
+    for g in graphs:  # the empty Polish name is no name: the English one stands in; the empty alternative name is none
+        assert (g.nodes[str(ESO.d)]["label"], g.nodes[str(ESO.d)]["alt"]) == ("OPS D", ["D"])
+    assert sorted(graphs[0].nodes(data=True)) == sorted(graphs[1].nodes(data=True))
+    assert sorted(graphs[0].edges(keys=True, data=True)) == sorted(graphs[1].edges(keys=True, data=True))
