@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.edit.writeback import read_triples
-from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, round_files, save_answer
+from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, load, round_day, round_files, save_answer
 from tests.survey_support import REFERRAL, C, D, data_copy
 
 PASSWORD = "tajne-hasło-koordynatora"
@@ -56,6 +56,7 @@ def test_open_round_status_accept_undo(env, monkeypatch):
     assert "7 linków" in at.success[0].value  # PUP, two cooperatives, three OPS and CUS
     assert "Bez linku: 1 organizacja, której nie było w dniu" in at.info[0].value  # MOPS, dissolved by 2021-11-25
     path = round_files(env.edit_file)["wiosna"]
+    assert f"w dniu {round_day(load(path, 'wiosna'))} (".replace("-", "\\-") in at.info[0].value  # the round's day (Markdown-escaped)
     ctx = Context(open_store(env))
     save_answer(
         path,

@@ -18,9 +18,19 @@ from graph.edit.changes import EditError
 from graph.model import FREQUENCIES
 from graph.settings import Settings
 from graph.store import open_store
-from graph.survey import AnswerInput, PartnerAnswer, ProposalInput, SurveyError, as_input, load_round, open_any, round_path, save_answer
+from graph.survey import (
+    AnswerInput,
+    PartnerAnswer,
+    ProposalInput,
+    SurveyError,
+    as_input,
+    load_round,
+    open_any,
+    round_day,
+    round_path,
+    save_answer,
+)
 from graph.survey.records import org_key
-from graph.survey.status import round_day
 from graph.views.explore import fold, territory_labels
 from graph.vocabulary import pick
 from ui.i18n import lang, md_escape, set_lang, t, translate

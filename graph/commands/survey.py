@@ -121,8 +121,10 @@ def run(args, workspace) -> int:
         _write_links(args.output, survey.link_rows(ctx.organisations, tokens, args.base_url))
         print(f"round {args.round}: {len(tokens)} links written to {args.output}; answers go to {path}", file=sys.stderr)
         if left_out:
-            day = data.round.as_of or data.round.created[:10]
-            print(f"{count(len(left_out), 'organisation', 'en')} left out: dissolved or not yet founded on {day}", file=sys.stderr)
+            print(
+                f"{count(len(left_out), 'organisation', 'en')} left out: dissolved or not yet founded on {survey.round_day(data)}",
+                file=sys.stderr,
+            )
         return 0
     if act == "reissue":
         store = workspace.store

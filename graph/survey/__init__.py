@@ -12,7 +12,20 @@ them).  See docs/survey.md.
 from .answers import AnswerInput, PartnerAnswer, ProposalInput, as_input, check_answer, reopen, save_answer
 from .records import Claim, Invitation, Proposal, Response, Round, RoundData, SurveyError, answers_dir, round_path
 from .review import accept, accept_proposal, reject, reject_proposal, source_title
-from .rounds import Access, close_round, create_round, link_rows, new_token, open_any, open_link, reissue, revoke, round_files, token_hash
+from .rounds import (
+    Access,
+    close_round,
+    create_round,
+    link_rows,
+    new_token,
+    open_any,
+    open_link,
+    reissue,
+    revoke,
+    round_day,
+    round_files,
+    token_hash,
+)
 from .status import status, survey_overlays, to_csv, to_json, to_markdown
 from .storage import load, load_round, update
 
@@ -41,6 +54,7 @@ __all__ = [
     "new_token",
     "open_any",
     "open_link",
+    "round_day",
     "round_files",
     "reissue",
     "reject",

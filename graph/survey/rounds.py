@@ -33,6 +33,7 @@ __all__ = [
     "Access",
     "open_link",
     "create_round",
+    "round_day",
     "NewRound",
     "invited_orgs",
     "Invitees",
@@ -179,6 +180,13 @@ def create_round(
     data = RoundData(rnd, {o: Invitation(o, token_hash(t), exp) for o, t in tokens.items()})
     update(path, name, lambda d: None, create=data)
     return NewRound(path, data, tokens, invitees.left_out)
+
+
+def round_day(data: RoundData) -> str:
+    """The day a round compares the data on: its as-of day, else the day it was created
+    (UTC), on which :func:`create_round` invited; a round that names
+    neither, today (UTC)."""
+    return data.round.as_of or (data.round.created or "")[:10] or dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def link_rows(orgs: dict[str, OrgRecord], tokens: dict[str, str], base_url: str) -> list[dict[str, str]]:

@@ -34,18 +34,10 @@ from ..edit.lookup import Context
 from ..results import spreadsheet_cell
 from ..vocabulary import pick
 from .records import RoundData
+from .rounds import round_day
 from .storage import no_gc as _no_gc
 
-__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "round_day", "survey_ties", "survey_overlays"]
-
-
-def round_day(data: RoundData) -> str:
-    """The day a round compares the data on: its as-of day, else the day it was created
-    (UTC), on which :func:`graph.survey.rounds.create_round` invited; a round that names
-    neither, today (UTC)."""
-    import datetime as dt
-
-    return data.round.as_of or (data.round.created or "")[:10] or dt.datetime.now(dt.UTC).date().isoformat()
+__all__ = ["status", "to_json", "to_markdown", "to_csv", "data_pairs", "survey_ties", "survey_overlays"]
 
 
 def _in_force(t: dict, day: str, orgs: dict) -> bool:

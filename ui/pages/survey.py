@@ -71,7 +71,7 @@ def _create(cfg, ctx, language: str) -> None:
             except survey.SurveyError as exc:
                 st.error(md_escape(str(exc)))
                 return
-            st.session_state[_LINKS] = (name, _links_csv(rows), len(rows), len(left_out), data.round.as_of)
+            st.session_state[_LINKS] = (name, _links_csv(rows), len(rows), len(left_out), survey.round_day(data))
     if _LINKS in st.session_state:
         name, blob, n, gone, day = st.session_state[_LINKS]
         st.success(tm("survey.admin.created", name=name, n=n))
