@@ -19,8 +19,10 @@ if TYPE_CHECKING:  # imported by preload() once the files are being read (rdflib
     from .store import Store
     from .workspace import Workspace
 
-__all__ = ["preload", "preloaded", "release_memory", "PRELOAD_WARM_UP_AFTER"]
+__all__ = ["preload", "preloaded", "serving", "release_memory", "PRELOAD_WARM_UP_AFTER"]
 
+#: Set when the dashboard's server has started (:func:`serving`).
+_SERVING = threading.Event()
 #: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
 _PRELOADED: dict[Settings, Workspace] = {}
 _PRELOAD_LOCK = threading.Lock()
@@ -49,7 +51,8 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     are computed while Streamlit starts and before the first visitor comes;
     :func:`preloaded` hands the workspace to the dashboard.  The first page's answers
     of a former start on the same files (:mod:`graph.saved_answers`) are taken at once,
-    while the store loads; computed ones are kept for the next start.  ``warm_up_after``
+    while the store loads, and the later pages' (the network, the gap report) once
+    Streamlit serves; computed ones are kept for the next start.  ``warm_up_after``
     seconds later it builds the network and the findings and, on large data, warms
     up the other pages' answers (:meth:`Workspace.warm_up`); with None, the
     findings at once and no warm-up.  An error
@@ -62,6 +65,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
     ws = Workspace(settings, opening=opening, signature=signature)
     ws.first_answers = threading.Event()  # set once the first page's answers are there (or failed)
+    ws.visited = threading.Event()  # set when the dashboard's first run takes it (preloaded())
     with _PRELOAD_LOCK:
         _PRELOADED.clear()
         _PRELOADED[settings] = ws
@@ -81,16 +85,20 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
         loading = threading.Thread(target=load, name="preload-store")
         loading.start()
-        saved, looked_up = None, ()
+        saved, looked_up, name = None, (), None
         try:  # the files hashed while the store reads them; the answers kept for those bytes, if any
             if saved_answers.kept(settings):
                 looked_up = saved_answers.digests(settings)
-                saved = saved_answers.read(settings, saved_answers.key(settings, looked_up))
+                name = saved_answers.key(settings, looked_up)
+                saved = saved_answers.read(settings, name)
         except Exception:  # noqa: BLE001 - no saved answers: they are computed
             pass
         if saved is not None:
             ws.take(saved)
+            done = _expect_later(ws, name)  # before the first page is drawn: a page asking for them waits for the read
             ws.first_answers.set()  # the first page is drawn from them while the store loads
+            if done is not None:
+                _read_later(ws, name, loading, done)
         loading.join()
         try:
             if failed:
@@ -98,7 +106,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             store = ws.store
             if saved is not None and getattr(store, "digests", None) != looked_up:
                 ws.forget()  # the files changed between the two reads: the answers come from the store
-                saved = None
+                saved, ws.later_saved = None, False
             if saved is None:
                 timeline = threading.Thread(target=_quietly, args=(ws.timeline,), name="preload-timeline")  # its query beside the counts
                 timeline.start()
@@ -111,7 +119,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             if saved is not None and failed:
                 ws.forget()
             ws.first_answers.set()
-        if saved is None and not ws.stale() and (answers := ws.first_page()) is not None:
+        if saved is None and not ws.stale() and (answers := ws.answers_of(saved_answers.KEYS)) is not None:
             saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers)
         release_memory()
         if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
@@ -122,6 +130,42 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
 
     threading.Thread(target=run, name="preload", daemon=True).start()
     return ws
+
+
+def serving() -> None:
+    """Say that the dashboard's server has started (the launcher calls it): the later pages'
+    answers are read from disk from then on (:func:`_read_later`)."""
+    _SERVING.set()
+
+
+def _expect_later(ws: Workspace, name: str) -> threading.Event | None:
+    """When the later pages' answers are kept for these files, tell the workspace they are
+    coming (:meth:`Workspace.expect`) and return the event to set once they are read."""
+    from . import saved_answers
+
+    if not all(saved_answers.exists(ws.settings, name, p) for p in saved_answers.LATER_PARTS):
+        return None
+    return ws.expect(k for p in saved_answers.LATER_PARTS for k in saved_answers.PARTS[p])
+
+
+def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threading.Event) -> None:
+    """Take the later pages' answers kept for these files (the network's, then the gap report's:
+    :data:`graph.saved_answers.LATER_PARTS`; about 2 s of the interpreter on the country file)
+    once Streamlit serves (:func:`serving`), a visitor came or the store is read: not while
+    Streamlit starts, which they would delay.  ``done`` is set at the end, taken or not."""
+    from . import saved_answers
+
+    try:
+        while not (_SERVING.is_set() or ws.visited.wait(0.05)) and loading.is_alive():
+            pass
+        for part in saved_answers.LATER_PARTS:
+            later = saved_answers.read(ws.settings, name, part=part)
+            if later is None:
+                return
+            ws.take(later)
+        ws.later_saved = True
+    finally:
+        done.set()
 
 
 def _begin_reading(settings: Settings) -> tuple[Callable[[], Store], str]:
@@ -173,4 +217,6 @@ def preloaded(settings: Settings) -> Workspace | None:
     with _PRELOAD_LOCK:
         ws = _PRELOADED.pop(settings, None)
         _PRELOADED.clear()  # preloaded for other settings: not kept in memory
+    if ws is not None and hasattr(ws, "visited"):
+        ws.visited.set()
     return ws if ws is not None and not ws.stale() else None

@@ -1,13 +1,17 @@
-"""The dashboard's first page, kept on disk for each version of the files.
+"""The dashboard's answers, kept on disk for each version of the files.
 
 What the first page shows (the counts, the Overview tables, the agreements'
-timeline and table, the number of triples, the labels of kinds and sectors) depends only on the bytes of the
-files the store loads and on this code.  On the country file the store takes
-about 3 s to load and these answers another 0.5-1 s; a later start on the same
-files reads them from here (3.8 MB of JSON, 0.06 s; hashing the files 0.16 s)
-while the store loads beside them (:func:`graph.preload.preload`).
+timeline and table, the number of triples, the labels of kinds and sectors)
+depends only on the bytes of the files the store loads and on this code.  On the
+country file the store takes about 3 s to load and these answers another
+0.5-1 s; a later start on the same files reads them from here (3.8 MB of JSON,
+0.06 s; hashing the files 0.16 s) while the store loads beside them
+(:func:`graph.preload.preload`).  So are, once the background warm-up has
+computed them, the answers the Network and Gaps pages ask for first
+(:data:`LATER_PARTS`: the network, the findings, the gap report...; 21 + 29 MB,
+read in about 1.5 s once Streamlit serves).
 
-The file is named by :func:`key`: the SHA-256 of every loaded file's bytes
+The files are named by :func:`key`: the SHA-256 of every loaded file's bytes
 (schema files too), of the sources of the ``graph`` package and of the library
 versions that shape the answers.  A changed byte in any of them gives another
 key: an answer is never shown for other data or other code.  The preload also
@@ -16,35 +20,47 @@ answers are dropped and computed from the store.
 
 A convenience only: a missing, unreadable, oversized, foreign or broken file is
 ignored (the answers are computed as before), a write goes to a temporary file
-then an atomic rename, in a directory only the user can read.  JSON, never
-pickle: a planted file cannot run code.  ``GRAPH_CACHE_DIR=off`` keeps nothing.
+then an atomic rename, in a directory only the user can read.  JSON in the typed
+form of :mod:`graph.answer_codec`, never pickle: a planted file cannot run code.
+``GRAPH_CACHE_DIR=off`` keeps nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
+from .answer_codec import dumps, loads
 from .settings import Settings
 
-__all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write", "KEYS"]
+__all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write", "KEYS", "NETWORK_KEYS", "GAPS_KEYS", "PARTS", "LATER_PARTS", "write_parts", "exists"]
 
 #: The form of the file; a change to what is kept bumps it.
-FORM = 1
-#: A file larger than this is not read (the country file's answers take 3.8 MB).
-MAX_BYTES = 64 << 20
-#: Saved first pages kept in the folder (the most recently written); older ones are removed.
+FORM = 2
+#: A file larger than this is not read (the country file's first page takes 3.8 MB, its later pages 34 MB).
+MAX_BYTES = 128 << 20
+#: Versions of the files whose answers are kept in the folder (the most recently written); older ones are removed.
 KEEP = 8
-#: The workspace's memo keys that are kept (their answers: dicts, ints and DataFrames).
+#: The workspace's memo keys of the first page (:meth:`graph.workspace.Workspace.answers_of`).
 KEYS = ("summary", "triples", "overview", "timeline", "agreement_table", "vocabulary")
+#: The memo keys of what the other pages ask for first, computed by the warm-up
+#: (:meth:`graph.workspace.Workspace.warm_up`) and kept once it has run: the network page's
+#: (the network, the pickers) and the gap report's (the findings, the measures, the structure).
+NETWORK_KEYS = (("projection", None, None, False, False), "territory", "dates", "seats", ("facets", None, False))
+GAPS_KEYS = (("findings", None), ("node_metrics", None), ("report", None), ("structure", None), ("spof", None))
+#: What each file holds (``<part>-<key>.json``), in the order a start reads them.
+PARTS = {"first-page": KEYS, "network": NETWORK_KEYS, "gaps": GAPS_KEYS}
+#: The parts the warm-up keeps.
+LATER_PARTS = ("network", "gaps")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -85,93 +101,80 @@ def key(settings: Settings, file_digests: Iterable[str]) -> str | None:
     return h.hexdigest()
 
 
-def _path(settings: Settings, name: str) -> Path:
-    return Path(settings.cache_dir) / f"first-page-{name}.json"
+def _path(settings: Settings, name: str, part: str) -> Path:
+    return Path(settings.cache_dir) / f"{part}-{name}.json"
 
 
-def read(settings: Settings, name: str | None) -> dict[str, Any] | None:
-    """The answers kept under ``name`` (:data:`KEYS` -> value), or None."""
+def exists(settings: Settings, name: str | None, part: str) -> bool:
+    """Whether answers of ``part`` are kept under ``name`` (:func:`read` may still refuse them)."""
+    return name is not None and kept(settings) and _path(settings, name, part).is_file()
+
+
+def read(settings: Settings, name: str | None, part: str = "first-page") -> dict[Hashable, Any] | None:
+    """The answers kept under ``name`` (memo key of :data:`PARTS` ``[part]`` -> value), or None."""
     if name is None:
         return None
-    path = _path(settings, name)
+    path = _path(settings, name, part)
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             return None
-        doc = json.loads(raw)
-        if doc.get("form") != FORM or doc.get("key") != name or set(doc.get("answers", ())) != set(KEYS):
+        with _no_gc():  # 10^5 small containers: the collector would walk them again and again (0.64 s against 1.6 s)
+            doc = json.loads(raw)
+            answers = loads(doc) if doc.get("form") == FORM and doc.get("key") == name and doc.get("part") == part else None
+        if answers is None:
             return None
-        return {k: _decode(v) for k, v in doc["answers"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return answers if set(answers) == set(PARTS[part]) else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
-def write(settings: Settings, name: str | None, answers: dict[str, Any]) -> bool:
-    """Keep ``answers`` (every one of :data:`KEYS`) under ``name``; False when not kept
+def write(settings: Settings, name: str | None, answers: Mapping[Hashable, Any], part: str = "first-page") -> bool:
+    """Keep ``answers`` (every one of :data:`PARTS` ``[part]``) under ``name``; False when not kept
     (nothing to keep, or the directory cannot be written: the dashboard works on)."""
-    if name is None or set(answers) != set(KEYS):
+    if name is None or set(answers) != set(PARTS[part]):
         return False
     folder = Path(settings.cache_dir)
     try:
-        text = json.dumps({"form": FORM, "key": name, "answers": {k: _encode(v) for k, v in answers.items()}}, ensure_ascii=False)
+        with _no_gc():
+            text = json.dumps({"form": FORM, "key": name, "part": part, **dumps(answers)}, ensure_ascii=False)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".first-page-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{part}-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            os.replace(tmp, _path(settings, name))
+            os.replace(tmp, _path(settings, name, part))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except (OSError, TypeError, ValueError):
+    except (OSError, TypeError, ValueError, RecursionError):
         return False
-    _prune(folder)
+    _prune(folder, part)
     return True
 
 
-def _prune(folder: Path) -> None:
-    """Remove all but the :data:`KEEP` most recently written first pages (each edit makes a new version)."""
+def write_parts(settings: Settings, name: str | None, parts: Mapping[str, Mapping[Hashable, Any]]) -> int:
+    """:func:`write` each part of ``parts`` (``{part: answers}``); how many were written."""
+    return sum(write(settings, name, answers, part=part) for part, answers in parts.items())
+
+
+@contextlib.contextmanager
+def _no_gc():
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        found = sorted(folder.glob("first-page-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prune(folder: Path, part: str) -> None:
+    """Remove all but the :data:`KEEP` most recently written files of ``part`` (each edit makes a new version)."""
+    try:
+        found = sorted(folder.glob(f"{part}-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in found[KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def _encode(value: Any) -> Any:
-    """JSON for an answer: a DataFrame as its values, index and dtypes; dicts, lists and scalars as they are."""
-    if hasattr(value, "columns") and hasattr(value, "dtypes"):
-        return {
-            "frame": {
-                "columns": [str(c) for c in value.columns],
-                "dtypes": [str(d) for d in value.dtypes],
-                "index": value.index.tolist(),
-                "index_name": value.index.name,
-                "index_dtype": str(value.index.dtype),
-                "data": value.astype(object).where(value.notna(), None).values.tolist(),
-            }
-        }
-    if isinstance(value, dict):
-        return {"dict": {k: _encode(v) for k, v in value.items()}}
-    if isinstance(value, MappingProxyType):  # read-only (the vocabulary's labels): read back read-only
-        return {"frozen": {k: _encode(v) for k, v in value.items()}}
-    if isinstance(value, (int, str, float)) or value is None:
-        return {"value": value}
-    raise TypeError(f"cannot keep a {type(value).__name__}")
-
-
-def _decode(doc: dict) -> Any:
-    if "frame" in doc:
-        import pandas as pd
-
-        f = doc["frame"]
-        index = pd.Index(f["index"], name=f["index_name"], dtype=f["index_dtype"])
-        frame = pd.DataFrame(f["data"], columns=f["columns"], index=index, dtype=object)
-        return frame.astype(dict(zip(f["columns"], f["dtypes"])))
-    if "dict" in doc:
-        return {k: _decode(v) for k, v in doc["dict"].items()}
-    if "frozen" in doc:
-        return MappingProxyType({k: _decode(v) for k, v in doc["frozen"].items()})
-    return doc["value"]

@@ -55,6 +55,8 @@ WARM_UP_OVER = 1000
 #: Seconds a background computation (:meth:`Workspace.ahead`) waits before it starts: the page
 #: that asked for it is drawn first (both run on one interpreter).
 AHEAD_AFTER = 0.5
+#: Seconds a page waits for an answer being read from disk (:meth:`Workspace.expect`) before computing it.
+EXPECT_AT_MOST = 20.0
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
@@ -78,6 +80,11 @@ def _copy(value: Any) -> Any:
     if isinstance(value, (dict, list, set)):
         return copy.deepcopy(value)
     return value
+
+
+def _room(key: Hashable) -> str:
+    """The memo's room of an answer: projections are kept among the large ones."""
+    return "graphs" if isinstance(key, tuple) and key and key[0] == "projection" else "answers"
 
 
 def _frozen(value: Any) -> Any:
@@ -116,6 +123,11 @@ class Workspace:
         self.loads = 0
         self._warming = False
         self._generation = 0  # bumped by forget(): an answer computed before is not kept after
+        #: True once an edit was adopted: the store no longer holds the bytes it read (``store.digests``).
+        self.edited = False
+        #: True when the later pages' answers were read from disk (:mod:`graph.saved_answers`): not written again.
+        self.later_saved = False
+        self._expected: tuple[frozenset, threading.Event] | None = None  # answers being read from disk (expect())
         self._ahead: dict[Hashable, str] = {}  # keys computed in the background (ahead()): running / failed
 
     # ------------------------------------------------------------ plumbing
@@ -138,22 +150,31 @@ class Workspace:
         """How many triples the store holds (the sidebar's figure)."""
         return self._memoised("triples", lambda: len(self.store))
 
-    def first_page(self) -> dict[str, Any] | None:
-        """The first page's answers (:data:`graph.saved_answers.KEYS`) when every one is
-        in the memo, for :mod:`graph.saved_answers` to keep; else None."""
-        from .saved_answers import KEYS
-
+    def answers_of(self, keys) -> dict[Hashable, Any] | None:
+        """The answers under the memo ``keys`` (:data:`graph.saved_answers.PARTS`) when every one is
+        in the memo and was computed on the files as read (no edit adopted since), for
+        :mod:`graph.saved_answers` to keep; else None."""
         with self._lock:
-            found = {k: self._memo["answers"][k] for k in KEYS if k in self._memo["answers"]}
-        return found if len(found) == len(KEYS) else None
+            if self.edited:
+                return None
+            found = {k: self._memo[_room(k)][k] for k in keys if k in self._memo[_room(k)]}
+        return found if len(found) == len(keys) else None
 
     def take(self, answers: Mapping[Hashable, Any]) -> None:
-        """Put answers read elsewhere (the saved first page) into the memo, as if computed
-        here; one already there is kept."""
+        """Put answers read elsewhere (the saved pages: :mod:`graph.saved_answers`) into the memo,
+        as if computed here; one already there is kept."""
         with self._lock:
-            memo = self._memo["answers"]
             for k, v in answers.items():
-                memo.setdefault(k, v)
+                self._memo[_room(k)].setdefault(k, v)
+
+    def expect(self, keys) -> threading.Event:
+        """Say that the answers under ``keys`` are being read from disk (the saved later pages):
+        a page asking for one of them meanwhile waits for the read (at most
+        :data:`EXPECT_AT_MOST` seconds) instead of computing it beside; set the returned
+        event when the read is over (taken or not)."""
+        done = threading.Event()
+        self._expected = (frozenset(keys), done)
+        return done
 
     def has(self, *key: Hashable, room: str = "answers") -> bool:
         """True when the answer under ``key`` is already in the memo (``has("summary")``,
@@ -167,7 +188,8 @@ class Workspace:
         thread, once per data version, what the other pages ask for first (the pickers, the
         findings, the gap report, the structure, the what-if of the first single point of
         failure), so a later
-        page finds it in the memo.  Returns True when it started the thread.  Call it after a
+        page finds it in the memo, then keeps them on disk for the next start on the same
+        files (:meth:`keep_later_pages`).  Returns True when it started the thread.  Call it after a
         page was drawn: the first page does not wait for it."""
         with self._lock:
             if self._warming or self._store is None:
@@ -185,6 +207,8 @@ class Workspace:
                 self.spof()
                 if points:
                     self.what_if(tuple(points[:1]))
+                self.territory()
+                self.keep_later_pages()
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
                 pass
             from .preload import release_memory
@@ -193,6 +217,27 @@ class Workspace:
 
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
         return True
+
+    def keep_later_pages(self) -> int:
+        """Write the later pages' answers (:data:`graph.saved_answers.LATER_PARTS`) to disk for
+        the next start on the same files, unless they were read from there (``later_saved``);
+        how many parts were written.  Only answers computed on the files as read are kept
+        (:meth:`answers_of`)."""
+        from . import saved_answers
+
+        digests = getattr(self._store, "digests", ())
+        if self.later_saved or not digests or not saved_answers.kept(self.settings) or self.stale():
+            return 0
+        from .analysis.offload import offload
+        from .answer_codec import classes
+
+        classes()  # imported here, not in the child (an import lock held by another thread at the fork stays held there)
+        parts = {part: found for part in saved_answers.LATER_PARTS if (found := self.answers_of(saved_answers.PARTS[part])) is not None}
+        if not parts:
+            return 0
+        # written by a forked child: its 10^5 small objects and 50 MB of text are freed with it (this process's
+        # memory stays as it was), and it runs at a lower priority than the pages being drawn
+        return offload(True, saved_answers.write_parts, self.settings, saved_answers.key(self.settings, digests), parts).result()
 
     def ahead(self, key: Hashable, compute: Callable[[], Any]) -> str:
         """Start ``compute`` (which memoises under ``key``) in a background thread, after
@@ -245,6 +290,7 @@ class Workspace:
                 if signatures is None or self._store is None or editor.store is not self._store or signatures[0] != self.signature:
                     return False
                 self.signature = signatures[1]
+                self.edited = True
             with self._lock:  # the most recently used projections (the memo's last), the others dropped
                 graphs = [(k, g) for k, g in self._memo["graphs"].items() if isinstance(k, tuple) and k[0] == "projection"][-PATCHED_AT_MOST:]
                 timeline = self._memo["answers"].get("timeline")
@@ -297,6 +343,9 @@ class Workspace:
                 return memo[key]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:  # one computation per key; other keys go on in parallel
+            expected = self._expected
+            if expected is not None and key in expected[0] and not expected[1].is_set():
+                expected[1].wait(EXPECT_AT_MOST)  # being read from disk: quicker than computed
             with self._lock:
                 if key in memo:
                     return memo[key]

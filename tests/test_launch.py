@@ -208,3 +208,20 @@ def test_the_launcher_preloads_with_the_settings_the_dashboard_builds(monkeypatc
     assert cfg.max_rows == 77 and cfg.data == (tmp_path / "x.ttl",)  # a secret wins over the variable
     monkeypatch.setattr(state, "secret_settings", lambda: {"GRAPH_MAX_ROWS": "77"})
     assert state.settings() == cfg  # so graph.preload.preloaded() hands the preloaded workspace over
+
+
+def test_the_preload_is_told_when_streamlits_server_has_started(monkeypatch):
+    """The saved later pages are read once the server serves, not while Streamlit starts
+    (graph.preload.serving, called from Streamlit's own server-start step)."""
+    from streamlit.web import bootstrap
+
+    import graph.preload
+    from ui.launch import _say_when_serving
+
+    seen = []
+    monkeypatch.setattr(bootstrap, "_on_server_start", seen.append)
+    monkeypatch.setattr(graph.preload, "_SERVING", graph.preload.threading.Event())
+    _say_when_serving()
+    assert not graph.preload._SERVING.is_set()
+    bootstrap._on_server_start("the server")
+    assert seen == ["the server"] and graph.preload._SERVING.is_set()

@@ -142,6 +142,8 @@ def test_only_the_most_recently_used_projections_are_patched(edited, monkeypatch
     editor.commit(correct_organisation(editor.context(), str(ESO["koowes"]), "name", "KOOWES", SRC, who="Ola"), check=False)
     assert ws.adopt(editor)
     assert [ws.has(*_key(o), room="graphs") for o in OPTIONS[:3]] == [True, False, True]
+    ws.summary()  # answers on edited data are never kept on disk under the bytes the store first read
+    assert ws.edited and ws.answers_of(("summary",)) is None and ws.keep_later_pages() == 0
     editor.undo(who="Ula", check=False)
     assert ws.adopt(editor)
 

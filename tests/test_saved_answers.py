@@ -6,13 +6,15 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
 
-from graph import saved_answers
+from graph import analysis, saved_answers
 from graph.preload import preload
 from graph.settings import DEFAULT_DATA, Settings
 from graph.synthetic import write_synthetic
@@ -33,7 +35,7 @@ def _settings(tmp_path: Path, data: str = "bundled") -> Settings:
 
 def _answers(ws: Workspace) -> dict:
     ws.summary(), ws.overview_tables(), ws.triples(), ws.timeline(), ws.agreement_table(), ws.vocabulary()
-    answers = ws.first_page()
+    answers = ws.answers_of(saved_answers.KEYS)
     assert answers is not None and set(answers) == set(saved_answers.KEYS)
     return answers
 
@@ -97,7 +99,7 @@ def test_a_broken_foreign_or_oversized_file_is_ignored(tmp_path, monkeypatch):
     assert saved_answers.read(cfg, name) is None
     path.write_text(json.dumps({**doc, "key": "0" * 64}))  # a file copied under another name
     assert saved_answers.read(cfg, name) is None
-    del doc["answers"]["triples"]
+    doc["answers"] = [a for a in doc["answers"] if a[0] != "triples"]
     path.write_text(json.dumps(doc))  # an answer missing
     assert saved_answers.read(cfg, name) is None
     path.write_bytes(good)
@@ -177,3 +179,76 @@ def test_answers_looked_up_for_other_bytes_than_the_store_read_are_dropped(tmp_p
     while shown.summary()["organisations"] == 999_999 and time.monotonic() < deadline:  # shown until the store is read
         time.sleep(0.05)
     assert shown.opened and shown.summary()["organisations"] == answers["summary"]["organisations"]
+
+
+def _later(ws: Workspace) -> dict:
+    """The later pages' answers, as the warm-up computes them, by part."""
+    ws.projection(), ws.territory(), ws.dates(), ws.seats(), ws.facets(), ws.findings(), ws.report(), ws.structure(), ws.spof()
+    parts = {part: ws.answers_of(saved_answers.PARTS[part]) for part in saved_answers.LATER_PARTS}
+    assert all(answers is not None for answers in parts.values())
+    return parts
+
+
+def _deep(a, b, path="") -> None:
+    """``a`` and ``b`` equal all the way down, in type and order (frames, networks, findings)."""
+    assert type(a) is type(b), (path, type(a), type(b))
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+    elif isinstance(a, nx.Graph):
+        assert nx.is_frozen(a) == nx.is_frozen(b) and a.graph == b.graph and getattr(a, "_gone", None) == getattr(b, "_gone", None), path
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True)) and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)), path
+        assert all(list(a.succ[n]) == list(b.succ[n]) and list(a.pred[n]) == list(b.pred[n]) for n in a), path
+    elif hasattr(a, "__dataclass_fields__"):
+        for f in a.__dataclass_fields__:
+            _deep(getattr(a, f), getattr(b, f), f"{path}.{f}")
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _deep(x, y, f"{path}[{i}]")
+    elif isinstance(a, Mapping):
+        assert list(a) == list(b), path
+        for k in a:
+            _deep(a[k], b[k], f"{path}[{k!r}]")
+    else:
+        assert a == b, (path, a, b)
+
+
+@pytest.mark.parametrize("data", ["bundled", "synthetic county"])
+def test_the_later_pages_read_back_equal_those_computed(tmp_path, data):
+    cfg = _settings(tmp_path, data)
+    ws = Workspace(cfg)
+    parts = _later(ws)
+    name = saved_answers.key(cfg, ws.store.digests)
+    assert saved_answers.write_parts(cfg, name, parts) == len(saved_answers.LATER_PARTS)
+    for part, answers in parts.items():
+        back = saved_answers.read(cfg, name, part=part)
+        for k in answers:
+            _deep(answers[k], back[k], repr(k))
+    report, back = parts["gaps"][("report", None)], saved_answers.read(cfg, name, part="gaps")[("report", None)]
+    assert report.findings and analysis.render_markdown(back) == analysis.render_markdown(report)
+    assert analysis.render_csv(back, lang="en") == analysis.render_csv(report, lang="en")
+
+
+def test_a_warmed_up_start_keeps_the_later_pages_and_the_next_start_takes_them(tmp_path, monkeypatch):
+    import graph.workspace
+
+    cfg = _settings(tmp_path, "synthetic county")
+    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the warm-up runs on large data only
+    first = preload(cfg, warm_up_after=0.0)
+    name = saved_answers.key(cfg, saved_answers.digests(cfg))
+    deadline = time.monotonic() + WAIT
+    while not all(saved_answers.exists(cfg, name, p) for p in saved_answers.LATER_PARTS) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(saved_answers.exists(cfg, name, p) for p in saved_answers.LATER_PARTS)
+    expected = first.report()
+
+    def computed(*a, **k):
+        raise AssertionError("computed instead of read")
+
+    for fn in ("to_networkx", "gap_findings", "gap_report", "node_metrics"):
+        monkeypatch.setattr(analysis, fn, computed)
+    second = preload(cfg, warm_up_after=None)
+    assert second.first_answers.wait(WAIT)
+    report = second.report()  # waits for the read (Workspace.expect), computes nothing
+    assert second.later_saved and analysis.render_markdown(report) == analysis.render_markdown(expected)
+    _deep(second.projection(), first.projection())

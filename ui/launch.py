@@ -157,6 +157,25 @@ def _few_heaps() -> None:
         pass
 
 
+def _say_when_serving() -> None:
+    """Tell the preload when Streamlit's server has started (:func:`graph.preload.serving`), by
+    wrapping ``streamlit.web.bootstrap._on_server_start``; where a Streamlit has none, the
+    preload goes by the first visit or the end of the load instead."""
+    from streamlit.web import bootstrap
+
+    started = getattr(bootstrap, "_on_server_start", None)
+    if not callable(started):
+        return
+
+    def on_server_start(server):
+        from graph.preload import serving
+
+        serving()
+        return started(server)
+
+    bootstrap._on_server_start = on_server_start
+
+
 def main(argv: list[str] | None = None) -> None:
     _few_heaps()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -182,6 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     if not survey:  # first: the load begins while Streamlit is imported
         threading.Thread(target=_preload, name="preload-settings", daemon=True).start()
     _no_outside_lookups(addresses[0] if addresses else None)
+    _say_when_serving()
     from streamlit.web import cli
 
     cli.main(args=streamlit_args(argv, lan=lan, addresses=addresses, app=SURVEY_APP if survey else APP), prog_name="streamlit")
