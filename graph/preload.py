@@ -99,6 +99,8 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             ws.first_answers.set()  # the first page is drawn from them while the store loads
             if done is not None:
                 _read_later(ws, name, loading, done)
+        else:
+            _prepare_findings(ws, loading)
         loading.join()
         try:
             if failed:
@@ -166,6 +168,21 @@ def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threa
         ws.later_saved = True
     finally:
         done.set()
+
+
+def _prepare_findings(ws: Workspace, loading: threading.Thread) -> None:
+    """While the store loads on a first start, once Streamlit serves: import the findings'
+    modules and read the expectations' shapes once (1.3 s in all, the same for every version
+    of the data: the imports, and the syntax checks of their queries, which are remembered;
+    a second read takes 0.03 s), so the findings computed after the first page do not pay
+    for them."""
+    while not (_SERVING.is_set() or ws.visited.wait(0.05)) and loading.is_alive():
+        pass
+    if loading.is_alive():
+        from .analysis.expectations import EXPECTATIONS_FILE, load_expectations
+        from .analysis.gaps import gap_findings  # noqa: F401 - imported now, not when the findings are asked for
+
+        _quietly(lambda: load_expectations(ws.settings.expectations or EXPECTATIONS_FILE))
 
 
 def _begin_reading(settings: Settings) -> tuple[Callable[[], Store], str]:

@@ -482,3 +482,27 @@ def test_on_large_data_the_gaps_page_draws_only_the_open_tab(monkeypatch):
     at.run()
     assert not at.exception
     assert [s.value for s in at.subheader][:1] == ["Ustalenia (oczekiwania i pokrycie)"] and at.expander  # now the findings, and only them
+
+
+def test_on_large_data_the_gaps_coverage_is_drawn_from_the_findings_alone(monkeypatch, tmp_path):
+    """The first tab does not wait for the measures and suggestions (seconds more on national data)."""
+    import shutil
+
+    import graph.workspace
+    from graph import analysis
+    from graph.settings import DEFAULT_DATA
+
+    def no_report(*args, **kwargs):
+        raise RuntimeError("the whole gap report was computed")
+
+    data = tmp_path / "entities.ttl"  # a workspace of its own: no report memoised by another test
+    shutil.copyfile(DEFAULT_DATA[0], data)
+    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(analysis, "gap_report", no_report)
+    at = _open(_app(monkeypatch, str(data)), "gaps")
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader] == ["Macierz pokrycia: gmina × oczekiwany partner"]
+    assert len(at.dataframe[0].value) > 0  # the coverage matrix, one row per gmina
+    at.session_state["gaps_tab"] = at.tabs[1].label
+    at.run()  # the findings tab holds the structure's findings too: the report is asked for
+    assert at.exception and "the whole gap report was computed" in at.exception[0].message
