@@ -10,6 +10,7 @@ heap's free pages back after such work.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:  # imported by preload() once the files are being read (rdflib
 
 __all__ = ["preload", "preloaded", "serving", "release_memory", "PRELOAD_WARM_UP_AFTER"]
 
+#: Seconds the gap report's saved answers wait for the first page to be drawn before they are read.
+LATER_AFTER_AT_MOST = 30.0
 #: Set when the dashboard's server has started (:func:`serving`).
 _SERVING = threading.Event()
 #: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
@@ -71,7 +74,6 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         _PRELOADED[settings] = ws
 
     def run():
-        import time
 
         from . import saved_answers
 
@@ -99,8 +101,6 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             ws.first_answers.set()  # the first page is drawn from them while the store loads
             if done is not None:
                 _read_later(ws, name, loading, done)
-        else:
-            _prepare_findings(ws, loading)
         loading.join()
         try:
             if failed:
@@ -151,16 +151,27 @@ def _expect_later(ws: Workspace, name: str) -> threading.Event | None:
 
 
 def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threading.Event) -> None:
-    """Take the later pages' answers kept for these files (the network's, then the gap report's:
-    :data:`graph.saved_answers.LATER_PARTS`; about 2 s of the interpreter on the country file)
-    once Streamlit serves (:func:`serving`), a visitor came or the store is read: not while
-    Streamlit starts, which they would delay.  ``done`` is set at the end, taken or not."""
+    """Take the later pages' answers kept for these files (:data:`graph.saved_answers.LATER_PARTS`;
+    about 0.8 s and 1 s of the interpreter on the country file), not while Streamlit starts nor
+    while the first page is drawn, which they would delay: the network's once Streamlit serves
+    (:func:`serving`) or a visitor came, the gap report's once the first page is drawn
+    (``ws.drawn``); either as soon as a page waits for it (``ws.wanted``), or once the store is
+    read when no visitor came.  ``done`` is set at the end, taken or not."""
     from . import saved_answers
 
     try:
-        while not (_SERVING.is_set() or ws.visited.wait(0.05)) and loading.is_alive():
-            pass
         for part in saved_answers.LATER_PARTS:
+            if part == "network":  # before the first visitor's run (the browser is still loading the page)
+                while not (_SERVING.is_set() or ws.visited.wait(0.05) or ws.wanted.is_set()) and loading.is_alive():
+                    pass
+            else:  # after the first page is drawn, unless a page waits for it (at most LATER_AFTER_AT_MOST s)
+                deadline = time.monotonic() + LATER_AFTER_AT_MOST
+                while (
+                    not (ws.drawn.wait(0.05) or ws.wanted.is_set())
+                    and (ws.visited.is_set() or loading.is_alive())
+                    and time.monotonic() < deadline
+                ):
+                    pass
             later = saved_answers.read(ws.settings, name, part=part)
             if later is None:
                 return
@@ -168,21 +179,6 @@ def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threa
         ws.later_saved = True
     finally:
         done.set()
-
-
-def _prepare_findings(ws: Workspace, loading: threading.Thread) -> None:
-    """While the store loads on a first start, once Streamlit serves: import the findings'
-    modules and read the expectations' shapes once (1.3 s in all, the same for every version
-    of the data: the imports, and the syntax checks of their queries, which are remembered;
-    a second read takes 0.03 s), so the findings computed after the first page do not pay
-    for them."""
-    while not (_SERVING.is_set() or ws.visited.wait(0.05)) and loading.is_alive():
-        pass
-    if loading.is_alive():
-        from .analysis.expectations import EXPECTATIONS_FILE, load_expectations
-        from .analysis.gaps import gap_findings  # noqa: F401 - imported now, not when the findings are asked for
-
-        _quietly(lambda: load_expectations(ws.settings.expectations or EXPECTATIONS_FILE))
 
 
 def _begin_reading(settings: Settings) -> tuple[Callable[[], Store], str]:

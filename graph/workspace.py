@@ -128,6 +128,10 @@ class Workspace:
         #: True when the later pages' answers were read from disk (:mod:`graph.saved_answers`): not written again.
         self.later_saved = False
         self._expected: tuple[frozenset, threading.Event] | None = None  # answers being read from disk (expect())
+        #: Set when a page waits for an answer being read from disk (:meth:`expect`): read it now.
+        self.wanted = threading.Event()
+        #: Set when a page has been drawn (:meth:`warm_up` is called at the end of each run).
+        self.drawn = threading.Event()
         self._ahead: dict[Hashable, str] = {}  # keys computed in the background (ahead()): running / failed
 
     # ------------------------------------------------------------ plumbing
@@ -190,7 +194,8 @@ class Workspace:
         failure), so a later
         page finds it in the memo, then keeps them on disk for the next start on the same
         files (:meth:`keep_later_pages`).  Returns True when it started the thread.  Call it after a
-        page was drawn: the first page does not wait for it."""
+        page was drawn (it sets :attr:`drawn`): the first page does not wait for it."""
+        self.drawn.set()
         with self._lock:
             if self._warming or self._store is None:
                 return False
@@ -345,6 +350,7 @@ class Workspace:
         with key_lock:  # one computation per key; other keys go on in parallel
             expected = self._expected
             if expected is not None and key in expected[0] and not expected[1].is_set():
+                self.wanted.set()
                 expected[1].wait(EXPECT_AT_MOST)  # being read from disk: quicker than computed
             with self._lock:
                 if key in memo:

@@ -252,3 +252,39 @@ def test_a_warmed_up_start_keeps_the_later_pages_and_the_next_start_takes_them(t
     report = second.report()  # waits for the read (Workspace.expect), computes nothing
     assert second.later_saved and analysis.render_markdown(report) == analysis.render_markdown(expected)
     _deep(second.projection(), first.projection())
+
+
+def test_a_page_that_waits_for_the_saved_gap_report_has_it_read_at_once(tmp_path, monkeypatch):
+    """The gap report's saved answers wait for the first page to be drawn, unless a page asks
+    for them first (the Gaps page opened first): then they are read at once, not computed."""
+    import threading
+
+    import graph.workspace
+    from graph.preload import _expect_later, _read_later
+
+    cfg = _settings(tmp_path, "synthetic county")
+    computed = Workspace(cfg)
+    name = saved_answers.key(cfg, computed.store.digests)
+    parts = _later(computed)
+    assert saved_answers.write_parts(cfg, name, parts) == len(parts)
+
+    def no_report(*args, **kwargs):
+        raise AssertionError("computed instead of read")
+
+    monkeypatch.setattr(analysis, "gap_report", no_report)
+    monkeypatch.setattr(graph.workspace, "EXPECT_AT_MOST", 5.0)  # then a waiting page computes it
+    ws = Workspace(cfg)
+    ws.visited = threading.Event()
+    ws.visited.set()  # a visitor came; no page drawn yet, the store still loading
+    hold = threading.Event()
+    loading = threading.Thread(target=hold.wait, args=(WAIT,))
+    loading.start()
+    reader = threading.Thread(target=_read_later, args=(ws, name, loading, _expect_later(ws, name)))
+    reader.start()
+    try:
+        report = ws.report()
+    finally:
+        hold.set()
+        reader.join(WAIT)
+    assert ws.wanted.is_set() and not ws.drawn.is_set() and ws.later_saved
+    assert analysis.render_markdown(report) == analysis.render_markdown(parts["gaps"][("report", None)])
