@@ -9,7 +9,7 @@ country file the store takes about 3 s to load and these answers another
 (:func:`graph.preload.preload`).  So are, once the background warm-up has
 computed them, the answers the Network and Gaps pages ask for first
 (:data:`LATER_PARTS`: the network, the findings, the gap report...; 21 + 29 MB,
-read in about 1.5 s once Streamlit serves).
+read in about 0.7 + 0.8 s: :func:`graph.preload.preload`).
 
 The files are named by :func:`key`: the SHA-256 of every loaded file's bytes
 (schema files too), of the sources of the ``graph`` package and of the library
