@@ -42,14 +42,16 @@ from typing import Any
 from .answer_codec import dumps, loads
 from .settings import Settings
 
-__all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write", "KEYS", "NETWORK_KEYS", "GAPS_KEYS", "PARTS", "LATER_PARTS", "write_parts", "exists"]
+__all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write", "KEEP_LATER", "KEYS", "NETWORK_KEYS", "GAPS_KEYS", "PARTS", "LATER_PARTS", "write_parts", "exists"]
 
 #: The form of the file; a change to what is kept bumps it.
 FORM = 2
 #: A file larger than this is not read (the country file's first page takes 3.8 MB, its later pages 34 MB).
 MAX_BYTES = 128 << 20
-#: Versions of the files whose answers are kept in the folder (the most recently written); older ones are removed.
+#: Versions of the files whose first page is kept in the folder (the most recently written); older ones are removed.
 KEEP = 8
+#: The same for the later pages' parts, which are larger (50 MB a version on the country file).
+KEEP_LATER = 3
 #: The workspace's memo keys of the first page (:meth:`graph.workspace.Workspace.answers_of`).
 KEYS = ("summary", "triples", "overview", "timeline", "agreement_table", "vocabulary")
 #: The memo keys of what the other pages ask for first, computed by the warm-up
@@ -171,10 +173,11 @@ def _no_gc():
 
 
 def _prune(folder: Path, part: str) -> None:
-    """Remove all but the :data:`KEEP` most recently written files of ``part`` (each edit makes a new version)."""
+    """Remove all but the :data:`KEEP` (:data:`KEEP_LATER`) most recently written files of ``part``
+    (each edit makes a new version)."""
     try:
         found = sorted(folder.glob(f"{part}-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in found[KEEP:]:
+        for old in found[KEEP if part == "first-page" else KEEP_LATER :]:
             old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -128,6 +128,18 @@ def test_only_the_most_recent_first_pages_are_kept(tmp_path):
     assert kept == sorted(f"first-page-{n}.json" for n in names[-saved_answers.KEEP :])
 
 
+def test_only_the_most_recent_later_pages_are_kept(tmp_path):
+    cfg = _settings(tmp_path)
+    answers = _later(Workspace(cfg))["gaps"]
+    names = [f"{i:064x}" for i in range(saved_answers.KEEP_LATER + 2)]
+    for i, name in enumerate(names):
+        assert saved_answers.write(cfg, name, answers, part="gaps")
+        os.utime(Path(cfg.cache_dir) / f"gaps-{name}.json", ns=(i * 10**9, i * 10**9))
+    saved_answers.write(cfg, names[-1], answers, part="gaps")
+    kept = sorted(p.name for p in Path(cfg.cache_dir).glob("gaps-*.json"))
+    assert kept == sorted(f"gaps-{n}.json" for n in names[-saved_answers.KEEP_LATER :])
+
+
 def test_a_start_keeps_the_first_page_and_the_next_start_shows_it_without_counting(tmp_path):
     cfg = _settings(tmp_path)
     first = preload(cfg, warm_up_after=None)
