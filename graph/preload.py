@@ -95,12 +95,16 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
                 saved = saved_answers.read(settings, name)
         except Exception:  # noqa: BLE001 - no saved answers: they are computed
             pass
+        done = None
         if saved is not None:
             ws.take(saved)
             done = _expect_later(ws, name)  # before the first page is drawn: a page asking for them waits for the read
             ws.first_answers.set()  # the first page is drawn from them while the store loads
-            if done is not None:
-                _read_later(ws, name, loading, done)
+            if done is not None:  # in a thread of its own: this one checks the store's bytes as soon as it is read
+                reader = threading.Thread(
+                    target=_read_later, args=(ws, name, loading, done, ws.generation), name="preload-later", daemon=True
+                )
+                reader.start()
         loading.join()
         try:
             if failed:
@@ -126,6 +130,8 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         release_memory()
         if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
             time.sleep(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
+        if done is not None and not done.is_set():
+            return  # the later pages' answers are coming from disk; the warm-up follows the first page drawn (app.py)
         _quietly(ws.findings)  # the first page's headline gaps (the network built first)
         if warm_up_after is not None:
             ws.warm_up()
@@ -150,32 +156,28 @@ def _expect_later(ws: Workspace, name: str) -> threading.Event | None:
     return ws.expect(k for p in saved_answers.LATER_PARTS for k in saved_answers.PARTS[p])
 
 
-def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threading.Event) -> None:
+def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threading.Event, generation: int) -> None:
     """Take the later pages' answers kept for these files (:data:`graph.saved_answers.LATER_PARTS`;
-    about 0.8 s and 1 s of the interpreter on the country file), not while Streamlit starts nor
-    while the first page is drawn, which they would delay: the network's once Streamlit serves
-    (:func:`serving`) or a visitor came, the gap report's once the first page is drawn
-    (``ws.drawn``); either as soon as a page waits for it (``ws.wanted``), or once the store is
-    read when no visitor came.  ``done`` is set at the end, taken or not."""
+    about 0.7 s and 0.8 s of the interpreter on the country file) when they delay least: the
+    network's once Streamlit serves (:func:`serving`; the browser is still loading the page), a
+    visitor came or the store is read; the gap report's once the first page is drawn
+    (``ws.drawn``), at most :data:`LATER_AFTER_AT_MOST` seconds later; either at once when a page
+    waits for it (``ws.wanted``).  Nothing is taken once the workspace's answers were dropped
+    since ``generation`` (the store read other bytes).  ``done`` is set at the end, taken or not."""
     from . import saved_answers
 
     try:
         for part in saved_answers.LATER_PARTS:
-            if part == "network":  # before the first visitor's run (the browser is still loading the page)
+            if part == "network":
                 while not (_SERVING.is_set() or ws.visited.wait(0.05) or ws.wanted.is_set()) and loading.is_alive():
                     pass
-            else:  # after the first page is drawn, unless a page waits for it (at most LATER_AFTER_AT_MOST s)
+            else:
                 deadline = time.monotonic() + LATER_AFTER_AT_MOST
-                while (
-                    not (ws.drawn.wait(0.05) or ws.wanted.is_set())
-                    and (ws.visited.is_set() or loading.is_alive())
-                    and time.monotonic() < deadline
-                ):
+                while not (ws.drawn.wait(0.05) or ws.wanted.is_set()) and time.monotonic() < deadline:
                     pass
             later = saved_answers.read(ws.settings, name, part=part)
-            if later is None:
+            if later is None or not ws.take(later, generation=generation):
                 return
-            ws.take(later)
         ws.later_saved = True
     finally:
         done.set()

@@ -164,12 +164,22 @@ class Workspace:
             found = {k: self._memo[_room(k)][k] for k in keys if k in self._memo[_room(k)]}
         return found if len(found) == len(keys) else None
 
-    def take(self, answers: Mapping[Hashable, Any]) -> None:
+    def take(self, answers: Mapping[Hashable, Any], *, generation: int | None = None) -> bool:
         """Put answers read elsewhere (the saved pages: :mod:`graph.saved_answers`) into the memo,
-        as if computed here; one already there is kept."""
+        as if computed here; one already there is kept.  With ``generation`` (:attr:`generation`
+        when the read began), nothing is taken when the memo was dropped since; True when taken."""
         with self._lock:
+            if generation is not None and generation != self._generation:
+                return False
             for k, v in answers.items():
                 self._memo[_room(k)].setdefault(k, v)
+            return True
+
+    @property
+    def generation(self) -> int:
+        """How many times the memo was dropped (:meth:`forget`): answers read for an older one are stale."""
+        with self._lock:
+            return self._generation
 
     def expect(self, keys) -> threading.Event:
         """Say that the answers under ``keys`` are being read from disk (the saved later pages):

@@ -291,7 +291,7 @@ def test_a_page_that_waits_for_the_saved_gap_report_has_it_read_at_once(tmp_path
     hold = threading.Event()
     loading = threading.Thread(target=hold.wait, args=(WAIT,))
     loading.start()
-    reader = threading.Thread(target=_read_later, args=(ws, name, loading, _expect_later(ws, name)))
+    reader = threading.Thread(target=_read_later, args=(ws, name, loading, _expect_later(ws, name), ws.generation))
     reader.start()
     try:
         report = ws.report()
