@@ -300,3 +300,24 @@ def test_a_page_that_waits_for_the_saved_gap_report_has_it_read_at_once(tmp_path
         reader.join(WAIT)
     assert ws.wanted.is_set() and not ws.drawn.is_set() and ws.later_saved
     assert analysis.render_markdown(report) == analysis.render_markdown(parts["gaps"][("report", None)])
+
+
+def test_later_pages_looked_up_for_other_bytes_than_the_store_read_are_not_taken(tmp_path, monkeypatch):
+    import graph.preload
+
+    cfg = _settings(tmp_path, "synthetic county")
+    ws = Workspace(cfg)
+    other = tuple("f" * 64 for _ in cfg.files)  # what the lookup saw: other bytes than the store will read
+    name = saved_answers.key(cfg, other)
+    assert saved_answers.write(cfg, name, _answers(ws))
+    assert saved_answers.write_parts(cfg, name, _later(ws)) == len(saved_answers.LATER_PARTS)
+    monkeypatch.setattr(saved_answers, "digests", lambda settings: other)
+    monkeypatch.setattr(graph.preload, "LATER_AFTER_AT_MOST", 0.5)  # no page drawn: the gap report's read half a second on
+    shown = preload(cfg, warm_up_after=None)
+    assert shown.first_answers.wait(WAIT)
+    deadline = time.monotonic() + WAIT
+    while shown.generation == 0 and time.monotonic() < deadline:  # until the store is read and its bytes compared
+        time.sleep(0.02)
+    assert shown.generation == 1  # the store's bytes differed: the answers taken were dropped, once
+    assert shown._expected is not None and shown._expected[1].wait(WAIT)  # both parts read
+    assert not shown.later_saved and not shown.has("report", None) and not shown.has("findings", None)
