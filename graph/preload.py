@@ -74,7 +74,6 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         _PRELOADED[settings] = ws
 
     def run():
-
         from . import saved_answers
 
         failed: list[Exception] = []
@@ -130,7 +129,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         release_memory()
         if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
             time.sleep(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
-        if done is not None and not done.is_set():
+        if saved is not None and done is not None and not done.is_set():
             return  # the later pages' answers are coming from disk; the warm-up follows the first page drawn (app.py)
         _quietly(ws.findings)  # the first page's headline gaps (the network built first)
         if warm_up_after is not None:
@@ -178,7 +177,7 @@ def _read_later(ws: Workspace, name: str, loading: threading.Thread, done: threa
             later = saved_answers.read(ws.settings, name, part=part)
             if later is None or not ws.take(later, generation=generation):
                 return
-        ws.later_saved = True
+        ws.later_saved = ws.generation == generation
     finally:
         done.set()
 
@@ -232,6 +231,6 @@ def preloaded(settings: Settings) -> Workspace | None:
     with _PRELOAD_LOCK:
         ws = _PRELOADED.pop(settings, None)
         _PRELOADED.clear()  # preloaded for other settings: not kept in memory
-    if ws is not None and hasattr(ws, "visited"):
+    if ws is not None:
         ws.visited.set()
     return ws if ws is not None and not ws.stale() else None

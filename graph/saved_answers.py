@@ -46,7 +46,7 @@ __all__ = ["FORM", "MAX_BYTES", "KEEP", "kept", "digests", "key", "read", "write
 
 #: The form of the file; a change to what is kept bumps it.
 FORM = 2
-#: A file larger than this is not read (the country file's first page takes 3.8 MB, its later pages 34 MB).
+#: A file larger than this is not read (on the country file: the first page 3.8 MB, the later pages 21 and 29 MB).
 MAX_BYTES = 128 << 20
 #: Versions of the files whose first page is kept in the folder (the most recently written); older ones are removed.
 KEEP = 8
