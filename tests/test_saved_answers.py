@@ -40,15 +40,28 @@ def _answers(ws: Workspace) -> dict:
     return answers
 
 
-def _same(a, b) -> None:
+def _deep(a, b, path="") -> None:
+    """``a`` and ``b`` equal all the way down, in type and order (frames, networks, findings)."""
+    assert type(a) is type(b), (path, type(a), type(b))
     if isinstance(a, pd.DataFrame):
         pd.testing.assert_frame_equal(a, b)
-    elif isinstance(a, dict) and any(isinstance(v, pd.DataFrame) for v in a.values()):
-        assert a.keys() == b.keys()
+    elif isinstance(a, nx.Graph):
+        assert nx.is_frozen(a) == nx.is_frozen(b) and a.graph == b.graph and getattr(a, "_gone", None) == getattr(b, "_gone", None), path
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True)) and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)), path
+        assert all(list(a.succ[n]) == list(b.succ[n]) and list(a.pred[n]) == list(b.pred[n]) for n in a), path
+    elif hasattr(a, "__dataclass_fields__"):
+        for f in a.__dataclass_fields__:
+            _deep(getattr(a, f), getattr(b, f), f"{path}.{f}")
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _deep(x, y, f"{path}[{i}]")
+    elif isinstance(a, Mapping):
+        assert list(a) == list(b), path
         for k in a:
-            pd.testing.assert_frame_equal(a[k], b[k])
+            _deep(a[k], b[k], f"{path}[{k!r}]")
     else:
-        assert a == b
+        assert a == b, (path, a, b)
 
 
 @pytest.mark.parametrize("data", ["bundled", "synthetic county"])
@@ -60,7 +73,7 @@ def test_the_answers_read_back_equal_those_computed(tmp_path, data):
     assert saved_answers.write(cfg, name, answers)
     back = saved_answers.read(cfg, name)
     for k in saved_answers.KEYS:
-        _same(answers[k], back[k])
+        _deep(answers[k], back[k])
     with pytest.raises(TypeError):  # the vocabulary's labels come back read-only, as the workspace shares them
         back["vocabulary"]["kind"]["x"] = {}
     assert oct(Path(cfg.cache_dir).stat().st_mode & 0o777) == "0o700"
@@ -156,7 +169,7 @@ def test_a_start_keeps_the_first_page_and_the_next_start_shows_it_without_counti
     assert second.first_answers.wait(WAIT)
     assert not second.has("node_table")  # taken from the file: nothing counted
     for k in saved_answers.KEYS:
-        _same(second._memoised(k, lambda: None), first._memoised(k, lambda: None))
+        _deep(second._memoised(k, lambda: None), first._memoised(k, lambda: None))
     assert second.summary() == Workspace(cfg).summary()
 
 
@@ -199,30 +212,6 @@ def _later(ws: Workspace) -> dict:
     parts = {part: ws.answers_of(saved_answers.PARTS[part]) for part in saved_answers.LATER_PARTS}
     assert all(answers is not None for answers in parts.values())
     return parts
-
-
-def _deep(a, b, path="") -> None:
-    """``a`` and ``b`` equal all the way down, in type and order (frames, networks, findings)."""
-    assert type(a) is type(b), (path, type(a), type(b))
-    if isinstance(a, pd.DataFrame):
-        pd.testing.assert_frame_equal(a, b)
-    elif isinstance(a, nx.Graph):
-        assert nx.is_frozen(a) == nx.is_frozen(b) and a.graph == b.graph and getattr(a, "_gone", None) == getattr(b, "_gone", None), path
-        assert list(a.nodes(data=True)) == list(b.nodes(data=True)) and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)), path
-        assert all(list(a.succ[n]) == list(b.succ[n]) and list(a.pred[n]) == list(b.pred[n]) for n in a), path
-    elif hasattr(a, "__dataclass_fields__"):
-        for f in a.__dataclass_fields__:
-            _deep(getattr(a, f), getattr(b, f), f"{path}.{f}")
-    elif isinstance(a, (tuple, list)):
-        assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b)):
-            _deep(x, y, f"{path}[{i}]")
-    elif isinstance(a, Mapping):
-        assert list(a) == list(b), path
-        for k in a:
-            _deep(a[k], b[k], f"{path}[{k!r}]")
-    else:
-        assert a == b, (path, a, b)
 
 
 @pytest.mark.parametrize("data", ["bundled", "synthetic county"])
