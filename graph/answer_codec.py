@@ -3,7 +3,7 @@
 Every value is tagged with its type, so it reads back as what was written: a
 tuple as a tuple, a frozen set as a frozen set, a DataFrame with its index and
 column types, a finding as a :class:`~graph.analysis.findings.Finding`.  Only
-the types named here are read back (:data:`CLASSES` for dataclasses): a planted
+the types named here are read back (:func:`classes` for dataclasses): a planted
 file cannot make this module build anything else, let alone run code (no
 pickle).  A value of another type cannot be written (``TypeError``): nothing
 is kept rather than something read back different.
@@ -25,7 +25,7 @@ from numbers import Integral, Real
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["dumps", "loads", "encode", "decode", "classes", "CLASSES"]
+__all__ = ["dumps", "loads", "encode", "decode", "classes"]
 
 
 @functools.cache
@@ -37,10 +37,6 @@ def classes() -> dict[str, type]:
     from .analysis.structure import Structure, WhatIf
 
     return {c.__name__: c for c in (Finding, Suggestion, Resource, GapReport, GapFindings, Structure, WhatIf, VerifiedAbsence)}
-
-
-#: The dataclasses an answer may hold (their names as written), read on first use.
-CLASSES = ("Finding", "Suggestion", "Resource", "GapReport", "GapFindings", "Structure", "WhatIf", "VerifiedAbsence")
 
 
 def dumps(answers: Mapping) -> dict:
@@ -218,6 +214,13 @@ def _row(attrs: dict) -> list:
     return row
 
 
+def _networks() -> dict[str, type]:
+    """The networkx classes a network may be, by the name written."""
+    import networkx as nx
+
+    return {c.__name__: c for c in (nx.Graph, nx.DiGraph, nx.MultiGraph, nx.MultiDiGraph)}
+
+
 def _graph(g, enc) -> dict:
     """A network: its nodes by groups with the same attribute names (``[names, rows]``), in order;
     its edges in the order they are added back (a multigraph's by key, as
@@ -226,8 +229,7 @@ def _graph(g, enc) -> dict:
     not give each node its neighbours in the same order."""
     import networkx as nx
 
-    kinds = {nx.Graph: "Graph", nx.DiGraph: "DiGraph", nx.MultiGraph: "MultiGraph", nx.MultiDiGraph: "MultiDiGraph"}
-    kind = kinds.get(type(g))
+    kind = next((name for name, cls in _networks().items() if type(g) is cls), None)
     if kind is None or not all(type(n) is str for n in g):
         raise TypeError(f"cannot keep a {type(g).__name__}")
     place = {n: i for i, n in enumerate(g)}
@@ -272,7 +274,7 @@ def _same_order(g, listed) -> bool:
 def _ungraph(body: dict, dec):
     import networkx as nx
 
-    cls = {"Graph": nx.Graph, "DiGraph": nx.DiGraph, "MultiGraph": nx.MultiGraph, "MultiDiGraph": nx.MultiDiGraph}.get(body["kind"])
+    cls = _networks().get(body["kind"])
     if cls is None:
         raise ValueError(f"not a kept network: {body['kind']!r}")
     g = cls(**dec(body["graph"]))
