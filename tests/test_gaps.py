@@ -16,7 +16,10 @@ from graph.analysis import (
     coverage,
     cut_parts,
     describe_expectations,
+    expectation_findings,
+    gap_findings,
     gap_report,
+    pes_kinds,
     load_expectations,
     render_csv,
     render_markdown,
@@ -441,3 +444,43 @@ def test_core_constraints_fall_back_to_pyshacl(tmp_path):
     assert {(f.code, f.severity) for f in findings} == {("two-codes", "info")} and "Too few codes" in findings[0].text_en
     with pytest.raises(ExpectationsError, match="oxigraph engine runs only"):
         check_expectations(store, shapes, engine="oxigraph")
+
+
+@pytest.mark.parametrize("as_of", [None, "2020-01-01"])
+def test_the_findings_from_their_parts_are_the_findings(as_of):
+    """The dashboard computes the expectations (the store alone) and the coverage (the network) apart,
+    each when a page needs it: together they give the findings computed at once."""
+    store = chain_store()
+    g = nx.freeze(to_networkx(store, as_of=as_of))
+    whole = gap_findings(store, as_of=as_of, graph=g)
+    expected = expectation_findings(store, as_of=as_of)
+    table = coverage(g, store, pes=pes_kinds(store))
+    parts = gap_findings(store, as_of=as_of, graph=g, expected=expected, coverage_table=table, prefetch=False)
+    assert parts.findings == whole.findings and parts.expected == whole.expected == expected.expected
+    assert parts.coverage.equals(whole.coverage) and parts.absences == whole.absences and parts.pes == whole.pes
+    assert any(f.category == "expectation" for f in parts.findings) and any(f.code.startswith("coverage-") for f in parts.findings)
+    with pytest.raises(ValueError, match="expectation findings of"):  # another date's expectations are not mixed in
+        gap_findings(store, as_of="2019-01-01", graph=g, expected=expected)
+
+
+def test_a_constraint_that_cannot_run_is_named_by_its_rule(monkeypatch):
+    """The expectations' queries run at once; when they fail, the error names the first rule whose
+    constraint cannot run (a failure planted in the store's answer to the rules' queries)."""
+    from graph.errors import QueryError
+    from graph.store import OxigraphStore
+
+    store = chain_store()
+    shapes = load_expectations()
+    first = next(r for r in describe_expectations(shapes) if r.active and r.queries)
+    real = OxigraphStore.select_values
+
+    def failing(self, text, bindings=None):
+        if "$this" in text or "?this" in text:  # the rules' constraints, not the lookups around them
+            raise QueryError("planted failure")
+        return real(self, text, bindings)
+
+    monkeypatch.setattr(OxigraphStore, "select_values", failing)
+    monkeypatch.setattr(OxigraphStore, "select_values_many", lambda self, texts: [failing(self, t) for t in texts])
+    with pytest.raises(ExpectationsError) as caught:
+        check_expectations(store, shapes, engine="oxigraph")
+    assert str(caught.value).startswith(f"{first.iri}: the constraint cannot run") and "planted failure" in str(caught.value)

@@ -110,3 +110,18 @@ def test_queries_asked_at_once_answer_as_one_by_one():
         one_by_one = store.select_values(text)[1]
         assert sorted(rows, key=repr) == sorted((tuple(v or None for v in r) for r in one_by_one), key=repr)
         assert rows  # something was asked
+
+
+def test_several_selects_at_once_give_exactly_what_each_gives_alone(tiny_file: Path):
+    """select_values_many (Oxigraph: one thread per query, answers read as SPARQL JSON) gives the
+    variables and rows of select_values, in order: an empty literal stays "", unbound stays None."""
+    texts = [
+        'SELECT ?x ?y ?z WHERE { VALUES (?x ?y ?z) { ("" UNDEF <http://example.org/a>) ("Gmina Brody"@pl "2017-01-20" UNDEF) } }',
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5",
+        "SELECT ?none WHERE { ?s <http://example.org/never> ?none }",
+    ]
+    for store in _stores(tiny_file):
+        at_once = store.select_values_many(texts)
+        assert at_once == [store.select_values(text) for text in texts], store.backend
+        assert at_once[0] == (("x", "y", "z"), [("", None, "http://example.org/a"), ("Gmina Brody", "2017-01-20", None)])
+        assert len(at_once[1][1]) == 5 and at_once[2] == (("none",), [])

@@ -379,18 +379,24 @@ def _run_pyshacl(store: Store, shapes: rdflib.Graph) -> list[tuple]:
 
 
 def _run_oxigraph(store: Store, rules: tuple[Expectation, ...]) -> list[tuple]:
-    """(rule, focus, value, None, None, None) of each row of the rules' queries."""
-    rows = []
-    for rule in rules:
-        for text in rule.queries:
+    """(rule, focus, value, None, None, None) of each row of the rules' queries (evaluated at
+    once: :meth:`graph.store.Store.select_values_many`)."""
+    asked = [(rule, text) for rule in rules for text in rule.queries]
+    try:
+        answers = store.select_values_many([text for _, text in asked])
+    except QueryError:  # one after the other: the error named by the rule whose constraint cannot run
+        answers = []
+        for rule, text in asked:
             try:
-                names, found = store.select_values(text)
+                answers.append(store.select_values(text))
             except QueryError as exc:
                 raise ExpectationsError(rule.iri, f"the constraint cannot run: {exc}") from None
-            i_this = names.index("this")
-            i_value = names.index("value") if "value" in names else None
-            for row in found:
-                rows.append((rule.iri, row[i_this], row[i_value] if i_value is not None else None, None, None, None))
+    rows = []
+    for (rule, _), (names, found) in zip(asked, answers):
+        i_this = names.index("this")
+        i_value = names.index("value") if "value" in names else None
+        for row in found:
+            rows.append((rule.iri, row[i_this], row[i_value] if i_value is not None else None, None, None, None))
     return rows
 
 

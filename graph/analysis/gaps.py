@@ -42,6 +42,8 @@ __all__ = [
     "gap_report",
     "GapFindings",
     "gap_findings",
+    "ExpectedFindings",
+    "expectation_findings",
 ]
 
 
@@ -110,29 +112,75 @@ def _stopwatch(timings: dict[str, float]):
     return timed
 
 
+@dataclass(frozen=True)
+class ExpectedFindings:
+    """The part of :class:`GapFindings` that reads the store alone: the expectation findings
+    on ``as_of``, with the verified absences and PES kinds they and the coverage read.
+
+    It needs no projection, so the dashboard computes it while the network is built
+    (:func:`expectation_findings`; its queries run outside the interpreter's lock).
+    """
+
+    as_of: str | None
+    expected: tuple[Finding, ...]
+    absences: tuple[VerifiedAbsence, ...]
+    pes: frozenset
+    timings: dict = field(default_factory=dict)
+
+
 @quiet
-def gap_findings(
-    store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, graph: nx.MultiDiGraph | None = None, engine: str = "auto"
-) -> GapFindings:
-    """Expectation findings (most serious first), then coverage gaps, on ``as_of``
-    (the ``findings`` of :func:`gap_report`, the same values)."""
+def expectation_findings(
+    store: Store, *, as_of: dt.date | str | None = None, expectations: str | Path | None = None, engine: str = "auto"
+) -> ExpectedFindings:
+    """The expectation findings on ``as_of`` (most serious first) and what they read: the
+    store's part of :func:`gap_findings`, the same values."""
     day = iso(as_of, field="as_of")
     timings: dict[str, float] = {}
     timed = _stopwatch(timings)
-
-    if graph is not None:
-        _prefetch(graph)
     shapes = timed("load_expectations", load_expectations, expectations or EXPECTATIONS_FILE)
-    # a projection of our own is frozen: the measures then share what they derive from it
-    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
-    if graph is None:
-        _prefetch(g)
     absences = verified_absences(store)
     expected = timed("expectations", check_expectations, store, shapes, as_of=day, engine=engine, absences=absences)
-    pes = frozenset(pes_kinds(store))
-    cov = timed("coverage", coverage, g, store, pes=pes)
-    found = expected + coverage_findings(cov, as_of=day, absences=absences)
-    return GapFindings(as_of=day, coverage=cov, expected=expected, findings=found, absences=absences, pes=pes, timings=timings)
+    return ExpectedFindings(as_of=day, expected=expected, absences=absences, pes=frozenset(pes_kinds(store)), timings=timings)
+
+
+@quiet
+def gap_findings(
+    store: Store,
+    *,
+    as_of: dt.date | str | None = None,
+    expectations: str | Path | None = None,
+    graph: nx.MultiDiGraph | None = None,
+    engine: str = "auto",
+    expected: ExpectedFindings | None = None,
+    prefetch: bool = True,
+    coverage_table: pd.DataFrame | None = None,
+) -> GapFindings:
+    """Expectation findings (most serious first), then coverage gaps, on ``as_of``
+    (the ``findings`` of :func:`gap_report`, the same values).
+
+    ``expected``: :func:`expectation_findings` already computed for that date (and
+    expectations); ``coverage_table``: :func:`coverage` already computed for that date
+    and graph; ``prefetch``: on large data, start the report's slowest measures in
+    forked children first (:func:`_prefetch`; a caller that wants the findings soonest,
+    and asks for the measures later, says False).
+    """
+    day = iso(as_of, field="as_of")
+    if expected is not None and expected.as_of != day:
+        raise ValueError(f"expectation findings of {expected.as_of}, asked for {day}")
+    timings: dict[str, float] = {}
+    timed = _stopwatch(timings)
+
+    if graph is not None and prefetch:
+        _prefetch(graph)
+    part = expected if expected is not None else expectation_findings(store, as_of=day, expectations=expectations, engine=engine)
+    timings.update(part.timings)
+    # a projection of our own is frozen: the measures then share what they derive from it
+    g = graph if graph is not None else nx.freeze(timed("projection", to_networkx, store, as_of=day))
+    if graph is None and prefetch:
+        _prefetch(g)
+    cov = coverage_table if coverage_table is not None else timed("coverage", coverage, g, store, pes=part.pes)
+    found = part.expected + coverage_findings(cov, as_of=day, absences=part.absences)
+    return GapFindings(as_of=day, coverage=cov, expected=part.expected, findings=found, absences=part.absences, pes=part.pes, timings=timings)
 
 
 def _prefetch(g: nx.Graph) -> None:
