@@ -101,7 +101,7 @@ def node_entries(rows, as_of_s: str | None) -> tuple[dict[str, dict], set[str]]:
     """Node attributes from rows of ``list_network_nodes`` and the nodes ``gone`` on ``as_of_s``
     (not founded yet or dissolved: they and their ties are left out)."""
     esk, terc = str(ESK), str(TERC)
-    strip = _strip
+    strip, intern = _strip, sys.intern  # (bound here: called 10^5 times)
     nodes: dict[str, dict] = {}
     gone: set[str] = set()
     for node, typ, label, label_en, alt, kind, sector, loc, loc_label, synthetic, founded, fbound, dissolved, dbound in rows:
@@ -114,21 +114,21 @@ def node_entries(rows, as_of_s: str | None) -> tuple[dict[str, dict], set[str]]:
             if alt and alt not in attrs["alt"]:
                 attrs["alt"].append(alt)
             continue
-        node = _one(node)
+        node = intern(node)
         nodes[node] = {
-            "type": _one(typ),
+            "type": None if typ is None else intern(typ),
             "label": label or label_en or node,
             "label_en": label_en or label or node,
             "alt": [alt] if alt else [],
             "kind": strip(kind, esk) or ("agreement" if typ == "agreement" else None),
             "sector": strip(sector, esk),
             "gmina": strip(loc, terc),
-            "gmina_label": _one(loc_label),
+            "gmina_label": None if loc_label is None else intern(loc_label),
             "synthetic": synthetic == "true",
-            "founded": _one(founded),
-            "founded_bound": _one(fbound),
-            "dissolved": _one(dissolved),
-            "dissolved_bound": _one(dbound),
+            "founded": None if founded is None else intern(founded),
+            "founded_bound": None if fbound is None else intern(fbound),
+            "dissolved": None if dissolved is None else intern(dissolved),
+            "dissolved_bound": None if dbound is None else intern(dbound),
         }
     return nodes, gone
 
@@ -137,19 +137,32 @@ def tie_entries(rows, kinds: set | None, as_of_s: str | None, gone) -> dict[str,
     """Tie IRI -> ``(from, to, tie, attributes)`` from rows of ``list_network_ties``, or None when the
     tie is left out (another kind, not holding on ``as_of_s``, an end ``gone``)."""
     est = str(EST)
+    strip, intern = _strip, sys.intern  # (bound here: called 10^5 times)
     edges: dict[str, tuple | None] = {}
     for tie, kind_iri, src, dst, start, end, source, sbound, ebound in rows:
         if tie in edges:
             edge = edges[tie]
             if edge is not None and source:
-                edge[3]["sources"].append(_one(source))
+                edge[3]["sources"].append(intern(source))
             continue
-        kind = _strip(kind_iri, est)
-        if (kinds is not None and kind not in kinds) or not _valid(start, end, as_of_s, sbound, ebound) or src in gone or dst in gone:
+        kind = strip(kind_iri, est)
+        if (
+            (kinds is not None and kind not in kinds)
+            or (as_of_s is not None and not _valid(start, end, as_of_s, sbound, ebound))
+            or src in gone
+            or dst in gone
+        ):
             edges[tie] = None
             continue
-        start, end, sbound, ebound = _one(start), _one(end), _one(sbound), _one(ebound)
-        edges[tie] = (_one(src), _one(dst), tie, {"kind": kind, "start": start, "end": end, "start_bound": sbound, "end_bound": ebound, "sources": [_one(source)] if source else []})
+        attrs = {
+            "kind": kind,
+            "start": None if start is None else intern(start),
+            "end": None if end is None else intern(end),
+            "start_bound": None if sbound is None else intern(sbound),
+            "end_bound": None if ebound is None else intern(ebound),
+            "sources": [intern(source)] if source else [],
+        }
+        edges[tie] = (None if src is None else intern(src), None if dst is None else intern(dst), tie, attrs)
     return edges
 
 
