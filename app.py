@@ -64,7 +64,8 @@ if counts["synthetic_nodes"]:
     st.warning(t("app.synthetic.banner", n=counts["synthetic"]), icon=":material/science:")
 
 try:
-    current.run()
+    with workspace.drawing():  # the background warm-up waits for the page between its steps
+        current.run()
 except state.GraphError as exc:
     state.error_page(exc)
 else:

@@ -29,8 +29,8 @@ _SERVING = threading.Event()
 #: The workspace the launcher started to open before the first visitor (:func:`preload`), by settings.
 _PRELOADED: dict[Settings, Workspace] = {}
 _PRELOAD_LOCK = threading.Lock()
-#: Seconds the preloaded workspace waits after the first page's answers before warming up the rest
-#: (a visitor who came in the meantime draws the first page without competing with it).
+#: Seconds the preloaded workspace of small data waits after the first page's answers (or until the first
+#: page is drawn) before it computes the findings: a visitor who came meanwhile draws the page without competing.
 PRELOAD_WARM_UP_AFTER = 3.0
 
 
@@ -55,10 +55,11 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     :func:`preloaded` hands the workspace to the dashboard.  The first page's answers
     of a former start on the same files (:mod:`graph.saved_answers`) are taken at once,
     while the store loads, and the later pages' (the network, the gap report) once
-    Streamlit serves; computed ones are kept for the next start.  ``warm_up_after``
-    seconds later it builds the network and the findings and, on large data, warms
-    up the other pages' answers (:meth:`Workspace.warm_up`); with None, the
-    findings at once and no warm-up.  An error
+    Streamlit serves; computed ones are kept for the next start.  On large data it then
+    warms up the other pages' answers at once, the network first, each step after the
+    page being drawn (:meth:`Workspace.warm_up`); on small data, ``warm_up_after``
+    seconds later (or once the first page is drawn) it builds the network and the
+    findings.  With None, the findings at once and no warm-up.  An error
     (a broken file) is left for the first page, which reads the files again and
     shows it.  ``ws.first_answers`` (a ``threading.Event``) is set when the first
     page's answers are there, or failed.
@@ -124,16 +125,19 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             if saved is not None and failed:
                 ws.forget()
             ws.first_answers.set()
-        if saved is None and not ws.stale() and (answers := ws.answers_of(saved_answers.KEYS)) is not None:
-            saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers)
+        def keep_first_page():  # computed answers, for the next start on the same files
+            if saved is None and not ws.stale() and (answers := ws.answers_of(saved_answers.KEYS)) is not None:
+                _quietly(lambda: saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers))
+
         release_memory()
-        if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
-            time.sleep(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
         if saved is not None and done is not None and not done.is_set():
             return  # the later pages' answers are coming from disk; the warm-up follows the first page drawn (app.py)
+        if warm_up_after is not None and ws.warm_up(drawn=False, keep_first_page=keep_first_page):
+            return  # large data: the later pages' answers from now on, the network first, each after the page being drawn
+        keep_first_page()
+        if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
+            ws.drawn.wait(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
         _quietly(ws.findings)  # the first page's headline gaps (the network built first)
-        if warm_up_after is not None:
-            ws.warm_up()
 
     threading.Thread(target=run, name="preload", daemon=True).start()
     return ws

@@ -37,6 +37,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
@@ -44,7 +45,7 @@ from . import analysis  # a lazy facade: names import on first use
 from .settings import Settings, data_signature
 from .store import Store, open_store
 
-__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST"]
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST", "PAUSE_AT_MOST"]
 
 #: Past this many organisations, measures and single points of failure in a
 #: (drilled-down) view are computed on the view itself, not the whole network.
@@ -57,6 +58,8 @@ WARM_UP_OVER = 1000
 AHEAD_AFTER = 0.5
 #: Seconds a page waits for an answer being read from disk (:meth:`Workspace.expect`) before computing it.
 EXPECT_AT_MOST = 20.0
+#: Seconds the warm-up waits, at most, before each of its steps while a page is being drawn (:meth:`Workspace.drawing`).
+PAUSE_AT_MOST = 5.0
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
@@ -116,6 +119,7 @@ class Workspace:
         self._opening = opening
         self._memo: dict[str, OrderedDict[Hashable, Any]] = {room: OrderedDict() for room in MEMO_ENTRIES}
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified when answers are taken, a page is drawn, a warm-up ends
         self._open_lock = threading.Lock()
         self._adopt_lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
@@ -133,6 +137,8 @@ class Workspace:
         #: Set when a page has been drawn (:meth:`warm_up` is called at the end of each run).
         self.drawn = threading.Event()
         self._ahead: dict[Hashable, str] = {}  # keys computed in the background (ahead()): running / failed
+        self._drawing = 0  # pages being drawn now (drawing()): the warm-up waits for them between its steps
+        self._warming_keys: frozenset = frozenset()  # what the running warm-up will compute: ahead() leaves it to it
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -173,6 +179,7 @@ class Workspace:
                 return False
             for k, v in answers.items():
                 self._memo[_room(k)].setdefault(k, v)
+            self._changed.notify_all()
             return True
 
     @property
@@ -182,13 +189,19 @@ class Workspace:
             return self._generation
 
     def expect(self, keys) -> threading.Event:
-        """Say that the answers under ``keys`` are being read from disk (the saved later pages):
-        a page asking for one of them meanwhile waits for the read (at most
+        """Say that the answers under ``keys`` are being read from disk (the saved later pages,
+        one part after the other): a page asking for one of them meanwhile waits until it is
+        taken (:meth:`take`; not until the other parts are read) or the read is over (at most
         :data:`EXPECT_AT_MOST` seconds) instead of computing it beside; set the returned
         event when the read is over (taken or not)."""
         done = threading.Event()
         self._expected = (frozenset(keys), done)
         return done
+
+    def _coming(self, key: Hashable) -> bool:
+        """True when the answer under ``key`` is coming from elsewhere (:meth:`expect`)."""
+        expected = self._expected
+        return expected is not None and key in expected[0] and not expected[1].is_set()
 
     def has(self, *key: Hashable, room: str = "answers") -> bool:
         """True when the answer under ``key`` is already in the memo (``has("summary")``,
@@ -197,41 +210,76 @@ class Workspace:
         with self._lock:
             return k in self._memo[room]
 
-    def warm_up(self, lang: str = "pl") -> bool:
+    def warm_up(self, lang: str = "pl", *, drawn: bool = True, keep_first_page: Callable[[], object] | None = None) -> bool:
         """On large data (past :data:`WARM_UP_OVER` organisations), compute in a background
-        thread, once per data version, what the other pages ask for first (the pickers, the
-        findings, the gap report, the structure, the what-if of the first single point of
-        failure), so a later
-        page finds it in the memo, then keeps them on disk for the next start on the same
-        files (:meth:`keep_later_pages`).  Returns True when it started the thread.  Call it after a
-        page was drawn (it sets :attr:`drawn`): the first page does not wait for it."""
-        self.drawn.set()
+        thread, once per data version, what the other pages ask for first, one answer after
+        the other in the order a visitor needs them: the network, the filters' counts and the
+        as-of dates (the Network page), the coverage (the Gaps page's first tab), the seats,
+        the findings (the first page's headline gaps), the pickers, the gap report, the structure,
+        the what-if of the first single point of failure.  Before each step it waits while a
+        page is being drawn (:meth:`drawing`, at most :data:`PAUSE_AT_MOST` seconds): one
+        interpreter runs both, and the page comes first.  A later page finds them in the memo;
+        they are then kept on disk for the next start on the same files
+        (:meth:`keep_later_pages`).  Returns True when it started the thread.  A page calls it
+        once drawn (``drawn``: it sets :attr:`drawn`); the preload as soon as the first page's
+        answers are there, with ``keep_first_page``, which keeps them on disk (its first step:
+        0.1 s on the country file)."""
+        if drawn:
+            self.drawn.set()
         with self._lock:
             if self._warming or self._store is None:
                 return False
             self._warming = True
         if self.summary()["organisations"] <= WARM_UP_OVER:
             return False
+        steps = (keep_first_page or (lambda: None), self.projection, self.facets, self.dates, self.coverage, self.seats, self.findings, lambda: self.org_choices(lang), self.report)
+        with self._lock:
+            self._warming_keys = frozenset({("findings", None)})
 
         def run():
             try:
-                self.dates(), self.facets(), self.seats(), self.org_choices(lang)  # the pickers: cheap, on every page
-                self.findings()
-                self.report()  # the slowest, and the first thing the Gaps page and the profile ask for
+                for step in steps:
+                    self._after_pages()
+                    step()
                 points = [r.iri for r in self.structure().articulation_points]
                 self.spof()
                 if points:
+                    self._after_pages()
                     self.what_if(tuple(points[:1]))
                 self.territory()
                 self.keep_later_pages()
             except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
                 pass
+            finally:
+                with self._lock:
+                    self._warming_keys = frozenset()
+                    self._changed.notify_all()
             from .preload import release_memory
 
             release_memory()
 
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
         return True
+
+    @contextmanager
+    def drawing(self):
+        """Say that a page is being drawn (``with ws.drawing(): ...``, around a page's run): the
+        warm-up waits for it between its steps."""
+        with self._lock:
+            self._drawing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._drawing -= 1
+                self._changed.notify_all()
+
+    def _after_pages(self) -> None:
+        """Wait while a page is being drawn (at most :data:`PAUSE_AT_MOST` seconds)."""
+        until = time.monotonic() + PAUSE_AT_MOST
+        with self._lock:
+            while self._drawing > 0 and (left := until - time.monotonic()) > 0:
+                self._changed.wait(min(left, 0.1))
 
     def keep_later_pages(self) -> int:
         """Write the later pages' answers (:data:`graph.saved_answers.LATER_PARTS`) to disk for
@@ -256,17 +304,26 @@ class Workspace:
 
     def ahead(self, key: Hashable, compute: Callable[[], Any]) -> str:
         """Start ``compute`` (which memoises under ``key``) in a background thread, after
-        :data:`AHEAD_AFTER` seconds, unless it is done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
+        :data:`AHEAD_AFTER` seconds and after a running warm-up (:meth:`warm_up`, which computes
+        the findings itself), unless it is done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
         run raised: the caller computes it in its own run, where the error shows)."""
         with self._lock:
             if key in self._memo["answers"]:
                 return "ready"
+            if key in self._warming_keys:  # the warm-up computes it in its turn: not beside it
+                return "running"
             if key in self._ahead:
                 return self._ahead[key]
             self._ahead[key] = "running"
 
         def run():
             time.sleep(AHEAD_AFTER)  # the page that asked is drawn first, not beside this
+            with self._lock:
+                if key in self._warming_keys:  # a warm-up began meanwhile: it computes it in its turn
+                    self._ahead.pop(key, None)
+                    return
+                while self._warming_keys:  # a warm-up runs: this comes after it, not beside it (one interpreter)
+                    self._changed.wait(0.5)
             try:
                 compute()
                 state = "ready"
@@ -358,11 +415,12 @@ class Workspace:
                 return memo[key]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:  # one computation per key; other keys go on in parallel
-            expected = self._expected
-            if expected is not None and key in expected[0] and not expected[1].is_set():
-                self.wanted.set()
-                expected[1].wait(EXPECT_AT_MOST)  # being read from disk: quicker than computed
             with self._lock:
+                if self._coming(key) and key not in memo:
+                    self.wanted.set()  # being read from disk: quicker than computed here
+                    until = time.monotonic() + EXPECT_AT_MOST
+                    while key not in memo and self._coming(key) and (left := until - time.monotonic()) > 0:
+                        self._changed.wait(min(left, 0.1))  # woken by take(); the event is looked at every 0.1 s
                 if key in memo:
                     return memo[key]
                 generation = self._generation
@@ -545,13 +603,41 @@ class Workspace:
     def _metrics(self, as_of: str | None):
         return self._memoised(("node_metrics", as_of), lambda: analysis.node_metrics(self.projection(as_of=as_of), seed=0))
 
+    def expected(self, as_of: str | None = None):
+        """The :class:`graph.analysis.ExpectedFindings` on ``as_of``: the findings' part that reads
+        the store alone (no network), so it can be computed while the network is built."""
+        return self._memoised(("expected", as_of), lambda: analysis.expectation_findings(self.store, as_of=as_of, expectations=self.settings.expectations))
+
     def findings(self, as_of: str | None = None):
         """The :class:`graph.analysis.GapFindings` on ``as_of``: expectation and coverage findings
-        alone (the report's ``findings``, without its measures: what a summary shows)."""
+        alone (the report's ``findings``, without its measures: what a summary shows).  The
+        report's slowest measures start when the report asks for them, not before the findings."""
         return self._memoised(
             ("findings", as_of),
-            lambda: analysis.gap_findings(self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations),
+            lambda: analysis.gap_findings(
+                self.store, as_of=as_of, graph=self.projection(as_of=as_of), expectations=self.settings.expectations,
+                expected=self.expected(as_of), prefetch=False, coverage_table=self._coverage(as_of),
+            ),  # fmt: skip
         )
+
+    def coverage(self, as_of: str | None = None):
+        """The coverage of gminy on ``as_of`` (a DataFrame: the findings' and the report's
+        ``coverage``), what the Gaps page shows first: computed from the network alone, without
+        the expectations, unless the findings are there (or coming) already."""
+        return _copy(self._coverage(as_of))
+
+    def _coverage(self, as_of: str | None):
+        def build():
+            key = ("findings", as_of)
+            with self._lock:
+                found = self._memo["answers"].get(key)
+            if found is None and self._coming(key):
+                found = self.findings(as_of)
+            if found is not None:
+                return found.coverage
+            return analysis.coverage(self.projection(as_of=as_of), self.store, pes=analysis.pes_kinds(self.store))
+
+        return self._memoised(("coverage", as_of), build)
 
     def report(self, as_of: str | None = None):
         """The :class:`graph.analysis.GapReport` on ``as_of`` (the expectations the settings name)."""

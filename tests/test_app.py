@@ -484,25 +484,35 @@ def test_on_large_data_the_gaps_page_draws_only_the_open_tab(monkeypatch):
     assert [s.value for s in at.subheader][:1] == ["Ustalenia (oczekiwania i pokrycie)"] and at.expander  # now the findings, and only them
 
 
-def test_on_large_data_the_gaps_coverage_is_drawn_from_the_findings_alone(monkeypatch, tmp_path):
-    """The first tab does not wait for the measures and suggestions (seconds more on national data)."""
+def test_on_large_data_the_gaps_coverage_is_drawn_from_the_network_alone(monkeypatch, tmp_path):
+    """The first tab waits neither for the expectations nor for the measures and suggestions (seconds more on
+    national data): its matrix is the report's, computed from the network."""
     import shutil
 
     import graph.workspace
     from graph import analysis
-    from graph.settings import DEFAULT_DATA
+    from graph.analysis.coverage import coverage_view
+    from graph.settings import DEFAULT_DATA, Settings
+    from graph.workspace import Workspace
 
-    def no_report(*args, **kwargs):
-        raise RuntimeError("the whole gap report was computed")
+    def refused(what):
+        def run(*args, **kwargs):
+            raise RuntimeError(f"{what} was computed")
 
-    data = tmp_path / "entities.ttl"  # a workspace of its own: no report memoised by another test
+        return run
+
+    data = tmp_path / "entities.ttl"  # a workspace of its own: nothing memoised by another test
     shutil.copyfile(DEFAULT_DATA[0], data)
+    ws = Workspace(Settings.from_env({"GRAPH_DATA": str(data)}))
+    report, kinds = ws.report(), {k: (v.get("pl", k), v.get("en", k)) for k, v in ws.vocabulary()["kind"].items()}
     monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
-    monkeypatch.setattr(analysis, "gap_report", no_report)
+    for name, what in (("gap_report", "the whole gap report"), ("gap_findings", "the findings"), ("expectation_findings", "the expectations")):
+        monkeypatch.setattr(analysis, name, refused(what))
     at = _open(_app(monkeypatch, str(data)), "gaps")
     assert not at.exception, at.exception
     assert [s.value for s in at.subheader] == ["Macierz pokrycia: gmina × oczekiwany partner"]
-    assert len(at.dataframe[0].value) > 0  # the coverage matrix, one row per gmina
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and shown.equals(coverage_view(report.coverage, "pl", kinds))  # one row per gmina, the report's
     at.session_state["gaps_tab"] = at.tabs[1].label
-    at.run()  # the findings tab holds the structure's findings too: the report is asked for
-    assert at.exception and "the whole gap report was computed" in at.exception[0].message
+    at.run()  # the findings tab holds the structure's findings too: the report is asked for (its findings first)
+    assert at.exception and at.exception[0].message in ("the whole gap report was computed", "the expectations was computed")

@@ -264,3 +264,67 @@ def test_the_first_page_counts_without_the_network_what_the_network_holds(data, 
         pd.testing.assert_frame_equal(tables[name], frame)
     first.projection()
     assert not first.has("node_table")  # the stand-in goes once the network is there
+
+
+def _join_warm_up(ws) -> None:
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == f"warm-up {ws.signature}":
+            thread.join(60)
+
+
+def test_the_warm_up_waits_for_the_page_being_drawn_and_the_findings_are_left_to_it(monkeypatch):
+    """One background lane, after the page: while a page is drawn it does not start its next step, and
+    the first page's wish for the findings (ahead) starts no second computation beside it."""
+    import threading
+    import time
+
+    import graph.workspace as workspace
+
+    monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(workspace, "PAUSE_AT_MOST", 60.0)
+    ws = Workspace(Settings())
+    _ = ws.store
+    kept = threading.Event()
+    with ws.drawing():  # a page is being drawn
+        assert ws.warm_up(drawn=False, keep_first_page=kept.set)
+        assert ws.ahead(("findings", None), ws.findings) == "running"  # the warm-up's to compute
+        time.sleep(0.5)
+        assert not kept.is_set() and not ws.has("projection", None, None, False, False, room="graphs")  # waits for the page
+        assert not any(t.name.startswith("ahead") for t in threading.enumerate())
+    assert kept.wait(30)  # the page is drawn: its first step, keeping the first page
+    _join_warm_up(ws)
+    assert not ws.drawn.is_set()  # started by the preload, not by a page drawn
+    for key in (("coverage", None), "dates", "seats", ("facets", None, False), ("findings", None), ("report", None), ("structure", None)):
+        assert ws.has(*(key if isinstance(key, tuple) else (key,))), key
+    assert ws.ahead(("findings", None), ws.findings) == "ready"
+
+
+def test_the_coverage_is_the_findings_whichever_comes_first():
+    """The Gaps page's first tab reads the coverage alone (computed from the network); the findings then
+    take it as it is, and a coverage asked for after the findings is theirs."""
+    first = Workspace(Settings())
+    table = first.coverage()
+    assert not first.has("expected", None) and not first.has("findings", None)  # from the network alone
+    assert first.findings().coverage is first._coverage(None) and first.findings().coverage.equals(table)
+    later = Workspace(Settings())
+    found = later.findings()
+    assert later._coverage(None) is found.coverage and later.coverage().equals(table)
+    assert later.coverage() is not later.coverage()  # a copy each time: the caller may change it
+    assert len(table) > 0 and table.equals(later.report().coverage)
+
+
+def test_an_answer_being_read_is_taken_as_soon_as_it_is_there():
+    """A page waiting for the network part of the saved later pages does not wait for the gap report's part."""
+    import threading
+
+    key = ("projection", None, None, False, False)
+    other = Workspace(Settings()).projection()
+    ws = Workspace(Settings())
+    done = ws.expect([key, ("report", None)])
+    threading.Timer(0.3, lambda: ws.take({key: other})).start()
+    assert ws.projection() is other  # taken from the read, not computed beside it
+    assert not done.is_set()  # the rest of the read still under way
+    done.set()
+    assert ws.report().coverage is not None  # the read is over: computed here

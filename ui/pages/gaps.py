@@ -143,7 +143,8 @@ def _coverage_view(frame: pd.DataFrame, language: str) -> pd.DataFrame:
 def _coverage_tab(report, language: str, as_of: str | None, filters: dict) -> None:
     st.subheader(t("gaps.coverage"))
     st.caption(t("gaps.coverage_help"))
-    st.dataframe(_coverage_view(report.coverage, language), key="gaps_coverage", hide_index=True)
+    frame = report.coverage if report is not None else state.workspace().coverage(as_of)
+    st.dataframe(_coverage_view(frame, language), key="gaps_coverage", hide_index=True)
 
 
 def _findings_tab(report, language: str, as_of: str | None, filters: dict) -> None:
@@ -189,17 +190,18 @@ def render() -> None:
     ws = state.workspace()
     names = [t(f"gaps.tab.{name}") for name in ("coverage", "findings", "spof", "suggestions", "change", "download")]
     tabs, shown = lazy_tabs(names, key="gaps_tab")  # large data: only the open tab is computed and drawn
-    # the coverage (the first tab) needs the findings alone, whose coverage is the report's: on large data it is
-    # drawn before the measures and suggestions are computed (seconds more on national data)
+    # the coverage (the first tab) needs the network alone, and is the report's: on large data it is drawn
+    # before the expectations, the measures and the suggestions are computed (seconds more on national data)
     if shown[0] and not any(shown[1:]) and not ws.has("report", as_of):
-        key, compute = ("findings", as_of), ws.findings
+        key, compute = ("coverage", as_of), ws.coverage
     else:
         key, compute = ("report", as_of), ws.report
     if ws.has(*key):
-        report = compute(as_of)
+        answer = compute(as_of)
     else:  # computed once per data version and date; on large data it takes a while: say so
         with st.spinner(t("gaps.computing"), show_time=True):
-            report = compute(as_of)
+            answer = compute(as_of)
+    report = answer if key[0] == "report" else None  # the coverage tab alone reads the coverage
 
     draw = (_coverage_tab, _findings_tab, _spof_tab, _suggestions_tab, _change_tab, _download_tab)
     for tab, show, section in zip(tabs, shown, draw):
