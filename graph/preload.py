@@ -125,6 +125,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
             if saved is not None and failed:
                 ws.forget()
             ws.first_answers.set()
+
         def keep_first_page():  # computed answers, for the next start on the same files
             if saved is None and not ws.stale() and (answers := ws.answers_of(saved_answers.KEYS)) is not None:
                 _quietly(lambda: saved_answers.write(settings, saved_answers.key(settings, getattr(store, "digests", ())), answers))

@@ -196,12 +196,10 @@ def render() -> None:
         key, compute = ("coverage", as_of), ws.coverage
     else:
         key, compute = ("report", as_of), ws.report
-    if ws.has(*key):
-        answer = compute(as_of)
-    else:  # computed once per data version and date; on large data it takes a while: say so
+    if not ws.has(*key):  # computed once per data version and date; on large data it takes a while: say so
         with st.spinner(t("gaps.computing"), show_time=True):
-            answer = compute(as_of)
-    report = answer if key[0] == "report" else None  # the coverage tab alone reads the coverage
+            compute(as_of)
+    report = ws.report(as_of) if key[0] == "report" else None  # the coverage tab alone reads the coverage (memoised)
 
     draw = (_coverage_tab, _findings_tab, _spof_tab, _suggestions_tab, _change_tab, _download_tab)
     for tab, show, section in zip(tabs, shown, draw):
