@@ -110,6 +110,11 @@ class Store(ABC):
         Here one after the other; the Oxigraph store evaluates them at once."""
         return [self.select_values(text) for text in texts]
 
+    def select_many_later(self, texts: list[str]) -> Callable[[], list[list[tuple]]]:
+        """:meth:`select_many` begun now and read later: the function returned gives its rows.
+        Here it asks then; the Oxigraph store evaluates the queries now, in the background."""
+        return lambda: self.select_many(texts)
+
     @abstractmethod
     def update(self, text: str) -> None:
         """Run a SPARQL Update (trusted callers only: the write-back layer)."""
@@ -147,6 +152,16 @@ def _oxigraph_error(exc: SyntaxError) -> QueryError:
     if m := re.search(r"error at (\d+):(\d+): ?(.*)", message, re.S):
         return QueryError(m.group(3) or message, int(m.group(1)), int(m.group(2)))
     return QueryError(message)
+
+
+def _csv_rows(data: bytes) -> list[tuple]:
+    """The rows of a SPARQL CSV answer (no header; an empty value as None)."""
+    import csv
+    import io
+
+    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    next(rows, None)  # the header
+    return [tuple(v or None for v in row) for row in rows]
 
 
 class OxigraphStore(Store):
@@ -217,15 +232,23 @@ class OxigraphStore(Store):
         the country file 0.8 s together against 1.15 s one after the other).  Each answer is
         read as CSV, so an empty literal reads as unbound (None): for the first page's counts,
         the timeline and the projection, where an empty value means none."""
-        import csv
-        import io
+        return self._at_once(texts, ox.QueryResultsFormat.CSV, lambda _, data: _csv_rows(data))
 
-        def read(_, data: bytes) -> list[tuple]:
-            rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-            next(rows, None)  # the header
-            return [tuple(v or None for v in row) for row in rows]
+    def select_many_later(self, texts: list[str]) -> Callable[[], list[list[tuple]]]:
+        """:meth:`select_many` begun now: each query is evaluated and written out as CSV in a
+        background thread, where pyoxigraph lets go of the interpreter (a page drawn meanwhile
+        is not held up); the function returned waits for them and reads their rows."""
+        from concurrent.futures import ThreadPoolExecutor
 
-        return self._at_once(texts, ox.QueryResultsFormat.CSV, read)
+        def one(text: str) -> bytes:
+            with self.lock:
+                answer = self._run(text, None)
+            return answer.serialize(format=ox.QueryResultsFormat.CSV)
+
+        pool = ThreadPoolExecutor(min(len(texts), 4) or 1, thread_name_prefix="select-later")
+        futures = [pool.submit(one, text) for text in texts]
+        pool.shutdown(wait=False)
+        return lambda: [_csv_rows(f.result()) for f in futures]
 
     def select_values_many(self, texts: list[str]) -> list[tuple[tuple[str, ...], list[tuple]]]:
         """:meth:`select_values` of several trusted SELECTs evaluated at once (:meth:`_at_once`),
