@@ -31,7 +31,7 @@ from ..store import Store
 from ..vocabulary import pick
 from .absences import absence_text, matching
 from .findings import Finding, Resource
-from .network import organisation_graph, quiet
+from .network import _org_nodes, quiet
 from .projection import local
 
 __all__ = [
@@ -150,12 +150,12 @@ def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) ->
     cols = ["organisations", "ops", "pes", *(f"pes:{k}" for k in kinds_sorted), "firm", "pup_tie", "owes_support", "rops_advice"]
     cols += list(GROUP_COLUMNS.values())
     counts = {iri: dict.fromkeys(cols, 0) for iri in gminy}
-    h = organisation_graph(g)
-    kind = {v: d.get("kind") for v, d in h.nodes(data=True)}
+    orgs = dict(_org_nodes(g))  # the organisations, as organisation_graph holds them; their partners read from g itself
+    kind = {v: d.get("kind") for v, d in orgs.items()}
     advised = {v for u, v, d in _ties(g) if d.get("kind") == "advice" and kind.get(u) == "rops"}
     _, offers = store.select_values(internal_query("list_rops_offers"))
-    offered = {(str(h.nodes[r].get("gmina") or "")[:2], local(k, ESK)) for r, k in offers if r in h and h.nodes[r].get("gmina")}
-    for v, d in h.nodes(data=True):
+    offered = {(str(orgs[r].get("gmina") or "")[:2], local(k, ESK)) for r, k in offers if r in orgs and orgs[r].get("gmina")}
+    for v, d in orgs.items():
         code = d.get("gmina")
         row = counts.get(str(TERC) + code) if code else None
         if row is None:
@@ -169,7 +169,7 @@ def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) ->
             row[f"pes:{k}"] += 1
         elif k == "firm":
             row["firm"] += 1
-        partners = {kind.get(w) for w in h[v]}
+        partners = {kind[w] for w in _neighbours(g, v) if w in kind and w != v}
         row["pup_tie"] += "pup" in partners
         row["owes_support"] += "owes" in partners
         row["rops_advice"] += v in advised or (code[:2], k) in offered
@@ -183,6 +183,11 @@ def coverage(g: nx.Graph, store: Store, *, pes: frozenset[str] | None = None) ->
     if len(frame):
         frame = frame.assign(_k=frame.index).sort_values(["powiat", "label", "_k"]).drop(columns="_k")
     return frame.astype(dict.fromkeys(cols, int))
+
+
+def _neighbours(g: nx.Graph, v: str):
+    """The nodes tied to ``v`` either way (what ``organisation_graph(g)[v]`` holds, and more)."""
+    return (*g.succ[v], *g.pred[v]) if g.is_directed() else g.adj[v]
 
 
 def _ties(g: nx.Graph):
