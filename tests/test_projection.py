@@ -100,3 +100,51 @@ def test_empty_literals_project_as_on_every_engine(tmp_path: Path, tiny_file: Pa
         assert (g.nodes[str(ESO.d)]["label"], g.nodes[str(ESO.d)]["alt"]) == ("OPS D", ["D"])
     assert sorted(graphs[0].nodes(data=True)) == sorted(graphs[1].nodes(data=True))
     assert sorted(graphs[0].edges(keys=True, data=True)) == sorted(graphs[1].edges(keys=True, data=True))
+
+
+SKELETON_ATTRS = ("type", "kind", "sector", "gmina", "gmina_label", "synthetic")
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("data", ["bundled", "an agent's tie"])
+def test_the_skeleton_holds_the_projections_nodes_and_ties_in_its_order(backend, data, tmp_path: Path, tiny_file: Path):
+    """What grouped views and the coverage read, node for node and tie for tie in the same order
+    (adjacency and predecessors too: groups and their weights come out in that order)."""
+    from graph.analysis.projection import node_table, skeleton
+
+    files = ()
+    if data != "bundled":  # a tie's end that is no organisation: a bare node in both
+        extra = tmp_path / "agent.ttl"
+        extra.write_text(
+            """@prefix es: <https://w3id.org/es-pl/def#> . @prefix est: <https://w3id.org/es-pl/tie-kind/> .
+            @prefix eso: <https://w3id.org/es-pl/id/org/> . @prefix estie: <https://w3id.org/es-pl/id/tie/> .
+            estie:x a es:Tie ; es:tieKind est:advice ; es:tieFrom eso:coord ; es:tieTo eso:a .""",
+            encoding="utf-8",
+        )
+        files = (tiny_file, extra)
+    store = open_store(Settings(data=files, backend=backend) if files else Settings(backend=backend))
+    g = to_networkx(store)
+    nodes, _ = node_table(store)
+    s = skeleton(store, nodes)
+    assert list(s) == list(g) and s.graph == {"as_of": None}
+    assert [tuple(s.nodes[n].get(a) for a in SKELETON_ATTRS) for n in s] == [tuple(g.nodes[n].get(a) for a in SKELETON_ATTRS) for n in g]
+    assert list(s.edges(keys=True, data="kind")) == list(g.edges(keys=True, data="kind"))
+    assert [list(s.pred[n]) for n in s] == [list(g.pred[n]) for n in g]
+    if data != "bundled":
+        assert s.nodes[str(ESO.coord)]["type"] == "other"
+    else:
+        assert s.number_of_edges() > 20  # the bundled ties (33 today)
+
+
+def test_no_skeleton_for_a_tie_with_two_kinds(tmp_path: Path, tiny_file: Path):
+    """The projection keeps one row of such a tie, in the engine's order: nothing stands for it."""
+    from graph.analysis.projection import node_table, skeleton
+
+    extra = tmp_path / "two.ttl"
+    extra.write_text(
+        "@prefix es: <https://w3id.org/es-pl/def#> . @prefix est: <https://w3id.org/es-pl/tie-kind/> .\n"
+        "@prefix estie: <https://w3id.org/es-pl/id/tie/> .\nestie:b-a es:tieKind est:advice .\n",
+        encoding="utf-8",
+    )
+    store = open_store(Settings(data=(tiny_file, extra)))
+    assert skeleton(store, {}) is None and node_table(store) is None

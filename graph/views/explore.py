@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -76,15 +76,15 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def synthetic_count(g: nx.Graph | list[dict]) -> int:
+def synthetic_count(g: nx.Graph | dict[str, dict]) -> int:
     """How many nodes are synthetic (``es:isSynthetic true``)."""
     return sum(1 for a in node_attrs(g) if a.get("synthetic"))
 
 
-def summary(g: nx.Graph | list[dict], ties: int | None = None) -> dict[str, int]:
+def summary(g: nx.Graph | dict[str, dict], ties: int | None = None) -> dict[str, int]:
     """Counts for the sidebar: organisations (and groups), ties, synthetic
     organisations and synthetic nodes of any type (agreements too).  ``g`` is a
-    projection, or the node list of :func:`graph.analysis.projection.node_table`
+    projection, or the nodes of :func:`graph.analysis.projection.node_table`
     with its ``ties`` counted."""
     orgs = synthetic_orgs = synthetic_nodes = 0
     for a in node_attrs(g):
@@ -180,15 +180,20 @@ def drop_lone_agreements(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return _induced(g, set(g) - drop) if drop else g
 
 
-def facets(g: nx.Graph) -> dict[str, Counter]:
-    """What the filters can offer, with counts: kinds, sectors, gminas, tie kinds."""
+def facets(g: nx.Graph | dict[str, dict], ties: Mapping[str, int] | None = None) -> dict[str, Counter]:
+    """What the filters can offer, with counts: kinds, sectors, gminas, tie kinds.  ``g`` is a
+    projection, or the nodes of :func:`graph.analysis.projection.node_table` with its ``ties``
+    counted by kind (the same counts, before the network is built)."""
     out = {"kind": Counter(), "sector": Counter(), "gmina": Counter(), "tie_kind": Counter()}
-    for _, attrs in g.nodes(data=True):
+    for attrs in node_attrs(g):
         if attrs.get("type") not in ORG_TYPES:
             continue
         for name in ("kind", "sector", "gmina"):
             if attrs.get(name):
                 out[name][attrs[name]] += 1
+    if ties is not None:
+        out["tie_kind"].update({kind: n for kind, n in sorted(ties.items()) if kind and n})
+        return out
     for _, _, kind in g.edges(data="kind"):
         if kind:
             out["tie_kind"][kind] += 1
@@ -399,16 +404,18 @@ def territory_labels(store: Store) -> dict[str, str]:
 
 
 
-def store_dates(store: Store) -> list[str]:
+def store_dates(store: Store, *, rows: list[tuple] | None = None) -> list[str]:
     """Every day on which a tie, membership or organisation starts or stops
     counting (graph.dates.change_day; ISO, sorted, unique).
 
     The same stops as :func:`history_dates` of a projection with memberships,
-    without building one (plus founding and dissolution dates).
+    without building one (plus founding and dissolution dates).  ``rows`` are
+    those of ``list_dates`` when the caller has read them already.
     """
     from ..dates import change_day
 
-    _, rows = store.select_values(internal_query("list_dates"))
+    if rows is None:
+        _, rows = store.select_values(internal_query("list_dates"))
     return sorted({change_day(d, role) for d, role in rows if d})
 
 

@@ -96,9 +96,9 @@ def timeline_frame(records) -> pd.DataFrame:
     return df.sort_values(["agreement", "start", "label", "membership"], na_position="last").reset_index(drop=True)
 
 
-def counts_by(g: nx.Graph | list[dict], attr: str, vocab: dict | None = None) -> pd.DataFrame:
+def counts_by(g: nx.Graph | dict[str, dict], attr: str, vocab: dict | None = None) -> pd.DataFrame:
     """Organisations by ``kind`` or ``sector``: columns key, label_pl, label_en, count (largest first).
-    ``g`` is a projection or the node list of :func:`graph.analysis.projection.node_table`.
+    ``g`` is a projection or the nodes of :func:`graph.analysis.projection.node_table`.
 
     Unnamed groups of signatories (no kind) count under the key ``group``;
     organisations without the attribute under ``""``.
@@ -137,7 +137,7 @@ def ties_by_kind(g: nx.Graph, vocab: dict | None = None, counts: dict[str, int] 
     return pd.DataFrame(rows, columns=["key", "label_pl", "label_en", "count"])
 
 
-def gmina_grid(g: nx.Graph | list[dict], labels: dict[str, str] | None = None) -> pd.DataFrame:
+def gmina_grid(g: nx.Graph | dict[str, dict], labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Gmina x sector: how many organisations are seated in each gmina (``g`` as for :func:`counts_by`).
 
     Index: TERC code; columns ``gmina`` (name), one per sector, ``total``.
