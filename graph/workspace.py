@@ -63,6 +63,8 @@ PAUSE_AT_MOST = 5.0
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
+#: The memo key of the network: the projection with no date, every tie kind, no people or memberships.
+_PLAIN = ("projection", None, None, False, False)
 #: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
 #: each costs a few bound queries and a pass over its edges, so a save stays quick.
 PATCHED_AT_MOST = 4
@@ -83,6 +85,21 @@ def _copy(value: Any) -> Any:
     if isinstance(value, (dict, list, set)):
         return copy.deepcopy(value)
     return value
+
+
+def _drop(memo: dict, key: Hashable, lock: threading.Lock, *, retired: bool = False) -> None:
+    """Drop the graph under ``key`` from ``memo`` (``retired``: None in its place, so it is
+    not built again), and the views networkx keeps on it that refer back to it (its edges,
+    its degrees): with no cycle left its memory is freed as soon as nobody reads it, not at
+    the next full collection (50 MB for a national skeleton).  A reader keeps working: a
+    view asked for again is made again."""
+    with lock:
+        g = memo.pop(key, None)
+        if retired:
+            memo[key] = None
+    for name, value in list(vars(g).items()) if g is not None else ():
+        if getattr(value, "_graph", None) is g:
+            vars(g).pop(name, None)
 
 
 def _room(key: Hashable) -> str:
@@ -139,6 +156,7 @@ class Workspace:
         self._ahead: dict[Hashable, str] = {}  # keys computed in the background (ahead()): running / failed
         self._drawing = 0  # pages being drawn now (drawing()): the warm-up waits for them between its steps
         self._warming_keys: frozenset = frozenset()  # what the running warm-up will compute: ahead() leaves it to it
+        self._begun_rows: dict[str, tuple[int, Callable[[], list]]] = {}  # queries begun ahead of their step (_begin)
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -213,17 +231,18 @@ class Workspace:
     def warm_up(self, lang: str = "pl", *, drawn: bool = True, keep_first_page: Callable[[], object] | None = None) -> bool:
         """On large data (past :data:`WARM_UP_OVER` organisations), compute in a background
         thread, once per data version, what the other pages ask for first, one answer after
-        the other in the order a visitor needs them: the network, the filters' counts and the
-        as-of dates (the Network page), the coverage (the Gaps page's first tab), the seats,
-        the findings (the first page's headline gaps), the pickers, the gap report, the structure,
-        the what-if of the first single point of failure.  Before each step it waits while a
-        page is being drawn (:meth:`drawing`, at most :data:`PAUSE_AT_MOST` seconds): one
-        interpreter runs both, and the page comes first.  A later page finds them in the memo;
+        the other in the order a visitor needs them: the filters' counts, the as-of dates and
+        the first (grouped) view of the Network page, drawn from the network's skeleton
+        (:meth:`_skeleton`), the coverage (the Gaps page's first tab, from the skeleton too),
+        the network, the seats, the findings (the first page's headline gaps), the pickers,
+        the gap report, the structure, the what-if of the first single point of failure.
+        Before each step it waits while a page is being drawn (:meth:`drawing`, at most
+        :data:`PAUSE_AT_MOST` seconds): one interpreter runs both, and the page comes first.  A later page finds them in the memo;
         they are then kept on disk for the next start on the same files
         (:meth:`keep_later_pages`).  Returns True when it started the thread.  A page calls it
         once drawn (``drawn``: it sets :attr:`drawn`); the preload as soon as the first page's
-        answers are there, with ``keep_first_page``, which keeps them on disk (its first step:
-        0.1 s on the country file)."""
+        answers are there, with ``keep_first_page``, which keeps them on disk (after the first
+        view: 0.1 s on the country file)."""
         if drawn:
             self.drawn.set()
         with self._lock:
@@ -232,12 +251,17 @@ class Workspace:
             self._warming = True
         if self.summary()["organisations"] <= WARM_UP_OVER:
             return False
-        steps = (keep_first_page or (lambda: None), self.projection, self.facets, self.dates, self.coverage, self.seats, self.findings, lambda: self.org_choices(lang), self.report)
+        steps = (
+            self.facets, self.dates, self.first_view, keep_first_page or (lambda: None), self.coverage,
+            self.projection, self.seats, self.findings, lambda: self.org_choices(lang), self.report,
+        )  # fmt: skip
         with self._lock:
             self._warming_keys = frozenset({("findings", None)})
 
         def run():
             try:
+                if self._stand_in() is not None:  # the network's skeleton and the dates: their queries run while the first page is drawn
+                    self._begin("list_network_tie_ends", "list_dates")
                 for step in steps:
                     self._after_pages()
                     step()
@@ -260,6 +284,32 @@ class Workspace:
 
         threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
         return True
+
+    def _begin(self, *names: str) -> None:
+        """Begin the internal queries ``names`` now, in the background
+        (:meth:`graph.store.Store.select_many_later`: on Oxigraph they are evaluated while a
+        page is drawn, without holding it up); the step that needs one reads it with :meth:`_begun`."""
+        import functools
+
+        from .library import internal_query
+
+        rows = functools.cache(self.store.select_many_later([internal_query(n) for n in names]))
+        with self._lock:
+            for i, name in enumerate(names):
+                self._begun_rows[name] = (self._generation, lambda i=i: rows()[i])
+
+    def _begun(self, name: str) -> list | None:
+        """The rows of the internal query ``name`` begun by :meth:`_begin` on the data as it is
+        now (read once), or None: not begun, begun before an edit, or failed (the step then asks
+        the store itself, and a failure shows there)."""
+        with self._lock:
+            generation, rows = self._begun_rows.pop(name, (None, None))
+            if rows is None or generation != self._generation:
+                return None
+        try:
+            return rows()
+        except Exception:  # noqa: BLE001 - asked again by the caller
+            return None
 
     @contextmanager
     def drawing(self):
@@ -402,6 +452,7 @@ class Workspace:
             self._generation += 1
             self._warming = False
             self._ahead.clear()
+            self._begun_rows.clear()
             for memo in self._memo.values():
                 memo.clear()
             for (room, key), value in (keep or {}).items():
@@ -461,7 +512,7 @@ class Workspace:
         """Every start/end date of ties and memberships: the as-of slider's stops."""
         from .views.explore import store_dates
 
-        return self._table("dates", lambda: store_dates(self.store))
+        return self._table("dates", lambda: store_dates(self.store, rows=self._begun("list_dates")))
 
     def timeline(self):
         """Members of the agreement(s) by date (a DataFrame)."""
@@ -519,10 +570,14 @@ class Workspace:
                 base = self.projection(as_of=day, tie_kinds=kinds)
                 if hasattr(base, "_gone"):  # the plain projection plus memberships, sharing its memory
                     return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
+            plain = (day, kinds, include_people, include_memberships) == (None, None, False, False)
+            if plain:  # the skeleton retires: its memory goes to the network (a page meanwhile waits for the network)
+                _drop(self._memo["graphs"], "skeleton", self._lock, retired=True)
             g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
-            if (day, kinds, include_people, include_memberships) == (None, None, False, False):
-                with self._lock:  # the first page's stand-in (_counted) is not needed any more
+            if plain:
+                with self._lock:  # the first page's stand-ins (_counted, _skeleton) are not needed any more
                     self._memo["answers"].pop("node_table", None)
+                _drop(self._memo["graphs"], "skeleton", self._lock)
             return nx.freeze(g)
 
         return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
@@ -541,6 +596,38 @@ class Workspace:
             if counted is not None:
                 return counted
         return self.projection(), None
+
+    def _stand_in(self):
+        """The first page's :func:`graph.analysis.projection.node_table` (nodes, tie counts) when
+        it is in the memo and the network (the projection with no date) is not; else None."""
+        with self._lock:
+            if _PLAIN in self._memo["graphs"]:
+                return None
+            return self._memo["answers"].get("node_table")
+
+    def _skeleton(self):
+        """Until the network is built, its :func:`graph.analysis.projection.skeleton` (frozen;
+        built once from the first page's node table): what grouped views and the coverage
+        read, the same answers in a third of the time.  None once the network is there or
+        being built (the skeleton's memory goes to it), when the network is coming from disk,
+        when the first page's node table is not in the memo (the first page came from disk:
+        the network is coming too), or when the skeleton cannot stand for the network."""
+        counted = self._stand_in()
+        if counted is None or self._coming(_PLAIN):
+            return None
+
+        def build():
+            import networkx as nx
+
+            from .analysis.projection import skeleton
+
+            g = skeleton(self.store, counted[0], rows=self._begun("list_network_tie_ends"))
+            return None if g is None else nx.freeze(g)
+
+        g = self._memoised("skeleton", build, room="graphs")
+        if self.has(*_PLAIN, room="graphs"):  # the network was built meanwhile: it stands for itself
+            _drop(self._memo["graphs"], "skeleton", self._lock)
+        return g
 
     def summary(self) -> dict[str, int]:
         """Counts of the whole network (organisations, ties, synthetic nodes...)."""
@@ -570,10 +657,17 @@ class Workspace:
         return self._table(("row", iri, lang), lambda: node_rows(self.projection(include_memberships=True), [iri], vocab=self.vocabulary(), lang=lang))
 
     def facets(self, as_of: str | None = None, memberships: bool = False):
-        """Counts the filters can offer: kind, sector, gmina, tie_kind."""
+        """Counts the filters can offer: kind, sector, gmina, tie_kind (before the network is
+        built, from the first page's node table: the same counts)."""
         from .views.explore import facets
 
-        return self._table(("facets", as_of, memberships), lambda: facets(self.projection(as_of=as_of, include_memberships=memberships)))
+        def build():
+            counted = self._stand_in() if as_of is None and not memberships else None
+            if counted is not None:
+                return facets(*counted)
+            return facets(self.projection(as_of=as_of, include_memberships=memberships))
+
+        return self._table(("facets", as_of, memberships), build)
 
     def org_choices(self, lang: str = "pl", limit: int = 2000) -> list[dict]:
         """Display rows of organisations (at most ``limit``) for pickers, by label."""
@@ -635,7 +729,8 @@ class Workspace:
                 found = self.findings(as_of)
             if found is not None:
                 return found.coverage
-            return analysis.coverage(self.projection(as_of=as_of), self.store, pes=analysis.pes_kinds(self.store))
+            g = (self._skeleton() if as_of is None else None) or self.projection(as_of=as_of)  # the skeleton: the same coverage
+            return analysis.coverage(g, self.store, pes=analysis.pes_kinds(self.store))
 
         return self._memoised(("coverage", as_of), build)
 
@@ -700,23 +795,46 @@ class Workspace:
         key = ("network", as_of, _kinds(tie_kinds), memberships, spec, tuple(texts), title, banner)
         return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
 
-    def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
-        from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships, visible_graph
-        from .viz.overlays import overlays_from
+    def _visible(self, spec, day: str | None, kinds, full: bool):
+        """``(network, graph.viz.visible_graph answer)`` of ``spec`` on the projection with these
+        options (``full``: with memberships).  What is drawn depends on these fields of the spec
+        alone: shared by languages, colours...  A grouped view needs no network (None in its
+        place): while the network is built, one with no date, tie kinds or focus is drawn from
+        its :meth:`_skeleton` (the same groups and weights, in the same order)."""
+        from .viz import visible_graph
 
-        def shown_of(full: bool):  # what is drawn depends on these fields of the spec alone: shared by languages, colours...
-            shape = (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold)
-            g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
-            return g, self._memoised(("visible", day, kinds, full, shape), lambda: visible_graph(g, spec, self.territory()), room="graphs")
+        key = ("visible", day, kinds, full, (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold))
+        with self._lock:
+            shown = self._memo["graphs"].get(key)
+        if shown is not None and shown[1] is not None:  # grouped, and drawn: groups need no network (None)
+            return None, shown
+        if shown is None and day is None and kinds is None and not full and not spec.focus:
+            early = self._skeleton()
+            if early is not None:
+                shown = visible_graph(early, spec, self.territory())
+                if shown[1] is not None:  # grouped (a view node by node draws labels, measures...: the network's own)
+                    return None, self._memoised(key, lambda: shown, room="graphs")
+        g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
+        return g, self._memoised(key, lambda: visible_graph(g, spec, self.territory()), room="graphs")
+
+    def first_view(self):
+        """What the Network page draws first (the default view: grouped on large data), for the warm-up."""
+        from .viz import ViewSpec
+
+        return self._visible(ViewSpec(), None, None, False)[1]
+
+    def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
+        from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships
+        from .viz.overlays import overlays_from
 
         # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
         # from the projection without them, and the one with them is built (in the background) for a view that needs it
         day = _as_of(as_of)
         full = memberships and not groups_ignore_memberships(spec)
-        g, visible = shown_of(full)
+        g, visible = self._visible(spec, day, kinds, full)
         if memberships and not full:
             if visible[1] is None:  # drawn node by node: the memberships show
-                g, visible = shown_of(True)
+                g, visible = self._visible(spec, day, kinds, True)
             elif day is None and kinds is None and not self.has("projection", None, None, False, True, room="graphs"):
                 # a drill-down past the groups of the default view draws them: built in the background, a second
                 # later (this page first); not for every date or tie kind asked for (each would hold another projection)

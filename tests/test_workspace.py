@@ -8,6 +8,7 @@ import shutil
 import networkx as nx
 import pytest
 
+from graph.library import internal_query
 from graph.settings import DEFAULT_DATA, Settings
 from graph.workspace import LOCAL_ANALYSIS_OVER, Workspace, data_signature
 
@@ -266,6 +267,54 @@ def test_the_first_page_counts_without_the_network_what_the_network_holds(data, 
     assert not first.has("node_table")  # the stand-in goes once the network is there
 
 
+@pytest.mark.parametrize("data", ["bundled", "synthetic county"])
+def test_what_pages_draw_before_the_network_is_built_is_what_they_draw_from_it(data, tmp_path):
+    """Grouped views (their groups, weights and HTML), the filters' counts and the coverage of
+    gminy, computed from the first page's node table and the network's skeleton while the
+    network is not built yet, equal those computed from the network."""
+    import pandas as pd
+
+    from graph.synthetic import write_synthetic
+    from graph.views.explore import Filters
+    from graph.viz import ViewSpec
+
+    cfg = Settings()
+    if data != "bundled":
+        write_synthetic("county", seed=1, out=tmp_path / "county.ttl")
+        cfg = Settings(data=(tmp_path / "county.ttl",))
+    specs = [
+        ViewSpec(grouping="gmina"),
+        ViewSpec(grouping="powiat", lang="en", colour_by="sector"),
+        ViewSpec(grouping="voivodeship"),
+        ViewSpec(threshold=5),  # grouped by itself past 5 organisations
+        ViewSpec(grouping="gmina", filters=Filters(kinds=("ops", "firm", "social_cooperative"))),
+        ViewSpec(grouping="gmina", filters=Filters(isolated=False)),
+        ViewSpec(drill="2611", threshold=5),
+    ]
+    early = Workspace(cfg)
+    early.summary()  # the first page: the node table
+    views = [early.network(spec, title="t") for spec in specs]
+    facets, coverage = early.facets(), early.coverage()
+    again = [early.network(spec, title="t") for spec in specs[:1]] + [early._visible(spec, None, None, False) for spec in specs]  # drawn: asked again
+    assert again[0] is views[0] and all(g is None for g, _ in again[1:])
+    assert early.has("skeleton", room="graphs")
+    assert not early.has("projection", None, None, False, False, room="graphs")  # none of them built the network
+    assert all(v.level is not None for v in views)
+    built = Workspace(cfg, store=early.store)
+    built.projection()
+    for spec, view in zip(specs, views, strict=True):
+        drawn = built.network(spec, title="t")
+        assert (view.html, view.groups, view.nodes, view.organisation_rows, view.tie_rows) == (drawn.html, drawn.groups, drawn.nodes, drawn.organisation_rows, drawn.tie_rows)
+        assert (view.node_count, view.edge_count, view.organisations, view.level) == (drawn.node_count, drawn.edge_count, drawn.organisations, drawn.level)
+    assert facets == built.facets() and sum(facets["tie_kind"].values()) > 0
+    pd.testing.assert_frame_equal(coverage, built.coverage())
+    assert coverage["organisations"].sum() > 0
+    node_by_node = early.network(ViewSpec(grouping="none"))  # not grouped: drawn from the network itself
+    assert node_by_node.level is None and early.has("projection", None, None, False, False, room="graphs")
+    early.projection()
+    assert not early.has("skeleton", room="graphs")  # the skeleton goes once the network is there
+
+
 def _join_warm_up(ws) -> None:
     import threading
 
@@ -285,20 +334,57 @@ def test_the_warm_up_waits_for_the_page_being_drawn_and_the_findings_are_left_to
     monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
     monkeypatch.setattr(workspace, "PAUSE_AT_MOST", 60.0)
     ws = Workspace(Settings())
-    _ = ws.store
+    ws.summary()  # the first page's counts: from the node table
+    begun = []
+    real = ws.store.select_many_later
+    monkeypatch.setattr(ws.store, "select_many_later", lambda texts: begun.append(texts) or real(texts))
     kept = threading.Event()
     with ws.drawing():  # a page is being drawn
         assert ws.warm_up(drawn=False, keep_first_page=kept.set)
         assert ws.ahead(("findings", None), ws.findings) == "running"  # the warm-up's to compute
         time.sleep(0.5)
-        assert not kept.is_set() and not ws.has("projection", None, None, False, False, room="graphs")  # waits for the page
+        assert not ws.has("facets", None, False) and not ws.has("projection", None, None, False, False, room="graphs")  # waits for the page
         assert not any(t.name.startswith("ahead") for t in threading.enumerate())
-    assert kept.wait(30)  # the page is drawn: its first step, keeping the first page
+        # but the queries of the network's skeleton and of the dates are under way meanwhile
+        assert begun == [[internal_query("list_network_tie_ends"), internal_query("list_dates")]]
+    assert kept.wait(30)  # the page is drawn: then its steps, keeping the first page after the Network page's
     _join_warm_up(ws)
     assert not ws.drawn.is_set()  # started by the preload, not by a page drawn
     for key in (("coverage", None), "dates", "seats", ("facets", None, False), ("findings", None), ("report", None), ("structure", None)):
         assert ws.has(*(key if isinstance(key, tuple) else (key,))), key
     assert ws.ahead(("findings", None), ws.findings) == "ready"
+    assert ws.has("projection", None, None, False, False, room="graphs") and not ws.has("skeleton", room="graphs")
+    assert not ws._begun_rows  # read by their steps
+
+
+def test_queries_begun_before_an_edit_are_not_read_after_it():
+    ws = Workspace(Settings())
+    ws._begin("list_dates", "list_network_tie_ends")
+    assert ws._begun("list_dates")  # on the data as it is
+    ws.forget()  # the data changed
+    assert ws._begun("list_network_tie_ends") is None
+    ws._begin("list_dates")
+    with ws._lock:
+        ws._generation += 1  # changed while they were under way
+    assert ws._begun("list_dates") is None
+
+
+def test_the_skeleton_is_freed_as_soon_as_the_network_is_built():
+    """Without waiting for a collection of cycles (networkx keeps views on a graph that refer back to it)."""
+    import gc
+    import weakref
+
+    ws = Workspace(Settings())
+    ws.summary()
+    skeleton = weakref.ref(ws._skeleton())
+    ws.facets(), ws.coverage()
+    assert skeleton() is not None
+    gc.disable()
+    try:
+        ws.projection()
+        assert skeleton() is None and ws._skeleton() is None
+    finally:
+        gc.enable()
 
 
 def test_the_coverage_is_the_findings_whichever_comes_first():
