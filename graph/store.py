@@ -110,10 +110,10 @@ class Store(ABC):
         Here one after the other; the Oxigraph store evaluates them at once."""
         return [self.select_values(text) for text in texts]
 
-    def select_many_later(self, texts: list[str]) -> Callable[[], list[list[tuple]]]:
-        """:meth:`select_many` begun now and read later: the function returned gives its rows.
-        Here it asks then; the Oxigraph store evaluates the queries now, in the background."""
-        return lambda: self.select_many(texts)
+    def select_many_later(self, texts: list[str]) -> list[Callable[[], list[tuple]]]:
+        """:meth:`select_many` begun now and read later: one function per text, which gives its
+        rows.  Here each asks then; the Oxigraph store evaluates the queries now, in the background."""
+        return [lambda text=text: self.select_many([text])[0] for text in texts]
 
     @abstractmethod
     def update(self, text: str) -> None:
@@ -234,10 +234,10 @@ class OxigraphStore(Store):
         the timeline and the projection, where an empty value means none."""
         return self._at_once(texts, ox.QueryResultsFormat.CSV, lambda _, data: _csv_rows(data))
 
-    def select_many_later(self, texts: list[str]) -> Callable[[], list[list[tuple]]]:
+    def select_many_later(self, texts: list[str]) -> list[Callable[[], list[tuple]]]:
         """:meth:`select_many` begun now: each query is evaluated and written out as CSV in a
         background thread, where pyoxigraph lets go of the interpreter (a page drawn meanwhile
-        is not held up); the function returned waits for them and reads their rows."""
+        is not held up); the function returned for each waits for it alone and reads its rows."""
         from concurrent.futures import ThreadPoolExecutor
 
         def one(text: str) -> bytes:
@@ -248,7 +248,7 @@ class OxigraphStore(Store):
         pool = ThreadPoolExecutor(min(len(texts), 4) or 1, thread_name_prefix="select-later")
         futures = [pool.submit(one, text) for text in texts]
         pool.shutdown(wait=False)
-        return lambda: [_csv_rows(f.result()) for f in futures]
+        return [lambda f=f: _csv_rows(f.result()) for f in futures]
 
     def select_values_many(self, texts: list[str]) -> list[tuple[tuple[str, ...], list[tuple]]]:
         """:meth:`select_values` of several trusted SELECTs evaluated at once (:meth:`_at_once`),

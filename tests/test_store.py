@@ -112,7 +112,7 @@ def test_queries_asked_at_once_answer_as_one_by_one():
         assert rows  # something was asked
     for each in (store, open_store(Settings(backend="rdflib"))):  # begun now, read later: the same rows
         later = each.select_many_later(texts)
-        assert [sorted(rows, key=repr) for rows in later()] == [sorted(rows, key=repr) for rows in at_once], each.backend
+        assert [sorted(read(), key=repr) for read in later] == [sorted(rows, key=repr) for rows in at_once], each.backend
 
 
 def test_several_selects_at_once_give_exactly_what_each_gives_alone(tiny_file: Path):
