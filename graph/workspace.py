@@ -289,14 +289,12 @@ class Workspace:
         """Begin the internal queries ``names`` now, in the background
         (:meth:`graph.store.Store.select_many_later`: on Oxigraph they are evaluated while a
         page is drawn, without holding it up); the step that needs one reads it with :meth:`_begun`."""
-        import functools
-
         from .library import internal_query
 
-        rows = functools.cache(self.store.select_many_later([internal_query(n) for n in names]))
+        readers = self.store.select_many_later([internal_query(n) for n in names])
         with self._lock:
-            for i, name in enumerate(names):
-                self._begun_rows[name] = (self._generation, lambda i=i: rows()[i])
+            for name, read in zip(names, readers, strict=True):
+                self._begun_rows[name] = (self._generation, read)
 
     def _begun(self, name: str) -> list | None:
         """The rows of the internal query ``name`` begun by :meth:`_begin` on the data as it is
@@ -804,18 +802,20 @@ class Workspace:
         from .viz import visible_graph
 
         key = ("visible", day, kinds, full, (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold))
-        with self._lock:
-            shown = self._memo["graphs"].get(key)
-        if shown is not None and shown[1] is not None:  # grouped, and drawn: groups need no network (None)
-            return None, shown
-        if shown is None and day is None and kinds is None and not full and not spec.focus:
-            early = self._skeleton()
+
+        def network():
+            return self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
+
+        def compute():
+            early = self._skeleton() if day is None and kinds is None and not full and not spec.focus else None
             if early is not None:
                 shown = visible_graph(early, spec, self.territory())
                 if shown[1] is not None:  # grouped (a view node by node draws labels, measures...: the network's own)
-                    return None, self._memoised(key, lambda: shown, room="graphs")
-        g = self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
-        return g, self._memoised(key, lambda: visible_graph(g, spec, self.territory()), room="graphs")
+                    return shown
+            return visible_graph(network(), spec, self.territory())
+
+        shown = self._memoised(key, compute, room="graphs")
+        return (None if shown[1] is not None else network()), shown  # groups need no network
 
     def first_view(self):
         """What the Network page draws first (the default view: grouped on large data), for the warm-up."""
