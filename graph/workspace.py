@@ -18,9 +18,9 @@ Analysis is called through the :mod:`graph.analysis` facade.  Results are shared
 tables (DataFrames, dicts, lists) are copied at the boundary, so a caller may
 change its copy without touching the memo.
 
-It also holds the one piece of analysis policy the dashboard used to keep:
-past :data:`LOCAL_ANALYSIS_OVER` organisations, measures and single points of
-failure of a drilled-down view are computed on the view, not the network.
+Its answers about the network (the projection, what stands for it until it is
+built, the network views) are in :mod:`graph.network_answers`, and its
+background work (the warm-up of large data) in :mod:`graph.warm_up`.
 
 >>> ws = Workspace(Settings())
 >>> ws.summary()["organisations"] > 0
@@ -32,50 +32,29 @@ True
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
 from . import analysis  # a lazy facade: names import on first use
+from .network_answers import LOCAL_ANALYSIS_OVER, NetworkAnswers
 from .settings import Settings, data_signature
 from .store import Store, open_store
+from .warm_up import WarmUp
 
-__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "WARM_UP_OVER", "PATCHED_AT_MOST", "PAUSE_AT_MOST"]
+__all__ = ["Workspace", "data_signature", "LOCAL_ANALYSIS_OVER", "PATCHED_AT_MOST"]
 
-#: Past this many organisations, measures and single points of failure in a
-#: (drilled-down) view are computed on the view itself, not the whole network.
-LOCAL_ANALYSIS_OVER = 5000
-#: Past this many organisations, the answers of the other pages are computed in the
-#: background after the first page (:meth:`Workspace.warm_up`).
-WARM_UP_OVER = 1000
-#: Seconds a background computation (:meth:`Workspace.ahead`) waits before it starts: the page
-#: that asked for it is drawn first (both run on one interpreter).
-AHEAD_AFTER = 0.5
 #: Seconds a page waits for an answer being read from disk (:meth:`Workspace.expect`) before computing it.
 EXPECT_AT_MOST = 20.0
-#: Seconds the warm-up waits, at most, before each of its steps while a page is being drawn (:meth:`Workspace.drawing`).
-PAUSE_AT_MOST = 5.0
 #: Answers kept per workspace, by room (least recently used dropped first):
 #: projections and network views are large, so fewer of them.
 MEMO_ENTRIES = {"answers": 256, "graphs": 32}
-#: The memo key of the network: the projection with no date, every tie kind, no people or memberships.
-_PLAIN = ("projection", None, None, False, False)
 #: Projections patched after an adopted edit (:meth:`Workspace.adopt`), the most recently used;
 #: each costs a few bound queries and a pass over its edges, so a save stays quick.
 PATCHED_AT_MOST = 4
-
-
-def _as_of(value: dt.date | str | None) -> str | None:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _kinds(tie_kinds) -> tuple[str, ...] | None:
-    return tuple(sorted(tie_kinds)) if tie_kinds is not None else None
 
 
 def _copy(value: Any) -> Any:
@@ -85,21 +64,6 @@ def _copy(value: Any) -> Any:
     if isinstance(value, (dict, list, set)):
         return copy.deepcopy(value)
     return value
-
-
-def _drop(memo: dict, key: Hashable, lock: threading.Lock, *, retired: bool = False) -> None:
-    """Drop the graph under ``key`` from ``memo`` (``retired``: None in its place, so it is
-    not built again), and the views networkx keeps on it that refer back to it (its edges,
-    its degrees): with no cycle left its memory is freed as soon as nobody reads it, not at
-    the next full collection (50 MB for a national skeleton).  A reader keeps working: a
-    view asked for again is made again."""
-    with lock:
-        g = memo.pop(key, None)
-        if retired:
-            memo[key] = None
-    for name, value in list(vars(g).items()) if g is not None else ():
-        if getattr(value, "_graph", None) is g:
-            vars(g).pop(name, None)
 
 
 def _room(key: Hashable) -> str:
@@ -114,7 +78,7 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-class Workspace:
+class Workspace(NetworkAnswers, WarmUp):
     """Everything pages and commands ask of the data the settings name.
 
     Parameters
@@ -227,164 +191,6 @@ class Workspace:
         k = key[0] if len(key) == 1 else key
         with self._lock:
             return k in self._memo[room]
-
-    def warm_up(self, lang: str = "pl", *, drawn: bool = True, keep_first_page: Callable[[], object] | None = None) -> bool:
-        """On large data (past :data:`WARM_UP_OVER` organisations), compute in a background
-        thread, once per data version, what the other pages ask for first, one answer after
-        the other in the order a visitor needs them: the filters' counts, the as-of dates and
-        the first (grouped) view of the Network page, drawn from the network's skeleton
-        (:meth:`_skeleton`), the coverage (the Gaps page's first tab, from the skeleton too),
-        the network, the seats, the findings (the first page's headline gaps), the pickers,
-        the gap report, the structure, the what-if of the first single point of failure.
-        Before each step it waits while a page is being drawn (:meth:`drawing`, at most
-        :data:`PAUSE_AT_MOST` seconds): one interpreter runs both, and the page comes first.  A later page finds them in the memo;
-        they are then kept on disk for the next start on the same files
-        (:meth:`keep_later_pages`).  Returns True when it started the thread.  A page calls it
-        once drawn (``drawn``: it sets :attr:`drawn`); the preload as soon as the first page's
-        answers are there, with ``keep_first_page``, which keeps them on disk (after the first
-        view: 0.1 s on the country file)."""
-        if drawn:
-            self.drawn.set()
-        with self._lock:
-            if self._warming or self._store is None:
-                return False
-            self._warming = True
-        if self.summary()["organisations"] <= WARM_UP_OVER:
-            return False
-        steps = (
-            self.facets, self.dates, self.first_view, keep_first_page or (lambda: None), self.coverage,
-            self.projection, self.seats, self.findings, lambda: self.org_choices(lang), self.report,
-        )  # fmt: skip
-        with self._lock:
-            self._warming_keys = frozenset({("findings", None)})
-
-        def run():
-            try:
-                if self._stand_in() is not None:  # the network's skeleton and the dates: their queries run while the first page is drawn
-                    self._begin("list_network_tie_ends", "list_dates")
-                for step in steps:
-                    self._after_pages()
-                    step()
-                points = [r.iri for r in self.structure().articulation_points]
-                self.spof()
-                if points:
-                    self._after_pages()
-                    self.what_if(tuple(points[:1]))
-                self.territory()
-                self.keep_later_pages()
-            except Exception:  # noqa: BLE001 - a page asking again sees the error in its own run
-                pass
-            finally:
-                with self._lock:
-                    self._warming_keys = frozenset()
-                    self._changed.notify_all()
-            from .preload import release_memory
-
-            release_memory()
-
-        threading.Thread(target=run, name=f"warm-up {self.signature}", daemon=True).start()
-        return True
-
-    def _begin(self, *names: str) -> None:
-        """Begin the internal queries ``names`` now, in the background
-        (:meth:`graph.store.Store.select_many_later`: on Oxigraph they are evaluated while a
-        page is drawn, without holding it up); the step that needs one reads it with :meth:`_begun`."""
-        from .library import internal_query
-
-        readers = self.store.select_many_later([internal_query(n) for n in names])
-        with self._lock:
-            for name, read in zip(names, readers, strict=True):
-                self._begun_rows[name] = (self._generation, read)
-
-    def _begun(self, name: str) -> list | None:
-        """The rows of the internal query ``name`` begun by :meth:`_begin` on the data as it is
-        now (read once), or None: not begun, begun before an edit, or failed (the step then asks
-        the store itself, and a failure shows there)."""
-        with self._lock:
-            generation, rows = self._begun_rows.pop(name, (None, None))
-            if rows is None or generation != self._generation:
-                return None
-        try:
-            return rows()
-        except Exception:  # noqa: BLE001 - asked again by the caller
-            return None
-
-    @contextmanager
-    def drawing(self):
-        """Say that a page is being drawn (``with ws.drawing(): ...``, around a page's run): the
-        warm-up waits for it between its steps."""
-        with self._lock:
-            self._drawing += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._drawing -= 1
-                self._changed.notify_all()
-
-    def _after_pages(self) -> None:
-        """Wait while a page is being drawn (at most :data:`PAUSE_AT_MOST` seconds)."""
-        until = time.monotonic() + PAUSE_AT_MOST
-        with self._lock:
-            while self._drawing > 0 and (left := until - time.monotonic()) > 0:
-                self._changed.wait(min(left, 0.1))
-
-    def keep_later_pages(self) -> int:
-        """Write the later pages' answers (:data:`graph.saved_answers.LATER_PARTS`) to disk for
-        the next start on the same files, unless they were read from there (``later_saved``);
-        how many parts were written.  Only answers computed on the files as read are kept
-        (:meth:`answers_of`)."""
-        from . import saved_answers
-
-        digests = getattr(self._store, "digests", ())
-        if self.later_saved or not digests or not saved_answers.kept(self.settings) or self.stale():
-            return 0
-        from .analysis.offload import offload
-        from .answer_codec import classes
-
-        classes()  # imported here, not in the child (an import lock held by another thread at the fork stays held there)
-        parts = {part: found for part in saved_answers.LATER_PARTS if (found := self.answers_of(saved_answers.PARTS[part])) is not None}
-        if not parts:
-            return 0
-        # written by a forked child: its 10^5 small objects and 50 MB of text are freed with it (this process's
-        # memory stays as it was), and it runs at a lower priority than the pages being drawn
-        return offload(True, saved_answers.write_parts, self.settings, saved_answers.key(self.settings, digests), parts).result()
-
-    def ahead(self, key: Hashable, compute: Callable[[], Any]) -> str:
-        """Start ``compute`` (which memoises under ``key``) in a background thread, after
-        :data:`AHEAD_AFTER` seconds and after a running warm-up (:meth:`warm_up`, which computes
-        the findings itself), unless it is done or under way; returns ``"ready"``, ``"running"`` or ``"failed"`` (the background
-        run raised: the caller computes it in its own run, where the error shows)."""
-        with self._lock:
-            if key in self._memo["answers"]:
-                return "ready"
-            if key in self._warming_keys:  # the warm-up computes it in its turn: not beside it
-                return "running"
-            if key in self._ahead:
-                return self._ahead[key]
-            self._ahead[key] = "running"
-
-        def run():
-            time.sleep(AHEAD_AFTER)  # the page that asked is drawn first, not beside this
-            with self._lock:
-                if key in self._warming_keys:  # a warm-up began meanwhile: it computes it in its turn
-                    self._ahead.pop(key, None)
-                    return
-                while self._warming_keys:  # a warm-up runs: this comes after it, not beside it (one interpreter)
-                    self._changed.wait(0.5)
-            try:
-                compute()
-                state = "ready"
-            except Exception:  # noqa: BLE001 - reported by the caller's own run
-                state = "failed"
-            with self._lock:
-                if state == "failed":
-                    self._ahead[key] = state
-                else:
-                    self._ahead.pop(key, None)
-
-        threading.Thread(target=run, name=f"ahead {key!r}", daemon=True).start()
-        return "running"
 
     def stale(self) -> bool:
         """True when the settings' files changed since this workspace was built."""
@@ -554,79 +360,7 @@ class Workspace:
 
         return self._table(("choices", picker, lang), lambda: choices(self.store, picker, lang))
 
-    # ------------------------------------------------------------ the network
-    def projection(self, *, as_of: dt.date | str | None = None, tie_kinds=None, include_people: bool = False, include_memberships: bool = False):
-        """The networkx projection for these options: shared and frozen (read-only)."""
-        day, kinds = _as_of(as_of), _kinds(tie_kinds)
-
-        def build():
-            import networkx as nx
-
-            from .analysis.projection import with_memberships
-
-            if include_people or include_memberships:
-                base = self.projection(as_of=day, tie_kinds=kinds)
-                if hasattr(base, "_gone"):  # the plain projection plus memberships, sharing its memory
-                    return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
-            plain = (day, kinds, include_people, include_memberships) == (None, None, False, False)
-            if plain:  # the skeleton retires: its memory goes to the network (a page meanwhile waits for the network)
-                _drop(self._memo["graphs"], "skeleton", self._lock, retired=True)
-            g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
-            if plain:
-                with self._lock:  # the first page's stand-ins (_counted, _skeleton) are not needed any more
-                    self._memo["answers"].pop("node_table", None)
-                _drop(self._memo["graphs"], "skeleton", self._lock)
-            return nx.freeze(g)
-
-        return self._memoised(("projection", day, kinds, include_people, include_memberships), build, room="graphs")
-
-    def _counted(self):
-        """``(nodes, tie counts)`` the first page counts: the projection when it is built
-        (counts None: its edges), else the node list and tie counts of
-        :func:`graph.analysis.projection.node_table`, so the first page does not wait
-        for the network."""
-        with self._lock:
-            g = self._memo["graphs"].get(("projection", None, None, False, False))
-        if g is None:
-            from .analysis.projection import node_table
-
-            counted = self._memoised("node_table", lambda: node_table(self.store))
-            if counted is not None:
-                return counted
-        return self.projection(), None
-
-    def _stand_in(self):
-        """The first page's :func:`graph.analysis.projection.node_table` (nodes, tie counts) when
-        it is in the memo and the network (the projection with no date) is not; else None."""
-        with self._lock:
-            if _PLAIN in self._memo["graphs"]:
-                return None
-            return self._memo["answers"].get("node_table")
-
-    def _skeleton(self):
-        """Until the network is built, its :func:`graph.analysis.projection.skeleton` (frozen;
-        built once from the first page's node table): what grouped views and the coverage
-        read, the same answers in a third of the time.  None once the network is there or
-        being built (the skeleton's memory goes to it), when the network is coming from disk,
-        when the first page's node table is not in the memo (the first page came from disk:
-        the network is coming too), or when the skeleton cannot stand for the network."""
-        counted = self._stand_in()
-        if counted is None or self._coming(_PLAIN):
-            return None
-
-        def build():
-            import networkx as nx
-
-            from .analysis.projection import skeleton
-
-            g = skeleton(self.store, counted[0], rows=self._begun("list_network_tie_ends"))
-            return None if g is None else nx.freeze(g)
-
-        g = self._memoised("skeleton", build, room="graphs")
-        if self.has(*_PLAIN, room="graphs"):  # the network was built meanwhile: it stands for itself
-            _drop(self._memo["graphs"], "skeleton", self._lock)
-        return g
-
+    # ------------------------------------------------------------ the first page's counts
     def summary(self) -> dict[str, int]:
         """Counts of the whole network (organisations, ties, synthetic nodes...)."""
         from .views.explore import summary
@@ -636,46 +370,6 @@ class Workspace:
             return summary(g, None if ties is None else sum(ties.values()))
 
         return self._table("summary", build)
-
-    def search(self, text: str, lang: str = "pl", limit: int = 30) -> list[dict]:
-        """Organisations matching ``text`` (diacritics ignored): rows with iri, label, kind, gmina."""
-        from .views.explore import node_rows, search, search_index
-
-        def build():
-            g = self.projection()  # organisations and agreements alike; memberships add no node it finds
-            index = self._memoised("search_index", lambda: search_index(g))  # the folded labels, once for every session
-            return node_rows(g, search(g, text, limit=limit, index=index), vocab=self.vocabulary(), lang=lang)
-
-        return self._table(("search", text.strip(), lang, limit), build)
-
-    def search_iri(self, iri: str, lang: str = "pl") -> list[dict]:
-        """The display row of one node (empty when the data does not hold it)."""
-        from .views.explore import node_rows
-
-        return self._table(("row", iri, lang), lambda: node_rows(self.projection(include_memberships=True), [iri], vocab=self.vocabulary(), lang=lang))
-
-    def facets(self, as_of: str | None = None, memberships: bool = False):
-        """Counts the filters can offer: kind, sector, gmina, tie_kind (before the network is
-        built, from the first page's node table: the same counts)."""
-        from .views.explore import facets
-
-        def build():
-            counted = self._stand_in() if as_of is None and not memberships else None
-            if counted is not None:
-                return facets(*counted)
-            return facets(self.projection(as_of=as_of, include_memberships=memberships))
-
-        return self._table(("facets", as_of, memberships), build)
-
-    def org_choices(self, lang: str = "pl", limit: int = 2000) -> list[dict]:
-        """Display rows of organisations (at most ``limit``) for pickers, by label."""
-        from .views.explore import node_rows, organisations
-
-        def build():
-            g = self.projection()
-            return sorted(node_rows(g, organisations(g)[:limit], vocab=self.vocabulary(), lang=lang), key=lambda r: r["label"])
-
-        return self._table(("org_choices", lang, limit), build)
 
     def overview_tables(self) -> dict:
         """Members by kind and sector, ties by kind, organisations by gmina (DataFrames)."""
@@ -766,101 +460,3 @@ class Workspace:
     def diff(self, date1: str, date2: str):
         """The change between two dates (:class:`graph.analysis.Diff`)."""
         return self._memoised(("diff", date1, date2), lambda: analysis.diff_report(self.store, date1, date2, expectations=self.settings.expectations))
-
-    def network_file(self, spec, fmt: str, *, as_of: str | None = None, tie_kinds=None, memberships: bool = False) -> tuple[bytes, bool]:
-        """``(file bytes, whether it holds just the view)`` of the network view in an export
-        format (:data:`graph.analysis.EXPORT_FORMATS`), measures computed on what it holds."""
-        key = ("network_file", as_of, _kinds(tie_kinds), memberships, spec, fmt)
-        return self._memoised(key, lambda: self._network_file(spec, fmt, as_of, _kinds(tie_kinds), memberships), room="graphs")
-
-    def _network_file(self, spec, fmt: str, as_of, kinds, memberships) -> tuple[bytes, bool]:
-        from .views.explore import summary
-        from .viz import visible_graph
-
-        g = self.projection(as_of=as_of, tie_kinds=kinds, include_memberships=memberships)
-        shown, level, _ = visible_graph(g, spec, self.territory())
-        out = shown if level is None else g  # a grouped view draws groups: the file holds the organisations
-        table = analysis.node_metrics(out, seed=0) if summary(out)["organisations"] <= LOCAL_ANALYSIS_OVER else None
-        lifetimes = self._memoised("lifetimes", lambda: analysis.organisation_lifetimes(self.store))
-        return analysis.export_network(out, fmt, metrics=table, lifetimes=lifetimes), level is None
-
-    def network(self, spec, *, as_of: str | None = None, tie_kinds=None, memberships: bool = False, texts: tuple = (), title: str = "", banner: str | None = None):
-        """The composed network view (HTML and counts) for ``spec`` (a :class:`graph.viz.ViewSpec`).
-
-        ``texts`` are the view's captions, ``(key, text)`` pairs with the
-        prefixes ``cap.``, ``ui.`` and ``metric.``.
-        """
-        key = ("network", as_of, _kinds(tie_kinds), memberships, spec, tuple(texts), title, banner)
-        return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
-
-    def _visible(self, spec, day: str | None, kinds, full: bool):
-        """``(network, graph.viz.visible_graph answer)`` of ``spec`` on the projection with these
-        options (``full``: with memberships).  What is drawn depends on these fields of the spec
-        alone: shared by languages, colours...  A grouped view needs no network (None in its
-        place): while the network is built, one with no date, tie kinds or focus is drawn from
-        its :meth:`_skeleton` (the same groups and weights, in the same order)."""
-        from .viz import visible_graph
-
-        key = ("visible", day, kinds, full, (spec.filters, spec.focus, spec.depth, spec.drill, spec.grouping, spec.threshold))
-
-        def network():
-            return self.projection(as_of=day, tie_kinds=kinds, include_memberships=full)
-
-        def compute():
-            early = self._skeleton() if day is None and kinds is None and not full and not spec.focus else None
-            if early is not None:
-                shown = visible_graph(early, spec, self.territory())
-                if shown[1] is not None:  # grouped (a view node by node draws labels, measures...: the network's own)
-                    return shown
-            return visible_graph(network(), spec, self.territory())
-
-        shown = self._memoised(key, compute, room="graphs")
-        return (None if shown[1] is not None else network()), shown  # groups need no network
-
-    def first_view(self):
-        """What the Network page draws first (the default view: grouped on large data), for the warm-up."""
-        from .viz import ViewSpec
-
-        return self._visible(ViewSpec(), None, None, False)[1]
-
-    def _network(self, spec, as_of, kinds, memberships, texts: dict, title: str, banner: str | None):
-        from .viz import METRIC_COLUMNS, compose, groups_ignore_memberships
-        from .viz.overlays import overlays_from
-
-        # a grouped view is the same without the memberships (graph.viz.groups_ignore_memberships): it is drawn
-        # from the projection without them, and the one with them is built (in the background) for a view that needs it
-        day = _as_of(as_of)
-        full = memberships and not groups_ignore_memberships(spec)
-        g, visible = self._visible(spec, day, kinds, full)
-        if memberships and not full:
-            if visible[1] is None:  # drawn node by node: the memberships show
-                g, visible = self._visible(spec, day, kinds, True)
-            elif day is None and kinds is None and not self.has("projection", None, None, False, True, room="graphs"):
-                # a drill-down past the groups of the default view draws them: built in the background, a second
-                # later (this page first); not for every date or tie kind asked for (each would hold another projection)
-                self.ahead(("ahead", "projection"), lambda: threading.Event().wait(1) or self.projection(include_memberships=True))
-        shown, level, _ = visible
-        m, communities, points, overlays = None, None, frozenset(), ()
-        if level is None:
-            from .views.explore import organisations
-
-            if len(organisations(g)) > LOCAL_ANALYSIS_OVER:  # the view's own measures
-                table = analysis.node_metrics(shown, seed=0)
-                points = frozenset(r.iri for r in analysis.structure(shown).articulation_points)
-            else:
-                table, points = self.metrics(as_of), self.spof(as_of)
-            cols = [c for c in METRIC_COLUMNS if c in table.columns]
-            m = table[cols].to_dict(orient="index") if cols else None
-            if "community" in table.columns:
-                communities = {k: int(v) for k, v in table["community"].dropna().items()}
-            if spec.show_missing or spec.show_suggested:  # missing ties need the findings alone, suggestions the whole report
-                overlays = overlays_from(self.report(as_of) if spec.show_suggested else self.findings(as_of), spec.lang)[1]
-            if getattr(spec, "survey", None):  # the tie survey's claims over the network (graph/survey)
-                from .survey import survey_overlays
-
-                overlays = tuple(overlays) + survey_overlays(self.settings.edit_file, spec.survey, self.store)
-        part = {p: {k[len(p) :]: v for k, v in texts.items() if k.startswith(p)} for p in ("cap.", "ui.", "metric.")}
-        return compose(
-            g, spec, metrics=m, metric_names=part["metric."], communities=communities, spof=points, overlays=overlays,
-            vocab=self.vocabulary(), labels=self.territory(), captions=part["cap."], ui=part["ui."], title=title, banner=banner, visible=visible,
-        )  # fmt: skip

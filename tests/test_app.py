@@ -243,7 +243,7 @@ def test_synthetic_data_is_marked(monkeypatch, tmp_path):
 def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     from graph.synthetic import write_synthetic
 
-    monkeypatch.setattr("graph.workspace.WARM_UP_OVER", 10**9)  # no background answers in the test process
+    monkeypatch.setattr("graph.warm_up.WARM_UP_OVER", 10**9)  # no background answers in the test process
     path = tmp_path_factory.mktemp("voiv") / "voivodeship.ttl"
     write_synthetic("voivodeship", seed=1, out=path)
     at = _open(_app(monkeypatch, str(path)), "network")
@@ -471,9 +471,9 @@ def test_large_data_overview_is_drawn_before_its_findings(monkeypatch, tmp_path)
 
 
 def test_on_large_data_the_gaps_page_draws_only_the_open_tab(monkeypatch):
-    import graph.workspace
+    import graph.warm_up
 
-    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(graph.warm_up, "WARM_UP_OVER", 0)  # the bundled data counts as large
     at = _open(_app(monkeypatch), "gaps")
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Macierz pokrycia: gmina × oczekiwany partner"]  # the coverage tab alone
@@ -489,7 +489,7 @@ def test_on_large_data_the_gaps_coverage_is_drawn_from_the_network_alone(monkeyp
     national data): its matrix is the report's, computed from the network."""
     import shutil
 
-    import graph.workspace
+    import graph.warm_up
     from graph import analysis
     from graph.analysis.coverage import coverage_view
     from graph.settings import DEFAULT_DATA, Settings
@@ -505,7 +505,7 @@ def test_on_large_data_the_gaps_coverage_is_drawn_from_the_network_alone(monkeyp
     shutil.copyfile(DEFAULT_DATA[0], data)
     ws = Workspace(Settings.from_env({"GRAPH_DATA": str(data)}))
     report, kinds = ws.report(), {k: (v.get("pl", k), v.get("en", k)) for k, v in ws.vocabulary()["kind"].items()}
-    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(graph.warm_up, "WARM_UP_OVER", 0)  # the bundled data counts as large
     for name, what in (("gap_report", "the whole gap report"), ("gap_findings", "the findings"), ("expectation_findings", "the expectations")):
         monkeypatch.setattr(analysis, name, refused(what))
     at = _open(_app(monkeypatch, str(data)), "gaps")

@@ -349,14 +349,14 @@ def test_a_saved_form_is_seen_on_the_next_view_without_reloading_the_store(data_
 
 
 def test_on_large_data_only_the_open_form_is_drawn_and_lookups_are_shared(data_file: Path, monkeypatch):
-    import graph.workspace
+    import graph.warm_up
     from ui import state
 
     def widgets(at: AppTest) -> int:
         return len(at.text_input) + len(at.selectbox) + len(at.date_input) + len(at.button)
 
     every = widgets(_unlocked(monkeypatch))  # small data: every tab's form drawn at once
-    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(graph.warm_up, "WARM_UP_OVER", 0)  # the bundled data counts as large
     at = _unlocked(monkeypatch)
     first = widgets(at)
     assert 0 < first < every  # the organisation form alone

@@ -231,10 +231,10 @@ def test_the_later_pages_read_back_equal_those_computed(tmp_path, data):
 
 
 def test_a_warmed_up_start_keeps_the_later_pages_and_the_next_start_takes_them(tmp_path, monkeypatch):
-    import graph.workspace
+    import graph.warm_up
 
     cfg = _settings(tmp_path, "synthetic county")
-    monkeypatch.setattr(graph.workspace, "WARM_UP_OVER", 0)  # the warm-up runs on large data only
+    monkeypatch.setattr(graph.warm_up, "WARM_UP_OVER", 0)  # the warm-up runs on large data only
     first = preload(cfg, warm_up_after=0.0)
     name = saved_answers.key(cfg, saved_answers.digests(cfg))
     deadline = time.monotonic() + WAIT

@@ -106,12 +106,12 @@ def test_an_edit_on_files_changed_meanwhile_is_not_adopted(tmp_path):
 def test_large_data_is_warmed_up_once_in_the_background(monkeypatch):
     import threading
 
-    import graph.workspace as workspace
+    import graph.warm_up as warm_up
 
     small = Workspace(Settings())
     _ = small.store
     assert not small.warm_up()  # small data: nothing in the background
-    monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(warm_up, "WARM_UP_OVER", 0)  # the bundled data counts as large
     ws = Workspace(Settings())
     _ = ws.store
     assert not ws.has("report", None)
@@ -329,10 +329,10 @@ def test_the_warm_up_waits_for_the_page_being_drawn_and_the_findings_are_left_to
     import threading
     import time
 
-    import graph.workspace as workspace
+    import graph.warm_up as warm_up
 
-    monkeypatch.setattr(workspace, "WARM_UP_OVER", 0)  # the bundled data counts as large
-    monkeypatch.setattr(workspace, "PAUSE_AT_MOST", 60.0)
+    monkeypatch.setattr(warm_up, "WARM_UP_OVER", 0)  # the bundled data counts as large
+    monkeypatch.setattr(warm_up, "PAUSE_AT_MOST", 60.0)
     ws = Workspace(Settings())
     ws.summary()  # the first page's counts: from the node table
     begun = []

@@ -237,12 +237,12 @@ def network_table(view, *, key: str) -> None:
 
 def lazy_tabs(names: list[str], *, key: str) -> tuple[list, list[bool]]:
     """``st.tabs`` of ``names`` and which of them to draw: on large data (past
-    :data:`graph.workspace.WARM_UP_OVER` organisations) only the open one
+    :data:`graph.warm_up.WARM_UP_OVER` organisations) only the open one
     (``on_change="rerun"``: switching tabs reruns the page); otherwise every
     one, so switching costs nothing."""
-    from graph import workspace as _workspace
+    from graph import warm_up
 
-    if state.workspace().summary()["organisations"] > _workspace.WARM_UP_OVER:
+    if state.workspace().summary()["organisations"] > warm_up.WARM_UP_OVER:
         tabs = st.tabs(names, key=key, on_change="rerun")
         return tabs, [tab.open for tab in tabs]
     tabs = st.tabs(names)
