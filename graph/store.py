@@ -211,6 +211,13 @@ class OxigraphStore(Store):
             rows = [tuple(None if t is None else t.value for t in sol) for sol in answer]
         return names, rows
 
+    def _written(self, text: str, fmt) -> tuple[tuple[str, ...], bytes]:
+        """``(variables, answer written out in fmt)`` of a trusted SELECT: the query starts under
+        the lock; its answer is written out after, without holding the interpreter."""
+        with self.lock:
+            answer = self._run(text, None)
+        return tuple(v.value for v in answer.variables), answer.serialize(format=fmt)
+
     def _at_once(self, texts: list[str], fmt, read: Callable[[tuple[str, ...], bytes], Any]) -> list:
         """``read(variables, answer written out in fmt)`` of several trusted SELECTs evaluated at
         once, one thread each (at most four at a time): pyoxigraph lets go of the interpreter while
@@ -218,9 +225,7 @@ class OxigraphStore(Store):
         from concurrent.futures import ThreadPoolExecutor
 
         def one(text: str):  # in the thread that asks: pyoxigraph's answers stay in theirs
-            with self.lock:  # the query starts under the lock; its answer is written out after
-                answer = self._run(text, None)
-            return read(tuple(v.value for v in answer.variables), answer.serialize(format=fmt))
+            return read(*self._written(text, fmt))
 
         if len(texts) <= 1:
             return [one(t) for t in texts]
@@ -240,13 +245,8 @@ class OxigraphStore(Store):
         is not held up); the function returned for each waits for it alone and reads its rows."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(text: str) -> bytes:
-            with self.lock:
-                answer = self._run(text, None)
-            return answer.serialize(format=ox.QueryResultsFormat.CSV)
-
         pool = ThreadPoolExecutor(min(len(texts), 4) or 1, thread_name_prefix="select-later")
-        futures = [pool.submit(one, text) for text in texts]
+        futures = [pool.submit(lambda text: self._written(text, ox.QueryResultsFormat.CSV)[1], text) for text in texts]
         pool.shutdown(wait=False)
         return [lambda f=f: _csv_rows(f.result()) for f in futures]
 
