@@ -54,12 +54,13 @@ def _drop(memo: dict, key: Hashable, lock: threading.Lock, *, retired: bool = Fa
             vars(g).pop(name, None)
 
 
-
 class NetworkAnswers:
     """The projection, its stand-ins and the network views of a workspace (mixed into
     :class:`graph.workspace.Workspace`)."""
 
-    def projection(self, *, as_of: dt.date | str | None = None, tie_kinds=None, include_people: bool = False, include_memberships: bool = False):
+    def projection(
+        self, *, as_of: dt.date | str | None = None, tie_kinds=None, include_people: bool = False, include_memberships: bool = False
+    ):
         """The networkx projection for these options: shared and frozen (read-only)."""
         day, kinds = _as_of(as_of), _kinds(tie_kinds)
 
@@ -71,11 +72,15 @@ class NetworkAnswers:
             if include_people or include_memberships:
                 base = self.projection(as_of=day, tie_kinds=kinds)
                 if hasattr(base, "_gone"):  # the plain projection plus memberships, sharing its memory
-                    return nx.freeze(with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships))
+                    return nx.freeze(
+                        with_memberships(base, self.store, include_people=include_people, include_memberships=include_memberships)
+                    )
             plain = (day, kinds, include_people, include_memberships) == (None, None, False, False)
             if plain:  # the skeleton retires: its memory goes to the network (a page meanwhile waits for the network)
                 _drop(self._memo["graphs"], "skeleton", self._lock, retired=True)
-            g = analysis.to_networkx(self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships)
+            g = analysis.to_networkx(
+                self.store, as_of=day, tie_kinds=kinds, include_people=include_people, include_memberships=include_memberships
+            )
             if plain:
                 with self._lock:  # the first page's stand-ins (_counted, _skeleton) are not needed any more
                     self._memo["answers"].pop("node_table", None)
@@ -146,7 +151,9 @@ class NetworkAnswers:
         """The display row of one node (empty when the data does not hold it)."""
         from .views.explore import node_rows
 
-        return self._table(("row", iri, lang), lambda: node_rows(self.projection(include_memberships=True), [iri], vocab=self.vocabulary(), lang=lang))
+        return self._table(
+            ("row", iri, lang), lambda: node_rows(self.projection(include_memberships=True), [iri], vocab=self.vocabulary(), lang=lang)
+        )
 
     def facets(self, as_of: str | None = None, memberships: bool = False):
         """Counts the filters can offer: kind, sector, gmina, tie_kind (before the network is
@@ -188,14 +195,26 @@ class NetworkAnswers:
         lifetimes = self._memoised("lifetimes", lambda: analysis.organisation_lifetimes(self.store))
         return analysis.export_network(out, fmt, metrics=table, lifetimes=lifetimes), level is None
 
-    def network(self, spec, *, as_of: str | None = None, tie_kinds=None, memberships: bool = False, texts: tuple = (), title: str = "", banner: str | None = None):
+    def network(
+        self,
+        spec,
+        *,
+        as_of: str | None = None,
+        tie_kinds=None,
+        memberships: bool = False,
+        texts: tuple = (),
+        title: str = "",
+        banner: str | None = None,
+    ):
         """The composed network view (HTML and counts) for ``spec`` (a :class:`graph.viz.ViewSpec`).
 
         ``texts`` are the view's captions, ``(key, text)`` pairs with the
         prefixes ``cap.``, ``ui.`` and ``metric.``.
         """
         key = ("network", as_of, _kinds(tie_kinds), memberships, spec, tuple(texts), title, banner)
-        return self._memoised(key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs")
+        return self._memoised(
+            key, lambda: self._network(spec, as_of, _kinds(tie_kinds), memberships, dict(texts), title, banner), room="graphs"
+        )
 
     def _visible(self, spec, day: str | None, kinds, full: bool):
         """``(network, graph.viz.visible_graph answer)`` of ``spec`` on the projection with these
