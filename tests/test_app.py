@@ -263,6 +263,8 @@ def test_large_data_is_grouped_with_drill_down(monkeypatch, tmp_path_factory):
     at.button(key="net_crumb_26").click().run()
     assert "węzłów na rysunku: 14" in _count_line(at)  # its 14 powiaty
     assert any("powiat" in i.value for i in at.info)
+    inside = at.selectbox(key="net_drill_pick_26")  # the voivodeship's own picker, on "(choose a group)": not the gmina's
+    assert inside.value is None and inside.format_func(inside.value) == "(wybierz grupę)" and len(inside.options) == 15  # pick of before
     at.button(key="net_drill_up").click().run()
     assert "węzłów na rysunku: 102" in _count_line(at)
     # the overview lists its 14 agreements in one table and the members of the one picked

@@ -109,7 +109,7 @@ def render() -> None:
             t("network.drill"),
             [None, *codes],
             format_func=lambda c: t("network.drill_none") if c is None else names.get(c, c),
-            key="net_drill_pick",
+            key=f"net_drill_pick_{drill}" if drill else "net_drill_pick",  # one per level: each opens on "(choose a group)"
         )
         if choice and col_b.button(t("network.drill_go"), key="net_drill_go"):
             st.session_state["net_drill"] = choice
