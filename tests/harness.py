@@ -103,3 +103,18 @@ def network_frame(page, *, tries: int = 150):
                 continue
         page.wait_for_timeout(100)
     raise AssertionError("the network was not drawn")
+
+
+def network_evaluate(page, script: str, *, tries: int = 50):
+    """``script`` evaluated in the network's frame (:func:`network_frame`); a frame that
+    Streamlit replaces while the script runs (a rerun draws a new view) is found again."""
+    from playwright.sync_api import Error
+
+    for _ in range(tries):
+        try:
+            return network_frame(page).evaluate(script)
+        except Error as exc:  # "Frame was detached": the view was replaced meanwhile
+            if "detached" not in str(exc):
+                raise
+            page.wait_for_timeout(100)
+    raise AssertionError("the network's frame kept being replaced")

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from harness import CHROMIUM, network_frame, open_page, streamlit_server
+from harness import CHROMIUM, network_evaluate, network_frame, open_page, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -90,10 +90,10 @@ def test_network_draws_the_agreement_with_its_members(page, server):
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     count = f"() => window.esNetwork.body.data.edges.get().filter(e => e.to === '{AGREEMENT}' || e.from === '{AGREEMENT}').length"
     for _ in range(100):
-        if _network_frame(page).evaluate(count) < len(members):
+        if network_evaluate(page, count) < len(members):
             break
         page.wait_for_timeout(100)
-    assert _network_frame(page).evaluate(count) < len(members)
+    assert network_evaluate(page, count) < len(members)
 
 
 def test_meeting_report_downloads_as_a_pdf_with_page_numbers(page, server):
