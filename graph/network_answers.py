@@ -95,7 +95,7 @@ class NetworkAnswers:
         :func:`graph.analysis.projection.node_table`, so the first page does not wait
         for the network."""
         with self._lock:
-            g = self._memo["graphs"].get(("projection", None, None, False, False))
+            g = self._memo["graphs"].get(_PLAIN)
         if g is None:
             from .analysis.projection import node_table
 
