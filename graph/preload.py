@@ -56,7 +56,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
     of a former start on the same files (:mod:`graph.saved_answers`) are taken at once,
     while the store loads, and the later pages' (the network, the gap report) once
     Streamlit serves; computed ones are kept for the next start.  On large data it then
-    warms up the other pages' answers at once, the network first, each step after the
+    warms up the other pages' answers at once, the Network page's first view first, each step after the
     page being drawn (:meth:`Workspace.warm_up`); on small data, ``warm_up_after``
     seconds later (or once the first page is drawn) it builds the network and the
     findings.  With None, the findings at once and no warm-up.  An error
@@ -134,7 +134,7 @@ def preload(settings: Settings, *, warm_up_after: float | None = PRELOAD_WARM_UP
         if saved is not None and done is not None and not done.is_set():
             return  # the later pages' answers are coming from disk; the warm-up follows the first page drawn (app.py)
         if warm_up_after is not None and ws.warm_up(drawn=False, keep_first_page=keep_first_page):
-            return  # large data: the later pages' answers from now on, the network first, each after the page being drawn
+            return  # large data: the later pages' answers from now on, the Network page's first view first, each after the page being drawn
         keep_first_page()
         if warm_up_after is not None and saved is None:  # a visitor who came meanwhile draws the first page without competing
             ws.drawn.wait(warm_up_after)  # (a saved first page needed no store: nothing to wait for)
